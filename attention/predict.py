@@ -1,0 +1,89 @@
+"""Next-word distributions and sampling, for the app and for notebooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import seed
+from .text import Vocabulary
+
+
+@dataclass(frozen=True)
+class NextWordDistribution:
+    """A probability for every vocabulary word, with the scores softmax turned into them."""
+
+    words: tuple[str, ...]  # [V] candidates, in vocabulary order
+    scores: np.ndarray  # [V] the scores before softmax (s for the blog method, logits for a model)
+    probabilities: np.ndarray  # [V] sums to 1
+
+    def top_k(self, k: int) -> np.ndarray:  # -> [min(k, V)] indices, most probable first
+        """Indices of the k most probable words; ties keep vocabulary order."""
+        order = np.argsort(-self.probabilities, kind="stable")
+        return order[: max(k, 0)]
+
+    def probability_of(self, word: str) -> float:
+        return float(self.probabilities[self.words.index(word)]) if word in self.words else 0.0
+
+
+@dataclass(frozen=True)
+class BlogMethodResult(NextWordDistribution):
+    """The blog's method, step by step: q = mean(E[context]), s = E·q / sqrt(d), p = softmax(s / T)."""
+
+    query: np.ndarray  # [d] mean embedding of the context
+    dot_products: np.ndarray  # [V] E·q, before dividing by sqrt(d)
+
+
+def blog_method(
+    embeddings: np.ndarray,  # [V, d], row i for vocabulary.words[i]
+    vocabulary: Vocabulary,
+    context: Sequence[str],
+    *,
+    temperature: float = 1.0,
+    faithful: bool = False,
+) -> BlogMethodResult:
+    """Score every vocabulary word against the averaged context, as the blog does (bugs optional).
+
+    Correct: p = softmax(s / T). faithful=True: p = softmax(exp(s) / T), the blog's numbers.
+    """
+    word_to_index = {word: i for i, word in enumerate(vocabulary.words)}
+    query = seed.context_query(context, embeddings, word_to_index)
+    scores = seed.attention_scores(query, embeddings)
+    return BlogMethodResult(
+        words=vocabulary.words,
+        scores=scores,
+        probabilities=seed.next_word_probabilities(scores, temperature=temperature, faithful=faithful),
+        query=query,
+        dot_products=embeddings @ query,
+    )
+
+
+def sample_word(distribution: NextWordDistribution, rng: np.random.Generator) -> str:
+    """Draw one word with probability p(word), using only the generator passed in."""
+    return distribution.words[int(rng.choice(len(distribution.words), p=distribution.probabilities))]
+
+
+def context_slice(n_tokens: int, position: int, context_window: int) -> slice:
+    """Tokens w[position-k+1 .. position] (0-based position of the word we predict after).
+
+    Raises ValueError with the allowed range when the window does not fit.
+    """
+    if not 0 <= position < n_tokens:
+        raise ValueError(f"position must be between 1 and {n_tokens} for a text of {n_tokens} tokens")
+    if not 1 <= context_window <= position + 1:
+        raise ValueError(
+            f"context window must be between 1 and {position + 1} when predicting after word {position + 1}"
+        )
+    return slice(position + 1 - context_window, position + 1)
+
+
+QUERY_FORMULA = r"q = \frac{1}{k}\sum_{j=t-k+1}^{t} E[w_j], \qquad s_v = \frac{E[v]\cdot q}{\sqrt{d}}"
+"""The blog's query and scores, as `seed.context_query` and `seed.attention_scores` compute them."""
+
+PROBABILITY_FORMULAS = {
+    False: r"p(v) = \operatorname{softmax}(s / T)_v = \frac{\exp(s_v / T)}{\sum_{u} \exp(s_u / T)}",
+    True: r"p(v) = \operatorname{softmax}(e^{s} / T)_v = \frac{\exp(e^{s_v} / T)}{\sum_{u} \exp(e^{s_u} / T)}",
+}
+"""faithful -> the formula `seed.next_word_probabilities` computes (shown in the app with st.latex)."""

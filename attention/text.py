@@ -1,0 +1,107 @@
+"""From text to tokens to ids: `tokenize` and `Vocabulary`.
+
+Words are runs of letters and digits in any script (accents, Cyrillic, Greek, Devanagari with its
+vowel signs), keeping inner apostrophes and hyphens ("don't", "well-known"). Chinese and Japanese
+are written without spaces, so each Han or kana character is a token. Every other visible
+character is a token of its own: punctuation marks, symbols and emoji (an emoji built from several
+code points, such as a family or a flag, stays one token).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+
+_CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+"""Han ideographs and kana: written without spaces, so each character is a token (as in BERT)."""
+
+
+@cache
+def _combining_marks() -> str:
+    """A regex class body with every combining mark (Unicode categories Mn, Mc, Me)."""
+    marks = (chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M")
+    return "".join(re.escape(m) for m in marks)
+
+
+@cache
+def _token_pattern() -> re.Pattern[str]:
+    letter = rf"(?:(?!{_CJK})[^\W_]|[{_combining_marks()}])"
+    word = rf"{letter}+(?:['’\-]{letter}+)*"
+    # Emoji: a symbol with its skin tone, variation selector, keycap or zero-width-joined partners.
+    modifiers = r"[\ufe0e\ufe0f\u20e3\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]"
+    flag = r"[\U0001F1E6-\U0001F1FF]{2}"
+    symbol = rf"(?:{flag}|[^\w\s](?:{modifiers})*(?:\u200d[^\w\s](?:{modifiers})*)*)"
+    return re.compile(rf"{_CJK}|{word}|{symbol}|_")
+
+
+def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
+    """Split text into word and punctuation tokens; never raises on a str.
+
+    >>> tokenize("Don't stop: the well-known cat sat.")
+    ["don't", 'stop', ':', 'the', 'well-known', 'cat', 'sat', '.']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"tokenize() needs a str, got {type(text).__name__}")
+    text = unicodedata.normalize("NFC", text)
+    if lowercase:
+        text = text.lower()
+    return _token_pattern().findall(text)
+
+
+def is_word(token: str) -> bool:
+    """True for a token with a letter, a digit or an emoji/symbol picture; False for punctuation."""
+    return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in token)
+
+
+def as_code_span(text: str) -> str:
+    """Markdown that shows `text` literally: a code span fenced by more backticks than it holds.
+
+    Inside a code span nothing is markup: no HTML, links, LaTeX, emphasis or emoji shortcodes.
+    """
+    text = " ".join(text.split()) or " "
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words and their ids, in order of first appearance (the blog's order).
+
+    >>> vocab = Vocabulary.from_tokens(["the", "cat", "the", "mat"])
+    >>> vocab.words, vocab.ids(["the", "mat"])
+    (('the', 'cat', 'mat'), [0, 2])
+    """
+
+    words: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {word: i for i, word in enumerate(self.words)}
+        if len(index) != len(self.words):
+            raise ValueError("Vocabulary words must be unique")
+        object.__setattr__(self, "_index", index)
+
+    @classmethod
+    def from_tokens(cls, tokens: Iterable[str]) -> Vocabulary:
+        return cls(tuple(dict.fromkeys(tokens)))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._index
+
+    def id_of(self, word: str) -> int:
+        try:
+            return self._index[word]
+        except KeyError:
+            raise KeyError(f"{word!r} is not in the vocabulary of {len(self)} words") from None
+
+    def ids(self, tokens: Sequence[str]) -> list[int]:
+        return [self.id_of(token) for token in tokens]
