@@ -204,7 +204,8 @@ def numbers_table(result: attention.BlogMethodResult, context: list[str], top_k:
 def main() -> None:
     st.title("Self-attention next-word lab")
     st.caption(
-        "Pick a word in the text, choose how many words before it the model may look at, and see which word it predicts next."
+        "Pick a word in the text, choose how many words before it the model may look at, "
+        "and see which word it predicts next."
     )
     st.session_state.setdefault("example", DEFAULT_EXAMPLE)
     st.session_state.setdefault("text", EXAMPLES[DEFAULT_EXAMPLE])
