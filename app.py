@@ -171,13 +171,13 @@ def prediction_view(
             )
         else:
             st.markdown("This is the last token of the text, so there is no true next word to compare with.")
-        st.markdown("**How the probabilities are computed**")
-        st.latex(attention.QUERY_FORMULA)
-        st.latex(attention.PROBABILITY_FORMULAS[settings["faithful"]])
-        st.caption(
-            f"k = {window} context words, d = {settings['dim']}, T = {settings['temperature']:g}, "
-            f"and v runs over all {len(vocabulary)} words of the vocabulary."
-        )
+    st.markdown("**How the probabilities are computed**")
+    st.latex(attention.QUERY_FORMULA)
+    st.latex(attention.PROBABILITY_FORMULAS[settings["faithful"]])
+    st.caption(
+        f"k = {window} context words, d = {settings['dim']}, T = {settings['temperature']:g}, "
+        f"and v runs over all {len(vocabulary)} words of the vocabulary."
+    )
     numbers_table(result, context, settings["top_k"])
 
 

@@ -1,0 +1,167 @@
+"""The app, driven without a browser: every control and every kind of awkward input."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from attention import limits
+from attention.examples import EXAMPLES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=30).run()
+
+
+def charts_of(at):
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def bar_words(at):
+    """The words in the next-word bar chart, most probable first."""
+    for spec in charts_of(at):
+        if any(layer["encoding"].get("x", {}).get("field") == "probability" for layer in spec.get("layer", [])):
+            return [r for r in spec["layer"][0]["encoding"]["y"]["sort"]]
+    return None
+
+
+def set_text(at, text):
+    at.text_area(key="text").input(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def messages(at):
+    return " ".join(m.value for m in [*at.info, *at.warning])
+
+
+def test_opens_on_the_default_example_with_both_charts(app):
+    assert not app.exception
+    assert app.text_area(key="text").value == EXAMPLES["Nursery rhyme"]
+    assert len(app.get("vega_lite_chart")) == 2
+    assert bar_words(app) and len(bar_words(app)) >= 10
+    assert app.metric[0].label == "Sampled next word"
+    assert any(r"\operatorname{softmax}(s / T)" in latex.value for latex in app.latex)
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_each_example_loads(app, name):
+    app.selectbox(key="example").select(name).run()
+    assert not app.exception
+    assert app.text_area(key="text").value == EXAMPLES[name]
+    assert bar_words(app)
+
+
+def test_changing_the_context_window_changes_the_prediction(app):
+    app.slider(key="position").set_value(20).run()
+    before = bar_words(app)
+    app.slider(key="window").set_value(1).run()
+    assert not app.exception and bar_words(app) != before
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("dim", 16), ("seed", 7), ("temperature", 0.3), ("temperature", 3.0), ("top_k", 3), ("top_k", 30)],
+)
+def test_every_control_runs_and_changes_the_chart(app, key, value):
+    before = charts_of(app)
+    widget = app.number_input(key=key) if key == "seed" else app.slider(key=key)
+    widget.set_value(value).run()
+    assert not app.exception
+    assert charts_of(app) != before
+
+
+def test_top_k_sets_the_number_of_bars(app):
+    app.slider(key="top_k").set_value(5).run()
+    assert len(bar_words(app)) in (5, 6)  # plus the true next word when it ranks lower
+
+
+def test_faithful_toggle_switches_formula_and_numbers(app):
+    before = charts_of(app)
+    app.toggle(key="faithful").set_value(True).run()
+    assert not app.exception
+    assert any("e^{s}" in latex.value for latex in app.latex)
+    assert charts_of(app) != before
+
+
+def test_sample_again_draws_anew_and_is_reproducible(app):
+    first = app.metric[0].value
+    draws = []
+    for _ in range(8):
+        app.button[0].click().run()
+        draws.append(app.metric[0].value)
+    assert not app.exception
+    assert len(set([first, *draws])) > 1  # sampling, not argmax
+    again = AppTest.from_file(APP, default_timeout=30).run()
+    assert again.metric[0].value == first  # same seed, same first draw
+
+
+def test_window_slider_range_follows_the_position(app):
+    app.slider(key="position").set_value(3).run()
+    assert app.slider(key="window").max == 3
+    app.slider(key="position").set_value(1).run()
+    assert not app.exception
+    assert not [s for s in app.slider if s.key == "window"]  # nothing to choose before the first word
+    assert "Context window: 1 word" in " ".join(c.value for c in app.caption)
+
+
+def test_a_shorter_text_clamps_position_and_window(app):
+    app.slider(key="position").set_value(100).run()
+    app.slider(key="window").set_value(50).run()
+    set_text(app, "one two three four")
+    assert app.slider(key="position").value == 3
+    assert app.slider(key="window").value <= 3
+    assert bar_words(app)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "empty"),
+        ("   \n  ", "empty"),
+        ("hello", "at least two tokens"),
+        ("?!... ,,, ;", "only punctuation"),
+    ],
+)
+def test_bad_input_gets_a_friendly_message(app, text, expected):
+    set_text(app, text)
+    assert expected in messages(app)
+    assert not app.get("vega_lite_chart")
+
+
+def test_two_tokens_work_without_sliders(app):
+    set_text(app, "hello world")
+    assert not app.exception and bar_words(app)
+
+
+def test_huge_text_is_capped_and_says_so(app):
+    set_text(app, "the cat sat on the mat. " * 9000)  # 216,000 characters
+    assert f"first {limits.MAX_TEXT_CHARS:,}" in messages(app)
+    assert bar_words(app)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I 💖 my 🐱 and my 🐱 💖 me 🎉🎉",
+        "🐱 🐶 🐱 🐸",
+        "Кошка сидит на ковре. Собака сидит на бревне.",
+        "猫がマットの上に座った。犬も座った。",
+        "<script>alert('x')</script> <img src=x onerror=alert(1)> hello there",
+        "# Heading\n\n**bold** _it_ [link](javascript:alert(1)) $x^2$ :smile: `code`",
+        "a" * 5000 + " word",
+        "שלום עולם, שלום לכם",
+    ],
+)
+def test_any_text_runs_and_user_text_is_never_markup(app, text):
+    set_text(app, text)
+    assert not app.exception
+    assert bar_words(app)
+    for md in app.markdown:
+        if "next word is" in md.value:
+            assert md.value.count("`") >= 2  # the user's word sits in a code span, shown literally
+    assert not [el for el in app.markdown if getattr(el.proto, "allow_html", False)]

@@ -1,0 +1,82 @@
+"""Every chart builder gives a valid Vega-Lite spec with the encodings the app relies on."""
+
+import numpy as np
+import pytest
+
+from attention import NextWordDistribution, charts, softmax
+
+
+def layer_encodings(spec):
+    return [layer["encoding"] for layer in spec["layer"]]
+
+
+def dataset(spec):
+    (rows,) = spec["datasets"].values()
+    return rows
+
+
+@pytest.fixture
+def distribution():
+    words = ("the", "cat", "sat", "on", "mat", ".")
+    scores = np.array([0.1, 2.0, 0.5, 0.3, 1.5, -1.0])
+    return NextWordDistribution(words=words, scores=scores, probabilities=softmax(scores))
+
+
+def test_next_word_chart_sorted_top_k_with_tooltips(distribution):
+    spec = charts.next_word_chart(distribution, top_k=3, score_title="score s").to_dict()
+    bars, labels = layer_encodings(spec)
+    assert bars["x"]["field"] == "probability" and bars["y"]["field"] == "label"
+    assert [t["field"] for t in bars["tooltip"]] == ["word", "rank", "probability", "score"]
+    assert bars["tooltip"][3]["title"] == "score s"
+    assert labels["text"]["field"] == "probability"
+    rows = dataset(spec)
+    assert [r["word"] for r in rows] == ["cat", "mat", "sat"]  # most probable first
+    assert bars["y"]["sort"] == ["1. cat", "2. mat", "3. sat"]
+    assert spec["height"] == 3 * charts.BAR_HEIGHT
+    assert spec["autosize"]["type"] == "fit-x"
+
+
+def test_next_word_chart_highlights_the_true_next_word_even_outside_top_k(distribution):
+    spec = charts.next_word_chart(distribution, top_k=2, true_next=".").to_dict()
+    rows = dataset(spec)
+    assert [(r["word"], r["rank"], r["kind"]) for r in rows] == [
+        ("cat", 1, charts.OTHER),
+        ("mat", 2, charts.OTHER),
+        (".", 6, charts.TRUE_NEXT),
+    ]
+    colour = layer_encodings(spec)[0]["color"]
+    assert colour["scale"] == {"domain": [charts.OTHER, charts.TRUE_NEXT], "range": [charts.BLUE, charts.ORANGE]}
+
+
+def test_next_word_frame_numbers_are_the_distributions(distribution):
+    frame = charts.next_word_frame(distribution, top_k=6)
+    np.testing.assert_allclose(frame["probability"].sum(), 1.0)
+    assert frame["probability"].is_monotonic_decreasing
+
+
+def test_token_strip_roles_and_layout():
+    tokens = "the cat sat on the mat and the dog sat on the log".split()
+    frame = charts.token_strip_frame(tokens, position=5, context_window=3, chars_per_row=12)
+    roles = dict(zip(frame["index"], frame["role"], strict=True))
+    assert roles[6] == "predict after" and roles[5] == roles[4] == "context" and roles[7] == "next word"
+    assert roles[3] == "other" and roles[8] == "other"
+    assert frame["row"].max() > 0  # wrapped into rows
+    assert (frame["x2"] <= 12).all()
+
+
+def test_token_strip_shows_only_a_span_around_the_position():
+    tokens = [f"w{i}" for i in range(500)]
+    frame = charts.token_strip_frame(tokens, position=250, context_window=2, span=10)
+    assert frame["index"].min() == 241 and frame["index"].max() == 261
+
+
+def test_token_strip_chart_spec():
+    tokens = ["<script>", "a", "very" * 10, "東", "👍"]
+    spec = charts.token_strip_chart(tokens, position=1, context_window=2).to_dict()
+    boxes, words = layer_encodings(spec)
+    assert boxes["color"]["scale"]["domain"] == charts.STRIP_ROLES
+    assert words["text"]["field"] == "shown"
+    rows = dataset(spec)
+    assert rows[0]["token"] == "<script>"  # user text travels as data, never as markup
+    assert rows[2]["shown"].endswith("…") and len(rows[2]["shown"]) == 16
+    assert spec["autosize"]["type"] == "pad"
