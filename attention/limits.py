@@ -14,3 +14,42 @@ MAX_TOP_K = 30
 
 TOKEN_STRIP_SPAN = 40
 """Tokens shown on each side of the chosen word in the token strip."""
+
+MIN_TRAIN_TOKENS = 20
+"""Training the attention model needs at least this many tokens (a couple of sentences)."""
+
+TRAIN_TIME_BUDGET_S = 20.0
+"""Training stops cleanly after this many seconds and keeps the best weights so far."""
+
+MAX_CONTEXT_WINDOW = 32
+"""Largest context window (words the model looks at) for the trained model."""
+
+MAX_MODEL_DIM = 128
+"""Largest model dimension d for the trained model."""
+
+MAX_HEADS = 4
+"""Most attention heads; the model dimension must be divisible by the number of heads."""
+
+MAX_MODEL_VOCABULARY = 2000
+"""The trained model keeps this many of the most frequent training words; the rest become "<unk>"."""
+
+MAX_EPOCHS = 1000
+"""Most passes over the training text (early stopping or the time budget usually ends sooner)."""
+
+MAX_BATCH_SIZE = 1024
+"""Most windows per training step."""
+
+MAX_LINK_TEXT_CHARS = 2_000
+"""Longer texts are left out of shareable links (browsers and servers cut long URLs)."""
+
+MAX_HEATMAP_TOKENS = 32
+"""Most context words in an attention heatmap (32 × 32 = 1,024 cells per head); longer contexts are refused."""
+
+MAX_EMBEDDING_MAP_WORDS = 150
+"""Most labelled words in the embedding map (the context words plus the first ones in vocabulary order)."""
+
+MAX_GENERATED_WORDS = 50
+"""Most words generated in one go, one sampling step each."""
+
+MAX_LOSS_CURVE_POINTS = 1000
+"""Longer training histories are thinned evenly (first and last points kept) before charting."""

@@ -92,7 +92,7 @@ def test_sample_again_draws_anew_and_is_reproducible(app):
     first = app.metric[0].value
     draws = []
     for _ in range(8):
-        app.button[0].click().run()
+        app.button(key="sample_again").click().run()
         draws.append(app.metric[0].value)
     assert not app.exception
     assert len(set([first, *draws])) > 1  # sampling, not argmax
@@ -165,3 +165,65 @@ def test_any_text_runs_and_user_text_is_never_markup(app, text):
         if "next word is" in md.value:
             assert md.value.count("`") >= 2  # the user's word sits in a code span, shown literally
     assert not [el for el in app.markdown if getattr(el.proto, "allow_html", False)]
+
+
+def test_previous_and_next_step_the_position(app):
+    start = app.slider(key="position").value
+    next_button = next(b for b in app.button if b.label == "Next ▶")
+    next_button.click().run()
+    assert app.slider(key="position").value == start + 1
+    previous = next(b for b in app.button if b.label == "◀ Previous")
+    previous.click().run()
+    previous = next(b for b in app.button if b.label == "◀ Previous")
+    previous.click().run()
+    assert app.slider(key="position").value == start - 1
+    assert not app.exception
+
+
+def test_a_link_reopens_the_same_numbers(app):
+    app.selectbox(key="example").select("Short story").run()
+    app.slider(key="position").set_value(30).run()
+    app.slider(key="window").set_value(7).run()
+    app.slider(key="temperature").set_value(0.5).run()
+    app.number_input(key="seed").set_value(42).run()
+    app.toggle(key="faithful").set_value(True).run()
+    app.button(key="sample_again").click().run()
+    query = dict(app.query_params)
+    assert query == {
+        "example": "Short story",
+        "position": "30",
+        "window": "7",
+        "temperature": "0.5",
+        "seed": "42",
+        "faithful": "1",
+        "draw": "1",
+    }
+    reopened = AppTest.from_file(APP, default_timeout=30)
+    reopened.query_params.update(query)
+    reopened.run()
+    assert not reopened.exception
+    assert charts_of(reopened) == charts_of(app)
+    assert reopened.metric[0].value == app.metric[0].value
+
+
+def test_a_link_carries_short_custom_text_but_not_long_text(app):
+    set_text(app, "my own little text about a cat and a hat")
+    assert app.query_params["text"] == "my own little text about a cat and a hat"
+    reopened = AppTest.from_file(APP, default_timeout=30)
+    reopened.query_params.update(dict(app.query_params))
+    reopened.run()
+    assert reopened.text_area(key="text").value == "my own little text about a cat and a hat"
+
+    set_text(app, "word " * 1000)
+    assert "text" not in app.query_params
+    assert "too long for a link" in messages(app)
+
+
+def test_invalid_link_values_fall_back_to_defaults():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"position": "banana", "window": "99999", "temperature": "-3", "example": "nope"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="example").value == "Nursery rhyme"
+    assert at.slider(key="temperature").value == 0.1
+    assert at.slider(key="window").value == at.slider(key="position").value  # clamped to what fits

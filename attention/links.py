@@ -1,0 +1,70 @@
+"""Shareable links: the app's settings to and from a URL query, validated, defaults left out.
+
+A copied link reopens the same numbers because every setting (and the seed) travels in the URL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from . import limits
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting's default and the values a URL may give it."""
+
+    default: int | float | bool | str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    def parse(self, raw: str) -> int | float | bool | str | None:
+        """The value `raw` stands for, clamped into range, or None when it is not valid."""
+        if isinstance(self.default, bool):
+            return {"1": True, "true": True, "0": False, "false": False}.get(raw.strip().lower())
+        if isinstance(self.default, str):
+            return raw if self.choices is None or raw in self.choices else None
+        try:
+            value = type(self.default)(float(raw)) if isinstance(self.default, int) else float(raw)
+        except (ValueError, OverflowError):
+            return None
+        if not math.isfinite(value):
+            return None
+        if self.low is not None:
+            value = max(value, type(self.default)(self.low))
+        if self.high is not None:
+            value = min(value, type(self.default)(self.high))
+        return value
+
+    def format(self, value: int | float | bool | str) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def decode(query: Mapping[str, str], settings: Mapping[str, Setting]) -> dict[str, object]:
+    """Settings found in a URL query; unknown keys and invalid values are ignored."""
+    values = {}
+    for key, setting in settings.items():
+        if key in query:
+            value = setting.parse(str(query[key]))
+            if value is not None:
+                values[key] = value
+    return values
+
+
+def encode(values: Mapping[str, object], settings: Mapping[str, Setting]) -> dict[str, str]:
+    """The URL query for `values`: only settings that differ from their default."""
+    return {
+        key: settings[key].format(value)
+        for key, value in values.items()
+        if key in settings and value != settings[key].default
+    }
+
+
+def text_fits_in_link(text: str) -> bool:
+    """Links carry the text only up to limits.MAX_LINK_TEXT_CHARS characters (URLs get cut beyond ~2,000)."""
+    return len(text) <= limits.MAX_LINK_TEXT_CHARS

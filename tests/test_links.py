@@ -1,0 +1,47 @@
+"""Settings to and from a URL query: valid values round-trip, invalid ones are ignored, defaults stay out."""
+
+import pytest
+
+from attention import limits
+from attention.links import Setting, decode, encode, text_fits_in_link
+
+SETTINGS = {
+    "position": Setting(9, low=1),
+    "temperature": Setting(1.0, low=0.1, high=3.0),
+    "faithful": Setting(False),
+    "example": Setting("Rhyme", choices=("Rhyme", "Story")),
+}
+
+
+def test_round_trip_of_non_default_values():
+    values = {"position": 12, "temperature": 0.5, "faithful": True, "example": "Story"}
+    query = encode(values, SETTINGS)
+    assert query == {"position": "12", "temperature": "0.5", "faithful": "1", "example": "Story"}
+    assert decode(query, SETTINGS) == values
+
+
+def test_defaults_are_left_out_of_links():
+    assert encode({"position": 9, "temperature": 1.0, "faithful": False, "example": "Rhyme"}, SETTINGS) == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"position": "banana"}, {}),
+        ({"position": "nan"}, {}),
+        ({"position": "-5"}, {"position": 1}),
+        ({"temperature": "99"}, {"temperature": 3.0}),
+        ({"faithful": "yes please"}, {}),
+        ({"faithful": "true"}, {"faithful": True}),
+        ({"example": "<script>"}, {}),
+        ({"unknown": "1"}, {}),
+        ({"position": "7.9"}, {"position": 7}),
+    ],
+)
+def test_invalid_values_are_ignored_or_clamped(query, expected):
+    assert decode(query, SETTINGS) == expected
+
+
+def test_text_length_limit_for_links():
+    assert text_fits_in_link("a" * limits.MAX_LINK_TEXT_CHARS)
+    assert not text_fits_in_link("a" * (limits.MAX_LINK_TEXT_CHARS + 1))
