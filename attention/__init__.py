@@ -6,7 +6,9 @@
 [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
 """
 
+from .baselines import Evaluation, MethodScore
 from .mechanism import AttentionResult, causal_mask, scaled_dot_product_attention, sinusoidal_positions, softmax
+from .model import UNKNOWN_TOKEN, ForwardSteps, TrainedModel
 from .predict import (
     PROBABILITY_FORMULAS,
     QUERY_FORMULA,
@@ -18,13 +20,22 @@ from .predict import (
 )
 from .seed import random_embeddings
 from .text import Vocabulary, as_code_span, is_word, tokenize
+from .train import HistoryPoint, TrainingProgress, TrainingSettings, train_model
 
 __all__ = [
     "PROBABILITY_FORMULAS",
     "QUERY_FORMULA",
+    "UNKNOWN_TOKEN",
     "AttentionResult",
     "BlogMethodResult",
+    "Evaluation",
+    "ForwardSteps",
+    "HistoryPoint",
+    "MethodScore",
     "NextWordDistribution",
+    "TrainedModel",
+    "TrainingProgress",
+    "TrainingSettings",
     "Vocabulary",
     "as_code_span",
     "blog_method",
@@ -37,4 +48,5 @@ __all__ = [
     "sinusoidal_positions",
     "softmax",
     "tokenize",
+    "train_model",
 ]
