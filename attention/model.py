@@ -87,20 +87,21 @@ def unflatten(flat: np.ndarray, architecture: Architecture) -> Parameters:  # [s
 
 
 def init_parameters(architecture: Architecture, rng: np.random.Generator, dtype=np.float32) -> np.ndarray:
-    """A flat buffer of fresh parameters: embeddings ~ N(0, 1), matrices ~ N(0, 1/fan_in), b_out = 0.
+    """A flat buffer of fresh parameters: E, P ~ N(0, 0.5²), matrices ~ N(0, 1/fan_in), b_out = 0.
 
-    Unit-scale embeddings match the sinusoidal positions (entries in [-1, 1]); a tied output layer
-    starts at 1/sqrt(d) of that scale so its first logits are not huge.
+    Embeddings of half the sinusoids' scale (their entries lie in [-1, 1]) trained most reliably on
+    the templated test text (a scan of init scales over ten seeds); a tied output layer starts E
+    at 1/sqrt(d) so its first logits H·Eᵀ are not huge.
     """
     flat = np.zeros(architecture.size(), dtype=dtype)
     p = unflatten(flat, architecture)
-    d = architecture.dim
-    p["E"][:] = rng.standard_normal(p["E"].shape) * (d**-0.5 if architecture.tied else 1.0)
-    if "P" in p:
-        p["P"][:] = rng.standard_normal(p["P"].shape) * (d**-0.5 if architecture.tied else 1.0)
+    embedding_scale = architecture.dim**-0.5 if architecture.tied else 0.5
+    for name in ("E", "P"):
+        if name in p:
+            p[name][:] = rng.standard_normal(p[name].shape) * embedding_scale
     for name in ("W_qkv", "W_o", "W_out"):
         if name in p:
-            p[name][:] = rng.standard_normal(p[name].shape) * d**-0.5
+            p[name][:] = rng.standard_normal(p[name].shape) * architecture.dim**-0.5
     return flat
 
 

@@ -15,6 +15,7 @@ improved for a while, so small texts are not memorised into absurd held-out perp
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import time
 from collections import Counter
@@ -272,8 +273,8 @@ class _Trainer:
         else:
             stopped = "epochs done"
         seconds = time.perf_counter() - self.start
-        if self.callback is not None:
-            self.callback(self._progress(1.0))
+        if self.callback is not None:  # a last report, so a progress bar ends full
+            self.callback(dataclasses.replace(self._progress(1.0), fraction_done=1.0))
         return self._model(stopped, seconds)
 
     def _train_one_epoch(self) -> str | None:

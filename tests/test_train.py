@@ -1,0 +1,194 @@
+"""Training: determinism, learning on a templated text, stopping, clear errors, and the baselines."""
+
+import math
+
+import numpy as np
+import pytest
+
+import attention
+from attention import limits
+from attention.baselines import bigram_probabilities, bigram_score, unigram_probabilities, unigram_score
+from attention.examples import NURSERY_RHYME, PATTERNS
+from attention.model import UNKNOWN_TOKEN
+from attention.train import build_vocabulary, epoch_windows
+
+HOMES = {"cat": "mat", "dog": "log", "frog": "pond", "bird": "nest", "fox": "den", "owl": "tree"}
+
+
+def templated_text(sentences: int = 300, seed: int = 0) -> str:
+    """'the <animal> <verb> on the <its home> .': the home is fixed by the animal four words back."""
+    rng = np.random.default_rng(seed)
+    animals, verbs = list(HOMES), ["sat", "slept", "lay"]
+    return " ".join(
+        f"the {a} {verbs[rng.integers(3)]} on the {HOMES[a]} ."
+        for a in (animals[rng.integers(len(animals))] for _ in range(sentences))
+    )
+
+
+@pytest.fixture(scope="module")
+def templated_model():
+    return attention.train_model(templated_text(), seed=0)
+
+
+def test_the_model_learns_what_counting_cannot(templated_model):
+    e = templated_model.evaluation
+    # Per sentence, 6 of 8 next words are certain given the context; the unigram guess "the" gets 2 of 8,
+    # and the word pair cannot tell which home follows "the".
+    assert e.unigram.accuracy == pytest.approx(0.29, abs=0.05)
+    assert e.model.accuracy > e.unigram.accuracy + 0.35
+    assert e.model.accuracy > e.bigram.accuracy + 0.1
+    assert e.model.perplexity < e.bigram.perplexity < e.unigram.perplexity
+    for animal, home in HOMES.items():  # the home four words back, from a held-out-like context
+        p = templated_model.next_word_probabilities(f"{home} . the {animal} sat on the".split())
+        assert templated_model.vocabulary.words[int(np.argmax(p))] == home
+
+
+def test_the_loss_decreases(templated_model):
+    history = templated_model.history
+    assert len(history) >= 3
+    assert history[-1].train_loss < 0.5 * history[0].train_loss
+    best = min(h.validation_loss for h in history)
+    assert best < 0.5 * history[0].validation_loss
+    assert [h.step for h in history] == sorted(h.step for h in history)
+    assert templated_model.best_step in {h.step for h in history}
+    best_point = next(h for h in history if h.step == templated_model.best_step)
+    assert best_point.validation_loss == best  # the kept weights are the best held-out ones
+    assert math.exp(best) == pytest.approx(templated_model.evaluation.model.perplexity, rel=1e-6)
+
+
+@pytest.mark.parametrize("settings", [{}, {"heads": 2, "positions": "sinusoidal", "tied": True}])
+def test_same_seed_same_text_same_settings_same_model(settings):
+    first, second = (attention.train_model(PATTERNS, epochs=30, **settings) for _ in range(2))
+    assert first.history == second.history
+    assert first.best_step == second.best_step and first.steps == second.steps
+    for name, value in first.parameters.items():
+        np.testing.assert_array_equal(value, second.parameters[name])
+    other_seed = attention.train_model(PATTERNS, epochs=30, seed=1, **settings)
+    assert not np.array_equal(other_seed.parameters["E"], first.parameters["E"])
+
+
+def test_the_model_reports_its_settings_and_why_it_stopped():
+    model = attention.train_model(NURSERY_RHYME, context_window=4, dim=8, epochs=3)
+    assert model.settings == attention.TrainingSettings(context_window=4, dim=8, epochs=3)
+    assert model.stopped_because == "epochs done" and len(model.history) == 3
+    assert model.evaluation.n_targets == math.ceil(0.1 * len(attention.tokenize(NURSERY_RHYME)))
+    assert 0 <= model.evaluation.model.accuracy <= 1 and model.evaluation.model.perplexity > 1
+
+
+def test_early_stop_keeps_the_best_weights_on_a_small_text():
+    model = attention.train_model(NURSERY_RHYME)
+    assert model.stopped_because == "early stop"
+    assert model.best_step < model.steps
+    assert model.evaluation.model.perplexity < model.evaluation.unigram.perplexity
+
+
+def test_a_callback_sees_progress_and_can_stop_training(monkeypatch):
+    monkeypatch.setattr("attention.train.PROGRESS_INTERVAL_S", 0.0)  # report at every step
+    seen = []
+
+    def stop_after_ten_steps(progress):
+        seen.append(progress)
+        return progress.step >= 10
+
+    model = attention.train_model(templated_text(), callback=stop_after_ten_steps)
+    assert model.stopped_because == "stopped by user"
+    assert model.steps == 10
+    assert all(isinstance(p, attention.TrainingProgress) and 0 <= p.fraction_done <= 1 for p in seen)
+    assert seen[-1].fraction_done == 1.0  # a last report when training ends
+
+
+def test_the_callback_is_throttled():
+    calls = []
+    attention.train_model(PATTERNS, epochs=200, callback=calls.append)
+    assert len(calls) <= 3  # a fraction of a second of training: a report or two, not one per step
+
+
+def test_training_stops_at_the_time_budget():
+    model = attention.train_model(templated_text(), max_seconds=1e-6)
+    assert model.stopped_because == "time budget"
+    assert model.steps == 1 and len(model.history) == 1
+
+
+def test_no_validation_split_trains_all_epochs_without_an_evaluation():
+    model = attention.train_model(PATTERNS, epochs=5, validation_fraction=0)
+    assert model.stopped_because == "epochs done" and model.evaluation is None
+    assert all(math.isnan(h.validation_loss) for h in model.history)
+    assert model.best_step == model.steps
+
+
+@pytest.mark.parametrize(
+    ("text", "settings", "message"),
+    [
+        ("the cat sat on the mat .", {}, r"7 tokens; training needs at least 20"),
+        (PATTERNS, {"heads": 3}, r"heads must divide dim: dim 32 splits evenly into \[1, 2, 4\] heads"),
+        (PATTERNS, {"heads": 5}, r"heads must be a whole number between 1 and 4"),
+        (PATTERNS, {"positions": "rotary"}, r"positions must be one of learned, sinusoidal, none"),
+        (PATTERNS, {"context_window": 0}, r"context window must be a whole number between 1 and 32"),
+        (" ".join(["word"] * 22), {"context_window": 20}, r"context window must be between 1 and 18 for this text"),
+        (PATTERNS, {"dim": 1000}, r"dim must be a whole number between 1 and 128"),
+        (PATTERNS, {"learning_rate": 0}, r"learning rate must be in \(0, 1\]"),
+        (PATTERNS, {"validation_fraction": 0.9}, r"validation fraction must be between 0 and 0.5"),
+        (PATTERNS, {"epochs": 2.5}, r"epochs must be a whole number"),
+        (PATTERNS, {"batch_size": 0}, r"batch size must be a whole number"),
+        (PATTERNS, {"max_seconds": 0}, r"max seconds must be > 0"),
+    ],
+)
+def test_bad_texts_and_settings_are_refused_with_what_to_change(text, settings, message):
+    with pytest.raises(ValueError, match=message):
+        attention.train_model(text, **settings)
+
+
+def test_minimum_train_tokens_is_enough_to_train():
+    text = " ".join(["a", "b", "c", "d"] * (limits.MIN_TRAIN_TOKENS // 4))
+    model = attention.train_model(text, context_window=4, epochs=2)
+    assert model.steps >= 2
+
+
+def test_the_vocabulary_keeps_the_most_frequent_words_and_an_unknown_token():
+    vocabulary = build_vocabulary(["b", "a", "c", "a", "d", "c", "a"], max_words=2)
+    assert vocabulary.words == ("a", "c", UNKNOWN_TOKEN)  # first appearance order among the kept
+    assert build_vocabulary(["x", "y", "x"], max_words=10).words == ("x", "y", UNKNOWN_TOKEN)
+
+
+def test_words_only_in_the_held_out_part_are_unknown_to_the_model():
+    text = PATTERNS + " zebra"  # the last token is held out
+    model = attention.train_model(text, epochs=2)
+    assert "zebra" not in model.vocabulary
+    assert model.evaluation.unknown_fraction > 0
+
+
+def test_epoch_windows_cover_the_training_tokens_once():
+    starts = epoch_windows(n_train=50, context_window=8, rng=np.random.default_rng(0))
+    assert sorted(starts) == list(range(min(starts), 42, 8))  # window [s, s+8] must end by token 49
+    assert min(starts) < 8
+
+
+# --- baselines, worked by hand ----------------------------------------------------------------
+# Training ids: the cat the mat the cat  ->  0 1 0 2 0 1, V = 4 (word 3 never seen).
+
+
+TRAIN = np.array([0, 1, 0, 2, 0, 1])
+
+
+def test_unigram_is_add_one_word_frequency():
+    # counts 3, 2, 1, 0 over N = 6 tokens: p = (c + 1) / (6 + 4)
+    np.testing.assert_allclose(unigram_probabilities(TRAIN, 4), [0.4, 0.3, 0.2, 0.1])
+    score = unigram_score(TRAIN, np.array([0, 2]), 4)  # always guesses word 0
+    assert score.accuracy == 0.5
+    assert score.perplexity == pytest.approx(math.exp(-(math.log(0.4) + math.log(0.2)) / 2))
+
+
+def test_bigram_is_add_one_word_pairs():
+    # pairs: 0->1 twice, 0->2 once, 1->0 once, 2->0 once.  c(0) = 3 as a first word.
+    np.testing.assert_allclose(bigram_probabilities(TRAIN, 0, 4), [1 / 7, 3 / 7, 2 / 7, 1 / 7])
+    np.testing.assert_allclose(bigram_probabilities(TRAIN, 3, 4), [0.25] * 4)  # never seen first: uniform
+    previous, targets = np.array([0, 1, 3]), np.array([1, 2, 0])
+    score = bigram_score(TRAIN, previous, targets, 4)
+    # p(1|0) = 3/7, p(2|1) = (0+1)/(1+4) = 1/5, p(0|3) = 1/4; guesses 1, 0, 0 (unseen 3 -> most frequent)
+    assert score.perplexity == pytest.approx((3 / 7 * 1 / 5 * 1 / 4) ** (-1 / 3))
+    assert score.accuracy == pytest.approx(2 / 3)
+
+
+def test_bigram_ties_go_to_the_more_frequent_word():
+    train = np.array([2, 1, 3, 2, 0, 0, 0])  # after 2: 1 once, 0 once; word 0 is more frequent
+    assert bigram_score(train, np.array([2]), np.array([0]), 4).accuracy == 1.0
