@@ -33,7 +33,7 @@ from .predict import (
     sample_word,
 )
 from .seed import random_embeddings
-from .text import Vocabulary, as_code_span, is_word, tokenize
+from .text import Vocabulary, as_code_span, escape_markdown, is_word, tokenize
 from .train import HistoryPoint, TrainingProgress, TrainingSettings, train_model
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "causal_mask",
     "context_slice",
     "distribution_change",
+    "escape_markdown",
     "generate",
     "is_word",
     "pca_2d",

@@ -53,3 +53,6 @@ MAX_GENERATED_WORDS = 50
 
 MAX_LOSS_CURVE_POINTS = 1000
 """Longer training histories are thinned evenly (first and last points kept) before charting."""
+
+MAX_CACHED_MODELS = 8
+"""Trained models a server keeps (one per text and settings); older finished ones are forgotten."""

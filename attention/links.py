@@ -19,7 +19,7 @@ class Setting:
     default: int | float | bool | str
     low: float | None = None
     high: float | None = None
-    choices: tuple[str, ...] | None = None
+    choices: tuple[int | float | str, ...] | None = None
 
     def parse(self, raw: str) -> int | float | bool | str | None:
         """The value `raw` stands for, clamped into range, or None when it is not valid."""
@@ -31,7 +31,7 @@ class Setting:
             value = type(self.default)(float(raw)) if isinstance(self.default, int) else float(raw)
         except (ValueError, OverflowError):
             return None
-        if not math.isfinite(value):
+        if not math.isfinite(value) or (self.choices is not None and value not in self.choices):
             return None
         if self.low is not None:
             value = max(value, type(self.default)(self.low))

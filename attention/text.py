@@ -57,6 +57,18 @@ def is_word(token: str) -> bool:
     return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in token)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&^\"'])")
+
+
+def escape_markdown(text: str) -> str:
+    """Markdown that displays `text` as written: every ASCII punctuation mark backslash-escaped.
+
+    CommonMark allows a backslash before any ASCII punctuation, so no emphasis, link, HTML tag,
+    LaTeX ($) or emoji shortcode (:smile:) can form from user words. Newlines become spaces.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def as_code_span(text: str) -> str:
     """Markdown that shows `text` literally: a code span fenced by more backticks than it holds.
 

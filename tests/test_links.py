@@ -45,3 +45,9 @@ def test_invalid_values_are_ignored_or_clamped(query, expected):
 def test_text_length_limit_for_links():
     assert text_fits_in_link("a" * limits.MAX_LINK_TEXT_CHARS)
     assert not text_fits_in_link("a" * (limits.MAX_LINK_TEXT_CHARS + 1))
+
+
+def test_numeric_choices_accept_only_listed_values():
+    heads = {"heads": Setting(1, choices=(1, 2, 4))}
+    assert decode({"heads": "2"}, heads) == {"heads": 2}
+    assert decode({"heads": "3"}, heads) == {}
