@@ -98,7 +98,10 @@ def _slug_or_digest(text: object, fallback: str) -> str:
 
 
 def export_filename(kind: str, what: object, ext: str, *, temperature: float | None = None) -> str:
-    """A safe, descriptive file name: kind_what[_T<temperature>].ext, each part slugified.
+    """A safe, descriptive file name: kind[_what][_T<temperature>].ext, each part slugified.
+
+    Only [a-z0-9-] in each part, so user words can never make a path, a hidden file or markup; a
+    part with no ASCII letter or digit left (e.g. "東京") becomes "text-" plus a short digest of it.
 
     >>> export_filename("next-word probabilities", "after 3: the", "png", temperature=1.0)
     'next-word-probabilities_after-3-the_T1.0.png'
@@ -106,7 +109,9 @@ def export_filename(kind: str, what: object, ext: str, *, temperature: float | N
     extension = slugify(ext, max_length=8)
     if not extension:
         raise ValueError(f"file extension must contain letters or digits, e.g. 'png' (got {ext!r})")
-    parts = [_slug_or_digest(kind, "chart"), _slug_or_digest(what, "text")]
+    parts = [_slug_or_digest(kind, "chart")]
+    if str(what).strip():  # an empty description is left out rather than invented
+        parts.append(_slug_or_digest(what, "text"))
     if temperature is not None:
         number = f"{float(temperature):g}"
         parts.append("T" + (number if "." in number or "e" in number else number + ".0"))

@@ -292,3 +292,10 @@ def test_user_text_travels_as_data():
     tokens = ["<script>", "**bold**"]
     rows = only_dataset(charts.attention_heatmap(np.tril(np.ones((2, 2))) / [[1], [2]], tokens).to_dict())
     assert rows[0]["query"] == "1: <script>"
+
+
+def test_loss_curve_before_the_first_evaluation_is_empty_not_an_error():
+    nan = float("nan")
+    for history in ([], [Point(0, nan, nan)]):
+        assert only_dataset(charts.loss_curve_chart(history).to_dict()) == []
+        assert charts.summarize_loss_curve(history) == "No training steps yet."

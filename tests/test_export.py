@@ -114,7 +114,8 @@ def test_json_writes_missing_values_as_null():
         ("next-word probabilities", "after 3: the", 1.0, "next-word-probabilities_after-3-the_T1.0.png"),
         ("attention", "Après «l'été»", 0.75, "attention_apres-l-ete_T0.75.png"),
         ("attention", "after 12: mat", 2, "attention_after-12-mat_T2.0.png"),
-        ("loss", "", None, "loss_text.png"),
+        ("loss", "", None, "loss.png"),
+        ("", " ", 0.5, "chart_T0.5.png"),
         ("../../etc/passwd", "<script>alert(1)</script>", None, "etc-passwd_script-alert-1-script.png"),
     ],
 )
