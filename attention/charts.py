@@ -293,7 +293,7 @@ def attention_heatmap(
     show = len(labels) <= 12 if show_values is None else show_values
     size = _heatmap_size(len(labels), 480)
     chart = _heatmap(frame, labels, size=size, title=title or "attention weights", show_values=show)
-    return chart.properties(autosize=NATURAL_SIZE)
+    return chart.properties(autosize=NATURAL_SIZE, description=summarize_heatmap(weights, tokens, positions))
 
 
 def attention_heatmaps(
@@ -324,7 +324,8 @@ def attention_heatmaps(
     ]
     title = alt.Title("attention weights, one heatmap per head", subtitle=MASKED_NOTE, anchor="start")
     chart = alt.hconcat(*charts, spacing=12, title=title)
-    return chart.resolve_scale(color="shared").properties(autosize=NATURAL_SIZE)
+    description = " ".join(f"Head {h + 1}: {summarize_heatmap(head, tokens, positions)}" for h, head in enumerate(w))
+    return chart.resolve_scale(color="shared").properties(autosize=NATURAL_SIZE, description=description)
 
 
 def attention_row_frame(weights_row, tokens: Sequence[str], positions: Sequence[int] | None = None) -> pd.DataFrame:
@@ -357,7 +358,11 @@ def attention_row_chart(
         )
     )
     labels = bars.mark_text(align="left", dx=3, color="gray").encode(text=alt.Text("weight:Q", format=".1%"))
-    chart = (bars + labels).properties(height=BAR_HEIGHT * len(frame), autosize=FIT_WIDTH)
+    chart = (bars + labels).properties(
+        height=BAR_HEIGHT * len(frame),
+        autosize=FIT_WIDTH,
+        description=summarize_attention_row(weights_row, tokens, positions),
+    )
     return chart.properties(title=title) if title else chart
 
 
@@ -421,7 +426,8 @@ def comparison_chart(
     labels = bars.mark_text(align="left", dx=3, fontSize=10).encode(
         text=alt.Text("probability:Q", format=".1%"), color=alt.value("gray")
     )
-    return (bars + labels).properties(height=2 * 20 * len(order), autosize=FIT_WIDTH)
+    description = summarize_comparison(before, after, before_label=before_label, after_label=after_label)
+    return (bars + labels).properties(height=2 * 20 * len(order), autosize=FIT_WIDTH, description=description)
 
 
 def embedding_map_frame(points, words: Sequence[str], *, highlight: Sequence[str] = ()) -> pd.DataFrame:
@@ -472,7 +478,8 @@ def embedding_map_chart(
         color=alt.condition(f"datum.kind == '{CONTEXT_WORD}'", alt.value(BLACK), alt.value("gray")),
         size=alt.condition(f"datum.kind == '{CONTEXT_WORD}'", alt.value(14), alt.value(10)),
     )
-    chart = (dots + names).properties(height=420, autosize=FIT_WIDTH)
+    description = summarize_embedding_map(points, words, highlight=highlight)
+    chart = (dots + names).properties(height=420, autosize=FIT_WIDTH, description=description)
     return chart.properties(title=title) if title else chart
 
 
@@ -524,7 +531,7 @@ def loss_curve_chart(history) -> alt.Chart:
                 alt.Tooltip("loss:Q", title="loss (nats)", format=".3f"),
             ],
         )
-        .properties(height=260, autosize=FIT_WIDTH)
+        .properties(height=260, autosize=FIT_WIDTH, description=_summarize_loss_frame(frame))
     )
 
 
@@ -602,7 +609,10 @@ def summarize_comparison(
 
 def summarize_loss_curve(history) -> str:
     """ "Training loss went from 5.20 to 2.10 nats over 300 steps; held-out loss was lowest (2.80) at step 200." """
-    frame = loss_history_frame(history)
+    return _summarize_loss_frame(loss_history_frame(history))
+
+
+def _summarize_loss_frame(frame: pd.DataFrame) -> str:
     train, held_out = frame[frame["series"] == TRAIN], frame[frame["series"] == VALIDATION]
     if train.empty:
         return "No training steps yet."

@@ -299,3 +299,20 @@ def test_loss_curve_before_the_first_evaluation_is_empty_not_an_error():
     for history in ([], [Point(0, nan, nan)]):
         assert only_dataset(charts.loss_curve_chart(history).to_dict()) == []
         assert charts.summarize_loss_curve(history) == "No training steps yet."
+
+
+def test_every_chart_carries_its_sentence_as_the_aria_description():
+    w = causal_weights(5)
+    before, after = dist([0.5, 0.2, 0.15, 0.1, 0.03, 0.02]), dist([0.1, 0.6, 0.15, 0.1, 0.03, 0.02])
+    cases = [
+        (charts.attention_heatmap(w, TOKENS), charts.summarize_heatmap(w, TOKENS)),
+        (charts.attention_row_chart(w[-1], TOKENS), charts.summarize_attention_row(w[-1], TOKENS)),
+        (charts.comparison_chart(before, after), charts.summarize_comparison(before, after)),
+        (charts.embedding_map_chart(np.eye(2), ["a", "b"], highlight=["a"]), "Showing 2 of 2 words; "
+         "the context word 'a' is highlighted."),
+        (charts.loss_curve_chart(p for p in HISTORY), charts.summarize_loss_curve(HISTORY)),  # a generator, read once
+    ]  # fmt: skip
+    for chart, sentence in cases:
+        assert chart.to_dict()["description"] == sentence
+    spec = charts.attention_heatmaps(np.stack([w, w]), TOKENS).to_dict()
+    assert spec["description"].startswith("Head 1: 5 words") and "Head 2: " in spec["description"]
