@@ -34,6 +34,7 @@ VIEWS = (
 )
 METHODS = {"blog": "Random embeddings (the blog)", "trained": "Trained on this text"}
 POSITION_KINDS = ("learned", "sinusoidal", "none")
+EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 
 SETTINGS: dict[str, Setting] = {
     "example": Setting(DEFAULT_EXAMPLE, choices=tuple(EXAMPLES)),
@@ -57,7 +58,7 @@ SETTINGS: dict[str, Setting] = {
     "t_lr": Setting(0.01, choices=(0.001, 0.003, 0.01, 0.03)),
     "gen_words": Setting(12, low=1, high=limits.MAX_GENERATED_WORDS),
     "gen_top_k": Setting(0, low=0, high=limits.MAX_TOP_K),
-    "edit": Setting("shuffle", choices=("shuffle", "remove", "replace")),
+    "edit": Setting("shuffle", choices=tuple(EDITS)),
 }  # every setting a link carries: its default and allowed range; widgets take their defaults from here
 
 PRESENTATION_CSS = """
@@ -670,12 +671,11 @@ def what_if_view(text, tokens, context, position, settings) -> None:
     seen = context[-model.context_window :]
     st.subheader("What if the context were different?")
     edit = st.radio(
-        "Change", ["shuffle", "remove", "replace"], key="edit", horizontal=True,
-        format_func={"shuffle": "shuffle the words", "remove": "remove one word", "replace": "replace one word"}.get,
+        "Change", list(EDITS), key="edit", horizontal=True, format_func=EDITS.get,
     )  # fmt: skip
     rng = np.random.default_rng([settings["seed"], st.session_state.draw, 11])
-    if edit == "shuffle":
-        edited = analysis.shuffle_context(seen, rng)
+    if edit == "shuffle":  # the last word stays: it is the one whose query predicts
+        edited = [*analysis.shuffle_context(seen[:-1], rng), seen[-1]] if len(seen) > 1 else list(seen)
     else:
         first = position + 2 - len(seen)
         index = st.selectbox(
@@ -703,8 +703,9 @@ def what_if_view(text, tokens, context, position, settings) -> None:
     )
     if edit == "shuffle" and model.settings.positions == "none":
         st.info(
-            "This model has no position information, so it cannot tell word order apart: shuffling the context "
-            "changes nothing (up to rounding). That is why transformers add positions to the embeddings."
+            "This model has no position information, so it cannot tell word order apart: shuffling the earlier "
+            "words changes nothing (up to rounding), because the last word's attention only sees which words are "
+            "there, not where. That is why transformers add positions to the embeddings."
         )
     frame = charts.comparison_frame(before, after, top_k=settings["top_k"], before_label="before", after_label="after")
     export_row(chart, frame, "what-if", f"{edit}-after-{position + 1}")

@@ -1,0 +1,128 @@
+"""Every view of the app, on every built-in example and at the edges, driven without a browser."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import attention
+from attention.examples import EXAMPLES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+VIEWS = [
+    "Predict",
+    "Train",
+    "Attention map",
+    "Step by step",
+    "Blog vs corrected",
+    "Generate",
+    "What if",
+    "Embedding map",
+]
+DEFAULT_TRAINING = {"context_window": 8, "dim": 32, "heads": 1, "positions": "learned", "epochs": 200, "seed": 0}
+
+
+def open_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({key: str(value) for key, value in query.items()})
+    return at.run()
+
+
+def chart_specs(at):
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def assert_fine(at):
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.warning, [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders_for_every_example(view, example):
+    at = open_app(view=view, example=example)
+    assert_fine(at)
+    if view != "Train":
+        assert at.get("vega_lite_chart") or at.dataframe
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"position": 5, "window": 1},  # window 1
+        {"position": 125, "window": 125},  # the whole text up to the last word
+        {"position": 1},  # the first word: nothing before it
+        {"t_heads": 4},
+        {"t_heads": 2, "t_positions": "none", "t_tied": 1},
+        {"t_positions": "sinusoidal", "t_window": 1},
+    ],
+)
+@pytest.mark.parametrize("view", ["Predict", "Attention map", "Step by step", "Generate", "What if"])
+def test_views_at_the_edges(view, query):
+    at = open_app(view=view, method="trained", **query)
+    assert_fine(at)
+
+
+def test_pressing_train_shows_the_loss_curve_and_the_summary():
+    at = open_app(view="Train", example="Repeated patterns")
+    at.button(key="train").click().run()
+    assert_fine(at)
+    specs = chart_specs(at)
+    assert any("loss" in json.dumps(spec) for spec in specs)
+    table = at.dataframe[0].value
+    assert list(table["method"]) == ["self-attention model", "word pairs (bigram)", "word frequency (unigram)"]
+    assert (table["perplexity (lower is better)"] > 0).all()
+    assert any("stopped:" in md.value for md in at.markdown)
+
+
+def test_trained_predictions_follow_the_text():
+    # "... sitting in the" -> "tree" in the nursery rhyme: the trained model should see it coming.
+    at = open_app(method="trained", position=9, window=4)
+    assert_fine(at)
+    assert "next word is ` tree `: probability" in " ".join(md.value for md in at.markdown)
+    probability = float(next(md.value for md in at.markdown if "next word is" in md.value).split()[-1][:-2])
+    assert probability > 30  # percent; random embeddings give about 2.5%
+
+
+def test_step_by_step_shows_the_cores_numbers():
+    at = open_app(view="Step by step", position=9, window=4)
+    assert_fine(at)
+    tokens = attention.tokenize(EXAMPLES["Nursery rhyme"])
+    model = attention.train_model(EXAMPLES["Nursery rhyme"], **DEFAULT_TRAINING)
+    steps = model.forward_steps(tokens[5:9])
+    shown = [df.value for df in at.dataframe]
+    expected = [steps.X, steps.Q[0], steps.K[0], steps.V[0], steps.scores[0], steps.scaled_scores[0]]
+    for table, numbers in zip(shown, expected, strict=False):
+        np.testing.assert_array_equal(table.to_numpy(), np.round(numbers, 3))
+    assert list(shown[0].index) == ["6: ,", "7: sitting", "8: in", "9: the"]
+    weights = shown[7].to_numpy()
+    np.testing.assert_array_equal(weights, np.round(steps.weights[0], 3))
+    assert (weights[np.triu_indices(4, 1)] == 0).all()
+    output = shown[-1]
+    top = int(np.argmax(steps.probabilities))
+    assert output["word"].iloc[0] == model.vocabulary.words[top] == "tree"
+    assert output["p"].iloc[0] == pytest.approx(round(float(steps.probabilities[top]), 4))
+
+
+def test_what_if_shuffle_without_positions_changes_nothing():
+    at = open_app(view="What if", method="trained", t_positions="none", position=20, window=6)
+    assert_fine(at)
+    assert any("cannot tell word order apart" in info.value for info in at.info)
+    assert any("Total variation distance: **0.000**" in md.value for md in at.markdown)
+
+
+def test_what_if_shuffle_with_learned_positions_changes_the_prediction():
+    at = open_app(view="What if", method="trained", position=20, window=6)
+    assert_fine(at)
+    assert not any("cannot tell word order apart" in info.value for info in at.info)
+    assert not any("Total variation distance: **0.000**" in md.value for md in at.markdown)
+
+
+def test_texts_too_small_to_train_get_an_explanation():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"view": "Attention map", "text": "a short text of nine tokens , really ."})
+    at.run()
+    assert not at.exception
+    assert any("Training needs at least" in info.value for info in at.info)
