@@ -66,8 +66,10 @@ def test_exports_handle_more_than_5000_rows_without_switching_altairs_check_off(
 
 def test_chart_spec_inlines_layered_and_concatenated_data():
     weights = np.stack([np.tril(np.ones((3, 3))) / np.arange(1, 4)[:, None]] * 2)
-    spec = export.chart_spec(charts.attention_heatmaps(weights, ["a", "b", "c"]))
+    chart = charts.attention_heatmaps(weights, ["a", "b", "c"])
+    spec = export.chart_spec(chart)
     assert [len(rows) for rows in spec["datasets"].values()] == [9]  # identical heads share one dataset
+    assert all(isinstance(head.data, pd.DataFrame) for head in chart.hconcat)  # nested charts untouched too
     assert spec == charts.attention_heatmaps(weights, ["a", "b", "c"]).to_dict()
 
 
