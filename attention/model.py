@@ -161,7 +161,8 @@ def forward(
     O_cat = (A @ V).transpose(0, 2, 1, 3).reshape(B, n, d)  # [B, n, h, d_k] -> [B, n, d]
     H = X + O_cat @ p["W_o"]  # [B, n, d]
     W_out = output_matrix(architecture, p)
-    logits = (H[:, -1] if last_only else H) @ W_out + p["b_out"]
+    logits = (H[:, -1] if last_only else H) @ W_out  # [B, n, V] or [B, V]
+    logits += p["b_out"]
     return logits, ForwardCache(ids=ids, X=X, Q=Q, K=K, V=V, A=A, O_cat=O_cat, H=H)
 
 
@@ -175,11 +176,10 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.nd
     logits -= logits.max(axis=1, keepdims=True)
     picked = logits[rows, targets].astype(np.float64)  # z_y - max
     np.exp(logits, out=logits)
-    total = logits.sum(axis=1, keepdims=True)
+    total = logits.sum(axis=1, keepdims=True)  # [N, 1]
     loss = float(np.mean(np.log(total[:, 0].astype(np.float64)) - picked))
-    logits /= total
-    logits[rows, targets] -= 1.0
-    logits *= np.asarray(1.0 / N, dtype=logits.dtype)
+    logits *= (1.0 / N) / total  # softmax / N in one pass
+    logits[rows, targets] -= np.asarray(1.0 / N, dtype=logits.dtype)
     return loss, logits
 
 
@@ -257,11 +257,15 @@ class Adam:
         self.m *= self.beta1
         self.m += (1 - self.beta1) * grad
         self.v *= self.beta2
-        self.v += (1 - self.beta2) * grad * grad
+        scratch = np.square(grad)
+        scratch *= 1 - self.beta2
+        self.v += scratch
         step_size = learning_rate * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
-        denom = np.sqrt(self.v)
-        denom += self.eps * np.sqrt(1 - self.beta2**self.t)
-        theta -= np.asarray(step_size, dtype=theta.dtype) * self.m / denom
+        np.sqrt(self.v, out=scratch)
+        scratch += self.eps * np.sqrt(1 - self.beta2**self.t)
+        np.divide(self.m, scratch, out=scratch)
+        scratch *= -step_size
+        theta += scratch
 
 
 @dataclass(frozen=True)

@@ -226,11 +226,11 @@ def next_token_log_probabilities(
         chunk = targets[lo : lo + EVALUATION_CHUNK]
         windows = ids[chunk[:, None] - T + np.arange(T)]  # [m, T]  tokens j-T .. j-1
         logits, _ = forward(architecture, p, windows, last_only=True)  # [m, V]
-        logits = logits.astype(np.float64)
-        peak = logits.max(axis=1)
-        log_total = np.log(np.exp(logits - peak[:, None]).sum(axis=1)) + peak
-        log_p[lo : lo + len(chunk)] = logits[np.arange(len(chunk)), ids[chunk]] - log_total
         guesses[lo : lo + len(chunk)] = logits.argmax(axis=1)
+        logits -= logits.max(axis=1, keepdims=True)
+        picked = logits[np.arange(len(chunk)), ids[chunk]].astype(np.float64)
+        np.exp(logits, out=logits)
+        log_p[lo : lo + len(chunk)] = picked - np.log(logits.sum(axis=1).astype(np.float64))
     return log_p, guesses
 
 
@@ -290,13 +290,14 @@ class _Trainer:
                 return "stopped by user"
         return None
 
-    def _step(self, inputs: np.ndarray, targets: np.ndarray) -> None:  # [b, T], [b, T]
+    def _step(self, inputs: np.ndarray, targets: np.ndarray) -> float:  # [b, T], [b, T] -> batch loss
         logits, cache = forward(self.architecture, self.p, inputs)  # [b, T, V]
-        _, dlogits = cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.ravel())
+        loss, dlogits = cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.ravel())
         backward(self.architecture, self.p, cache, dlogits.reshape(logits.shape), self.g)
         clip_gradient(self.grad, GRADIENT_CLIP)
         self.adam.step(self.theta, self.grad, self.settings.learning_rate)
         self.step += 1
+        return loss
 
     def _evaluate(self) -> str | None:
         """Record a history point; keep the best weights; say "early stop" when patience runs out."""

@@ -1,0 +1,226 @@
+"""How fast the tiny attention model trains, and how numpy compares with PyTorch on the same model.
+
+    python bench/train_speed.py            # numpy only
+    /work/venv-torch/bin/python bench/train_speed.py   # also PyTorch, if installed (never required)
+
+Part 1 trains with `attention.train_model` to its early-stop point: the default example, a
+generated ~20,000-token English-like text (vocabulary about 2,000 words) and, when the machine has
+them, ~21,000 tokens of real English (the licence texts in /usr/share/common-licenses), with one
+BLAS thread (as training runs) and with the library's default threads, for comparison.
+
+Part 2 (PyTorch installed) replays the identical model (same initial weights, same batches, same
+Adam and clipping) step by step in numpy and in PyTorch, and prints the time ratio and the largest
+difference between their losses. Targets (issue 3, a 2-core machine): default example under 3 s,
+20,000 tokens under 15 s, numpy at least twice as fast as PyTorch. Times are the best of a few
+repeats; machines are noisy, so these are not assertions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from prose import generated_prose  # noqa: E402
+
+import attention  # noqa: E402
+import attention.train as train  # noqa: E402
+from attention.examples import DEFAULT_EXAMPLE, EXAMPLES  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+LICENCES = ("GPL-3", "GFDL-1.3", "MPL-2.0", "LGPL-2.1", "Apache-2.0")
+REPEATS = 3
+
+
+def texts() -> dict[str, str]:
+    found = {f"default example ({DEFAULT_EXAMPLE})": EXAMPLES[DEFAULT_EXAMPLE], "generated prose": generated_prose()}
+    licences = [Path("/usr/share/common-licenses") / name for name in LICENCES]
+    if all(path.exists() for path in licences):
+        found["licence texts (real English)"] = "\n".join(path.read_text(encoding="utf-8") for path in licences)
+    return found
+
+
+@contextlib.contextmanager
+def blas_threads(one: bool):
+    """Train with one BLAS thread (what train_model does) or with whatever the library defaults to."""
+    if one:
+        yield
+        return
+    saved = train._one_blas_thread
+    train._one_blas_thread = contextlib.nullcontext
+    try:
+        yield
+    finally:
+        train._one_blas_thread = saved
+
+
+def time_train_model(text: str, one_thread: bool, repeats: int = REPEATS) -> tuple[float, attention.TrainedModel]:
+    best, model = float("inf"), None
+    with blas_threads(one_thread):
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model = attention.train_model(text)
+            best = min(best, time.perf_counter() - start)
+    return best, model
+
+
+def part_one(corpus: dict[str, str]) -> dict[str, attention.TrainedModel]:
+    blas = "threadpoolctl: 1 BLAS thread" if train.threadpool_limits else "no threadpoolctl: default BLAS threads"
+    print(f"\n1. attention.train_model to its early-stop point (defaults; best of {REPEATS}; {blas})\n")
+    header = (
+        f"{'text':34} {'tokens':>7} {'V':>5} {'seconds':>8} {'(2 BLAS)':>9} {'steps':>6} {'ms/step':>8} "
+        f"{'tokens/s':>9} {'stopped':>11}  held-out perplexity: model / bigram / unigram"
+    )
+    print(header)
+    print("-" * len(header))
+    models, results = {}, {}
+    for name, text in corpus.items():
+        seconds, model = time_train_model(text, one_thread=True)
+        default_threads, _ = time_train_model(text, one_thread=False, repeats=1)
+        n_train = len(attention.tokenize(text)) - model.evaluation.n_targets
+        tokens_per_second = model.history[-1].epoch * n_train / model.seconds
+        e = model.evaluation
+        print(
+            f"{name:34} {len(attention.tokenize(text)):7d} {len(model.vocabulary):5d} {seconds:8.2f} "
+            f"{default_threads:9.2f} {model.steps:6d} {1000 * model.seconds / model.steps:8.2f} "
+            f"{tokens_per_second:9.0f} {model.stopped_because:>11}  "
+            f"{e.model.perplexity:.1f} / {e.bigram.perplexity:.1f} / {e.unigram.perplexity:.1f}"
+        )
+        models[name] = model
+        results[name] = seconds
+    default, generated = next(iter(results.values())), results["generated prose"]
+    print(f"\ntargets: default example under 3 s: {_verdict(default < 3)}", end="; ")
+    print(f"20,000 tokens under 15 s: {_verdict(generated < 15)}")
+    print("(2 BLAS): the same run with the BLAS library's own thread count, one repeat, for comparison.")
+    return models
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+# --- part 2: the same model in PyTorch ------------------------------------------------------------
+
+
+def replay_batches(text: str, steps: int) -> tuple[train._Trainer, list[tuple[np.ndarray, np.ndarray]]]:
+    """A fresh trainer (its initial weights) and the first `steps` batches train_model would use."""
+    settings = train.TrainingSettings()
+    tokens = attention.tokenize(text)
+    n_train = train.split_point(len(tokens), settings)
+    vocabulary = train.build_vocabulary(tokens[:n_train], attention.limits.MAX_MODEL_VOCABULARY)
+    index = {word: i for i, word in enumerate(vocabulary.words)}
+    ids = np.array([index.get(t, index[attention.UNKNOWN_TOKEN]) for t in tokens])
+    trainer = train._Trainer(settings, vocabulary, ids[:n_train], ids, None)
+    T, B, batches = settings.context_window, settings.batch_size, []
+    while len(batches) < steps:
+        starts = train.epoch_windows(n_train, T, trainer.rng)
+        for lo in range(0, len(starts), B):
+            windows = ids[:n_train][starts[lo : lo + B, None] + np.arange(T + 1)]
+            batches.append((windows[:, :-1], windows[:, 1:]))
+    return trainer, batches[:steps]
+
+
+def numpy_losses(text: str, steps: int) -> tuple[float, list[float]]:
+    best, losses = float("inf"), []
+    for _ in range(REPEATS):
+        trainer, batches = replay_batches(text, steps)
+        with train._one_blas_thread():
+            start = time.perf_counter()
+            losses = [trainer._step(x, y) for x, y in batches]
+            best = min(best, time.perf_counter() - start)
+    return best, losses
+
+
+class TorchModel(torch.nn.Module if torch else object):
+    """attention.model's architecture (learned positions, untied) in PyTorch, from the same weights."""
+
+    def __init__(self, trainer: train._Trainer):
+        super().__init__()
+        a = trainer.architecture
+        self.h, self.d_k = a.heads, a.head_dim
+        for name, value in trainer.p.items():
+            setattr(self, name, torch.nn.Parameter(torch.tensor(np.array(value))))
+
+    def forward(self, ids, targets):
+        B, T = ids.shape
+        X = self.E[ids] + self.P[:T]  # [B, T, d]
+        Q, K, V = (X @ self.W_qkv).view(B, T, 3, self.h, self.d_k).permute(2, 0, 3, 1, 4)  # [B, h, T, d_k] each
+        O = torch.nn.functional.scaled_dot_product_attention(Q, K, V, is_causal=True)  # noqa: E741
+        H = X + O.transpose(1, 2).reshape(B, T, -1) @ self.W_o
+        logits = H @ self.W_out + self.b_out
+        return torch.nn.functional.cross_entropy(logits.view(B * T, -1), targets.reshape(-1))
+
+
+def torch_losses(text: str, steps: int, threads: int, repeats: int = REPEATS) -> tuple[float, list[float]]:
+    torch.set_num_threads(threads)
+    best, losses = float("inf"), []
+    for _ in range(repeats):
+        trainer, batches = replay_batches(text, steps)
+        model = TorchModel(trainer)
+        params = list(model.parameters())
+        adam = torch.optim.Adam(params, lr=trainer.settings.learning_rate, betas=(0.9, 0.999), eps=1e-8)
+        batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in batches]
+        start = time.perf_counter()
+        losses = []
+        for x, y in batches:
+            adam.zero_grad(set_to_none=False)
+            loss = model(x, y)
+            loss.backward()
+            with torch.no_grad():  # clip exactly as attention.model.clip_gradient does
+                norm = torch.sqrt(sum((p.grad.double() ** 2).sum() for p in params))
+                if norm > train.GRADIENT_CLIP:
+                    for p in params:
+                        p.grad *= float(train.GRADIENT_CLIP / norm)
+            adam.step()
+            losses.append(loss.item())
+        best = min(best, time.perf_counter() - start)
+    return best, losses
+
+
+def part_two(corpus: dict[str, str], models: dict[str, attention.TrainedModel]) -> None:
+    if torch is None:
+        print("\n2. PyTorch is not installed: no comparison (it is never a requirement of the project).")
+        return
+    print(
+        f"\n2. The same model, initial weights and batches: numpy vs PyTorch {torch.__version__} (best of {REPEATS})\n"
+    )
+    header = (
+        f"{'text':34} {'steps':>6} {'numpy ms/step':>14} {'torch 1 thread':>15} {'torch 2 threads':>16} "
+        f"{'torch/numpy':>12} {'max |loss diff|':>16}"
+    )
+    print(header)
+    print("-" * len(header))
+    default_threads = torch.get_num_threads()
+    for name, text in corpus.items():
+        steps = models[name].steps
+        np_time, np_loss = numpy_losses(text, steps)
+        t1_time, t1_loss = torch_losses(text, steps, threads=1)
+        t2_time, _ = torch_losses(text, steps, threads=2, repeats=1)
+        ratio = min(t1_time, t2_time) / np_time
+        diff = max(abs(a - b) for a, b in zip(np_loss, t1_loss, strict=True))
+        print(
+            f"{name:34} {steps:6d} {1000 * np_time / steps:14.2f} {1000 * t1_time / steps:15.2f} "
+            f"{1000 * t2_time / steps:16.2f} {ratio:11.1f}× {diff:16.2e}"
+        )
+    torch.set_num_threads(default_threads)
+    print("\ntorch/numpy: PyTorch's better thread setting (2 threads: one repeat) against numpy with one BLAS thread;")
+    print("the target is 2× or more. max |loss diff|: per-step losses of numpy and PyTorch (1 thread), float32.")
+
+
+def main() -> None:
+    corpus = texts()
+    models = part_one(corpus)
+    part_two(corpus, models)
+
+
+if __name__ == "__main__":
+    main()
