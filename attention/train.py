@@ -203,6 +203,9 @@ def build_vocabulary(train_tokens: Sequence[str], max_words: int) -> Vocabulary:
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """One BLAS thread while training: these matrices are small, and OpenBLAS's threads cost more than
+    they give (8× slower on a busy 2-core machine, bench/train_speed.py). The limit is process-wide;
+    two trainings overlapping in one server may restore it early, which costs speed, never correctness."""
     if threadpool_limits is None:
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
