@@ -1,0 +1,298 @@
+"""A classroom on one server: N students open the lab at once and follow the lesson path.
+
+    python bench/classroom.py [--sessions 30] [--ramp 2] [--timeout 240]
+
+Starts ONE `streamlit run app.py` on 127.0.0.1 and opens N pages in one headless Chromium (one browser
+context each, as N students' browsers would be). Each session, after a random delay of up to --ramp s:
+  1. opens the app and waits for the next-word chart;
+  2. changes the context window (ArrowLeft on its slider) and times the press until the chart redraws;
+  3. presses "Sample again" and times the click until the app is idle again;
+  4. if the page has a "Train" tab and/or button, opens it, presses Train and waits for the training
+     summary ("Trained ... steps"); the server caches the model, so the class trains it once.
+Errors are counted per session: an exception box, a console error, a timeout, a dialog.
+A background thread polls the server's memory (VmRSS of it and its children, from /proc) every 0.1 s.
+
+Prints p50/p95 of each timed step, the error count and the server's peak memory, against the targets
+(30 sessions, zero errors, p95 under 1 s, peak server memory under 600 MB). Note: the N pages render on
+this machine's cores too, competing with the server; a real class renders on its own laptops, so these
+latencies are an upper bound. Bounded in count and time; always exits 0. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [  # as in tests/conftest.py
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHART = '[data-testid="stVegaLiteChart"]'
+NEXT_WORD = "probability of being the next word"
+HAS_CHART = """([sel, text]) => [...document.querySelectorAll(sel)]
+    .some(e => e.textContent.includes(text) && e.querySelector('.marks'))"""
+CHART_HTML = """([sel, text]) => { const el = [...document.querySelectorAll(sel)]
+    .find(e => e.textContent.includes(text)); return el ? el.innerHTML : null; }"""
+CHANGED = """([sel, text, old]) => { const el = [...document.querySelectorAll(sel)]
+    .find(e => e.textContent.includes(text)); return el && el.querySelector('.marks') && el.innerHTML !== old; }"""
+STATE = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState"
+
+
+@dataclass
+class Results:
+    open: list[float] = field(default_factory=list)
+    window: list[float] = field(default_factory=list)
+    sample: list[float] = field(default_factory=list)
+    train: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    trained: int = 0
+
+
+# ---------------------------------------------------------------- the server and its memory
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+def tree_rss_kb(pid: int) -> int:
+    """VmRSS of a process and all its descendants, in kB, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                parents.setdefault(ppid, []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        stack.extend(parents.get(p, []))
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+    return total
+
+
+class MemoryPoll(threading.Thread):
+    def __init__(self, pid: int, every: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb, self.last_kb = pid, every, 0, 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.last_kb = tree_rss_kb(self.pid)
+            self.peak_kb = max(self.peak_kb, self.last_kb)
+            self.stop.wait(self.every)
+
+
+# ---------------------------------------------------------------- one student
+
+
+WATCH_RUNS = """() => { window.__runs = [];
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(() => window.__runs.push(app.dataset.testScriptState))
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+RAN_AND_IDLE = """() => window.__runs.includes('running')
+    && document.querySelector('[data-testid="stApp"]').dataset.testScriptState === 'notRunning'"""
+
+
+async def act_and_wait_idle(page, action, timeout_s: float) -> float:
+    """Run `action` and wait until the script has run because of it and finished; returns the seconds taken."""
+    await page.evaluate("() => { window.__runs = []; }")
+    t0 = time.perf_counter()
+    await action()
+    await page.wait_for_function(RAN_AND_IDLE, timeout=timeout_s * 1000, polling="raf")
+    return time.perf_counter() - t0
+
+
+async def settle(page, timeout_s: float) -> None:
+    await page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'",
+        timeout=timeout_s * 1000,
+    )
+
+
+async def student(n: int, browser, url: str, args, results: Results) -> None:
+    await asyncio.sleep(random.uniform(0, args.ramp))
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.on("console", lambda m: m.type == "error" and results.errors.append(f"session {n}: console: {m.text}"))
+    page.on("pageerror", lambda e: results.errors.append(f"session {n}: page error: {e}"))
+    page.on("dialog", lambda d: (results.errors.append(f"session {n}: dialog {d.message}"), d.dismiss()))
+    step = "open"
+    try:
+        t0 = time.perf_counter()
+        await page.goto(url, timeout=args.step_timeout * 1000)
+        await page.wait_for_function(HAS_CHART, arg=[CHART, NEXT_WORD], timeout=args.step_timeout * 1000)
+        results.open.append(time.perf_counter() - t0)
+        await settle(page, args.step_timeout)
+        await page.evaluate(WATCH_RUNS)
+
+        step = "context window"
+        handle = page.locator('[data-testid="stSlider"]').filter(has_text="Context window")
+        handle = handle.locator('input[type="range"]').first
+        await handle.focus()
+        before = await page.evaluate(CHART_HTML, [CHART, NEXT_WORD])
+        t0 = time.perf_counter()
+        await handle.press("ArrowLeft")
+        await page.wait_for_function(
+            CHANGED, arg=[CHART, NEXT_WORD, before], timeout=args.step_timeout * 1000, polling="raf"
+        )
+        results.window.append(time.perf_counter() - t0)
+        await settle(page, args.step_timeout)
+
+        step = "sample again"
+        button = page.get_by_role("button", name="Sample again").first
+        results.sample.append(await act_and_wait_idle(page, button.click, args.step_timeout))
+
+        step = "train"
+        tab = page.get_by_role("tab", name=re.compile(r"^\s*Train\s*$"))
+        if await tab.count():
+            await tab.first.click()
+            await page.wait_for_timeout(300)
+            await settle(page, args.step_timeout)
+        train = page.get_by_role("button", name=re.compile(r"^\s*Train\s*$"))
+        if await train.count():
+            t0 = time.perf_counter()
+            await train.first.click()
+            await page.get_by_text(re.compile(r"Trained [\d,]+ steps")).first.wait_for(
+                timeout=args.train_timeout * 1000
+            )
+            results.train.append(time.perf_counter() - t0)
+            results.trained += 1
+        step = "end"
+        if await page.locator('[data-testid="stException"]').count():
+            results.errors.append(f"session {n}: exception box on the page")
+    except Exception as error:  # a timeout or a lost page counts as an error, and the class goes on
+        results.errors.append(f"session {n}: {step}: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
+    finally:
+        await context.close()
+
+
+async def classroom(url: str, args, results: Results) -> None:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(student(n, browser, url, args, results) for n in range(args.sessions))),
+                timeout=args.timeout,
+            )
+        except TimeoutError:
+            results.errors.append(f"the class did not finish within {args.timeout} s")
+        finally:
+            await browser.close()
+
+
+# ---------------------------------------------------------------- report
+
+
+def summary(name: str, values: list[float], target: float | None = None) -> str:
+    if not values:
+        return f"{name:34s} {'-':>6s}"
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    verdict = "" if target is None else ("  within target" if p95 <= target else f"  OVER target ({target:g} s)")
+    return f"{name:34s} {len(values):6d} {statistics.median(values):8.2f} {p95:8.2f} {max(values):8.2f}{verdict}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--ramp", type=float, default=2.0, help="sessions start at random within this many s")
+    parser.add_argument("--step-timeout", type=float, default=60.0, help="s allowed for one step")
+    parser.add_argument("--train-timeout", type=float, default=120.0, help="s allowed for training")
+    parser.add_argument("--timeout", type=float, default=300.0, help="s allowed for the whole class")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    random.seed(args.seed)
+
+    port = free_port()
+    server = launch(port)
+    memory = MemoryPoll(server.pid)
+    memory.start()
+    time.sleep(0.3)
+    idle_kb = memory.last_kb
+    results = Results()
+    started = time.monotonic()
+    try:
+        asyncio.run(classroom(f"http://127.0.0.1:{port}", args, results))
+    finally:
+        elapsed = time.monotonic() - started
+        time.sleep(0.3)
+        memory.stop.set()
+        memory.join()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    print(f"classroom: {args.sessions} sessions on one server (127.0.0.1), ramp {args.ramp:g} s, {elapsed:.1f} s")
+    print(f"{'step':34s} {'n':>6s} {'p50 (s)':>8s} {'p95 (s)':>8s} {'max (s)':>8s}")
+    print(summary("open to next-word chart", results.open))
+    print(summary("context window to redrawn chart", results.window, 1.0))
+    print(summary("Sample again to idle", results.sample, 1.0))
+    print(summary("Train to summary", results.train))
+    print(f"sessions that trained: {results.trained}")
+    print(f"errors: {len(results.errors)}" + ("  (target: 0)" if results.errors else ""))
+    for error in results.errors[:20]:
+        print(f"  {error}")
+    peak_mb = memory.peak_kb / 1024
+    print(
+        f"server memory (VmRSS, with children): idle {idle_kb / 1024:.0f} MB, peak {peak_mb:.0f} MB "
+        f"({'within' if peak_mb < 600 else 'OVER'} the 600 MB target)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
