@@ -120,7 +120,8 @@ def load_state_from_link() -> None:
 
 def save_state_to_link(text: str) -> None:
     """Keep the URL in step with the settings, so a copied link reopens the same numbers."""
-    query = links.encode({key: st.session_state[key] for key in SETTINGS}, SETTINGS)
+    values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
+    query = links.encode(values, SETTINGS)
     if text != EXAMPLES[st.session_state.example] and links.text_fits_in_link(text):
         query["text"] = text
     if dict(st.query_params.to_dict()) != query:
@@ -151,7 +152,7 @@ def step_position(delta: int, n_tokens: int) -> None:
 
 def clamp(key: str, low: int, high: int) -> None:
     """Keep a slider's remembered value inside its current range (texts change under it)."""
-    st.session_state[key] = min(max(int(st.session_state[key]), low), high)
+    st.session_state[key] = min(max(int(st.session_state.get(key, SETTINGS[key].default)), low), high)
 
 
 # ---------------------------------------------------------------- controls
@@ -163,14 +164,21 @@ def sidebar_controls() -> dict:
             "Example text",
             list(EXAMPLES),
             key="example",
+            persist_state="session",
             on_change=load_example,
             help="Built-in texts written for this lab. Choosing one replaces the text box.",
         )
-        st.toggle("Presentation mode", key="present", help="Large type and wide charts for projecting in class.")
+        st.toggle(
+            "Presentation mode",
+            key="present",
+            persist_state="session",
+            help="Large type and wide charts for projecting in class.",
+        )
         st.header("Method")
         faithful = st.toggle(
             "Blog-faithful (with its bugs)",
             key="faithful",
+            persist_state="session",
             help="Reproduce the blog post's numbers exactly, double exponential included.",
         )
         st.caption(
@@ -182,6 +190,7 @@ def sidebar_controls() -> dict:
             2,
             limits.MAX_EMBEDDING_DIM,
             key="dim",
+            persist_state="session",
             help="Length of each word's random vector. The blog uses 3.",
         )
         seed = st.number_input(
@@ -190,6 +199,7 @@ def sidebar_controls() -> dict:
             2**31 - 1,
             step=1,
             key="seed",
+            persist_state="session",
             help="Fixes the random embeddings and the sampling, so everyone sees the same numbers.",
         )
         temperature = st.slider(
@@ -198,6 +208,7 @@ def sidebar_controls() -> dict:
             3.0,
             step=0.1,
             key="temperature",
+            persist_state="session",
             help="Divides the scores before softmax: below 1 sharpens the distribution, above 1 flattens it.",
         )
         top_k = st.slider(
@@ -205,6 +216,7 @@ def sidebar_controls() -> dict:
             3,
             limits.MAX_TOP_K,
             key="top_k",
+            persist_state="session",
             help="How many of the most probable next words to chart.",
         )
     return {"faithful": faithful, "dim": dim, "seed": int(seed), "temperature": temperature, "top_k": top_k}
@@ -214,6 +226,7 @@ def text_input() -> str:
     text = st.text_area(
         "Your text",
         key="text",
+        persist_state="session",
         height=180,
         help="Paste any text. It is split into words and punctuation; the lab predicts each next word.",
     )
@@ -229,34 +242,33 @@ def text_input() -> str:
 def position_controls(n_tokens: int) -> tuple[int, int]:
     """Sliders for the word to predict after (1-based) and the context window; returns 0-based position."""
     clamp("position", 1, n_tokens - 1)
-    left, right = st.columns(2)
-    with left:
-        if n_tokens > 2:
-            position = st.slider(
-                "Predict the word after token number",
-                1,
-                n_tokens - 1,
-                key="position",
-                help="The last word the model sees. The token after it is the 'true' next word.",
-            )
-        else:
-            position = st.session_state.position
-        with st.container(horizontal=True):
-            st.button("◀ Previous", on_click=step_position, args=(-1, n_tokens), disabled=position <= 1)
-            st.button("Next ▶", on_click=step_position, args=(1, n_tokens), disabled=position >= n_tokens - 1)
+    if n_tokens > 2:
+        position = st.slider(
+            "Predict the word after token number",
+            1,
+            n_tokens - 1,
+            key="position",
+            persist_state="session",
+            help="The last word the model sees. The token after it is the 'true' next word.",
+        )
+    else:
+        position = st.session_state.position
+    with st.container(horizontal=True):
+        st.button("◀ Previous", on_click=step_position, args=(-1, n_tokens), disabled=position <= 1)
+        st.button("Next ▶", on_click=step_position, args=(1, n_tokens), disabled=position >= n_tokens - 1)
     clamp("window", 1, position)
-    with right:
-        if position > 1:
-            window = st.slider(
-                "Context window k (words the query averages)",
-                1,
-                position,
-                key="window",
-                help=f"How many words up to and including token {position} form the context (1 to {position}).",
-            )
-        else:
-            window = st.session_state.window
-            st.caption("Context window: 1 word (the first word has nothing before it).")
+    if position > 1:
+        window = st.slider(
+            "Context window k (words it may look at)",
+            1,
+            position,
+            key="window",
+            persist_state="session",
+            help=f"How many words up to and including token {position} form the context (1 to {position}).",
+        )
+    else:
+        window = st.session_state.window
+        st.caption("Context window: 1 word (the first word has nothing before it).")
     return position - 1, window
 
 
@@ -271,19 +283,28 @@ def training_controls() -> None:
         1,
         limits.MAX_CONTEXT_WINDOW,
         key="t_window",
+        persist_state="session",
         help="How many words the model sees at once. The prediction uses at most this many.",
     )
-    cols[1].select_slider("Model dimension d", options=[8, 16, 32, 64], key="t_dim", help="Length of each word vector.")
+    cols[1].select_slider(
+        "Model dimension d",
+        options=[8, 16, 32, 64],
+        key="t_dim",
+        persist_state="session",
+        help="Length of each word vector.",
+    )
     cols[2].select_slider(
         "Heads",
         options=[1, 2, 4],
         key="t_heads",
+        persist_state="session",
         help="Attention heads: each looks at the context in its own way (d is split between them).",
     )
     cols[3].selectbox(
         "Positions",
         POSITION_KINDS,
         key="t_positions",
+        persist_state="session",
         help="How the model knows word order: learned vectors, fixed sine waves, or none at all.",
     )
     cols = st.columns(4)
@@ -293,15 +314,22 @@ def training_controls() -> None:
         limits.MAX_EPOCHS,
         step=10,
         key="t_epochs",
+        persist_state="session",
         help="Passes over the text; training stops earlier when held-out loss stops improving.",
     )
     cols[1].select_slider(
         "Learning rate",
         options=[0.001, 0.003, 0.01, 0.03],
         key="t_lr",
+        persist_state="session",
         help="Adam's step size. 0.01 suits these small models.",
     )
-    cols[2].toggle("Tie output to E", key="t_tied", help="Use the embedding matrix E as the output layer too.")
+    cols[2].toggle(
+        "Tie output to E",
+        key="t_tied",
+        persist_state="session",
+        help="Use the embedding matrix E as the output layer too.",
+    )
 
 
 def current_training_settings() -> TrainingSettings:
@@ -409,7 +437,7 @@ def predict_view(
     text: str, tokens: list[str], vocabulary: attention.Vocabulary, position: int, window: int, settings: dict
 ) -> None:
     st.radio(
-        "Predict with", list(METHODS), format_func=METHODS.get, key="method", horizontal=True,
+        "Predict with", list(METHODS), format_func=METHODS.get, key="method", persist_state="session", horizontal=True,
         help="Switch between the blog's random embeddings and the model trained on this text.",
     )  # fmt: skip
     context = tokens[attention.context_slice(len(tokens), position, window)]
@@ -538,10 +566,8 @@ def attention_map_view(text, tokens, context, position) -> None:
         "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Hatched grey cells "
         "are the future, masked so no word can peek ahead."
     )
-    chart = charts.attention_heatmaps(weights, words, positions=positions)
-    st.altair_chart(chart, width="content")
-    for h in range(len(weights)):
-        st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(weights[h], words, positions)))
+    heatmap_grid(weights, words, positions)
+    chart = charts.attention_heatmaps(weights, words, positions=positions)  # all heads in one picture
     frames = [charts.attention_frame(weights[h], words, positions).assign(head=h + 1) for h in range(len(weights))]
     export_row(chart, pd.concat(frames), "attention-map", f"after-{position + 1}-{tokens[position]}")
     model_attention_row(model, context, position)
@@ -557,7 +583,14 @@ def step_by_step_view(text, tokens, context, position, settings) -> None:
     rows = [f"{p}: {w}" for p, w in zip(positions, words, strict=True)]
     h = 0
     if len(steps.Q) > 1:
-        h = st.radio("Head", range(len(steps.Q)), format_func=lambda i: f"head {i + 1}", horizontal=True, key="head")
+        h = st.radio(
+            "Head",
+            range(len(steps.Q)),
+            format_func=lambda i: f"head {i + 1}",
+            horizontal=True,
+            key="head",
+            persist_state="session",
+        )
     d_k = steps.Q.shape[-1]
     st.subheader(f"Every number for predicting the word after token {position + 1}")
     st.caption(f"d = {steps.X.shape[1]}, d_k = {d_k}, {len(steps.Q)} head(s); values rounded to 3 decimals.")
@@ -598,6 +631,17 @@ def step_by_step_view(text, tokens, context, position, settings) -> None:
     show_code(attention.model.forward_steps, attention.scaled_dot_product_attention)
 
 
+def heatmap_grid(weights: np.ndarray, words: list[str], positions: list[int] | None = None) -> None:
+    """One heatmap per head, two per row (one per row on a phone), each fitted to its column."""
+    columns = st.columns(min(len(weights), 2))
+    for h, head in enumerate(weights):
+        with columns[h % len(columns)]:
+            st.altair_chart(
+                charts.attention_heatmap(head, words, positions=positions, title=f"head {h + 1}"), width="stretch"
+            )
+            st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(head, words, positions)))
+
+
 def matrix_frame(matrix: np.ndarray, rows: list[str], columns: list[str] | None) -> pd.DataFrame:
     columns = columns or [f"{j + 1}" for j in range(matrix.shape[1])]
     return pd.DataFrame(np.round(matrix, 3), index=rows, columns=columns)
@@ -632,9 +676,9 @@ def generate_view(text, tokens, context, settings) -> None:
         return
     st.subheader("Continue the text")
     left, right = st.columns(2)
-    left.slider("Words to generate", 1, limits.MAX_GENERATED_WORDS, key="gen_words")
+    left.slider("Words to generate", 1, limits.MAX_GENERATED_WORDS, key="gen_words", persist_state="session")
     right.slider(
-        "Sample only from the top k words (0 = all)", 0, limits.MAX_TOP_K, key="gen_top_k",
+        "Sample only from the top k words (0 = all)", 0, limits.MAX_TOP_K, key="gen_top_k", persist_state="session",
         help="Keep the k most probable words, renormalise, then sample. 1 always takes the most probable word.",
     )  # fmt: skip
     steps = analysis.generate(
@@ -650,7 +694,7 @@ def generate_view(text, tokens, context, settings) -> None:
     st.button("Sample again", key="generate_again", on_click=sample_again)
     chosen = st.selectbox(
         "Look at one generated word", range(len(steps)),
-        format_func=lambda i: f"{i + 1}: {generated[i]}", key="gen_pick",
+        format_func=lambda i: f"{i + 1}: {generated[i]}", key="gen_pick", persist_state="session",
     )  # fmt: skip
     step = steps[min(chosen or 0, len(steps) - 1)]
     st.altair_chart(
@@ -660,7 +704,8 @@ def generate_view(text, tokens, context, settings) -> None:
     st.caption(plain(charts.summarize_distribution(step.distribution)))
     weights = model.attention_weights(list(step.context))
     words = [w if w in model.vocabulary else attention.UNKNOWN_TOKEN for w in step.context]
-    st.altair_chart(charts.attention_heatmaps(weights, words), width="content")
+    st.markdown("**Attention while predicting it**")
+    heatmap_grid(weights, words)
     show_code(analysis.generate, analysis.top_k_filter)
 
 
@@ -671,7 +716,7 @@ def what_if_view(text, tokens, context, position, settings) -> None:
     seen = context[-model.context_window :]
     st.subheader("What if the context were different?")
     edit = st.radio(
-        "Change", list(EDITS), key="edit", horizontal=True, format_func=EDITS.get,
+        "Change", list(EDITS), key="edit", persist_state="session", horizontal=True, format_func=EDITS.get,
     )  # fmt: skip
     rng = np.random.default_rng([settings["seed"], st.session_state.draw, 11])
     if edit == "shuffle":  # the last word stays: it is the one whose query predicts
@@ -679,7 +724,11 @@ def what_if_view(text, tokens, context, position, settings) -> None:
     else:
         first = position + 2 - len(seen)
         index = st.selectbox(
-            "Which word", range(len(seen)), format_func=lambda i: f"{first + i}: {seen[i]}", key="edit_index"
+            "Which word",
+            range(len(seen)),
+            format_func=lambda i: f"{first + i}: {seen[i]}",
+            key="edit_index",
+            persist_state="session",
         )
         index = min(index or 0, len(seen) - 1)
         if edit == "remove":
@@ -688,7 +737,9 @@ def what_if_view(text, tokens, context, position, settings) -> None:
                 return
             edited = analysis.remove_word(seen, index)
         else:
-            replacement = st.selectbox("Replace it with", model.vocabulary.words, key="edit_word")
+            replacement = st.selectbox(
+                "Replace it with", model.vocabulary.words, key="edit_word", persist_state="session"
+            )
             edited = analysis.replace_word(seen, index, replacement)
     before = model.next_word_distribution(seen, temperature=settings["temperature"])
     after = model.next_word_distribution(edited, temperature=settings["temperature"])
@@ -804,10 +855,16 @@ def main() -> None:
     usable = usable_tokens(text)
     if usable is not None:
         tokens, vocabulary = usable
-        position, window = position_controls(len(tokens))
-        st.altair_chart(
-            charts.token_strip_chart(tokens, position, window, span=limits.TOKEN_STRIP_SPAN), width="content"
-        )
+        controls, strip = st.columns([2, 3], gap="medium")
+        with controls:
+            position, window = position_controls(len(tokens))
+        with strip:
+            st.altair_chart(
+                charts.token_strip_chart(
+                    tokens, position, window, span=limits.TOKEN_STRIP_SPAN, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS
+                ),
+                width="content",
+            )
         views = st.tabs(list(VIEWS), key="view", on_change="rerun")
         context = tokens[attention.context_slice(len(tokens), position, window)]
         renderers = {

@@ -237,8 +237,10 @@ def _heatmap(
     show_query_axis: bool = True,
     with_note: bool = True,
 ) -> alt.LayerChart:
-    x = alt.X("key:N", sort=labels, title="looks at (key)", axis=alt.Axis(labelAngle=-45, labelLimit=90))
-    y_axis = alt.Axis(labelLimit=90) if show_query_axis else None
+    x = alt.X(
+        "key:N", sort=labels, title="looks at (key)", axis=alt.Axis(labelAngle=-45, labelLimit=90, labelOverlap=False)
+    )
+    y_axis = alt.Axis(labelLimit=90, labelOverlap=False) if show_query_axis else None
     y = alt.Y("query:N", sort=labels, title="word (query)", axis=y_axis)
     tooltip = [
         alt.Tooltip("query:N", title="word (query)"),
@@ -249,7 +251,7 @@ def _heatmap(
     colour = alt.Color(
         "weight:Q",
         scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
-        legend=alt.Legend(title="attention weight", format="%"),
+        legend=alt.Legend(title="attention weight", format="%", orient="bottom", gradientLength=120),
     )
     cells = (
         alt.Chart(frame)
@@ -293,7 +295,8 @@ def attention_heatmap(
     show = len(labels) <= 12 if show_values is None else show_values
     size = _heatmap_size(len(labels), 480)
     chart = _heatmap(frame, labels, size=size, title=title or "attention weights", show_values=show)
-    return chart.properties(autosize=NATURAL_SIZE, description=summarize_heatmap(weights, tokens, positions))
+    # fit-x: in a Streamlit column (width="stretch") the cells shrink to the column, so it never overflows
+    return chart.properties(autosize=FIT_WIDTH, description=summarize_heatmap(weights, tokens, positions))
 
 
 def attention_heatmaps(

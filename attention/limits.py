@@ -12,8 +12,11 @@ MAX_EMBEDDING_DIM = 64
 MAX_TOP_K = 30
 """Most bars in the probability chart; the browser gets only what it draws."""
 
-TOKEN_STRIP_SPAN = 40
+TOKEN_STRIP_SPAN = 24
 """Tokens shown on each side of the chosen word in the token strip."""
+
+TOKEN_STRIP_ROW_CHARS = 34
+"""Characters per row of the token strip (10 px each), so it fits a 390 px phone screen."""
 
 MIN_TRAIN_TOKENS = 20
 """Training the attention model needs at least this many tokens (a couple of sentences)."""

@@ -1,0 +1,102 @@
+"""Every view in a real browser at desktop and phone width; presentation mode; nothing leaves the machine.
+
+Screenshots go to the pytest temporary directory (kept for the last few runs) so a person can look.
+"""
+
+from urllib.parse import quote, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+VIEWS = [
+    "Predict",
+    "Train",
+    "Attention map",
+    "Step by step",
+    "Blog vs corrected",
+    "Generate",
+    "What if",
+    "Embedding map",
+]
+CHART = '[data-testid="stVegaLiteChart"]'
+OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(el => {
+  const marks = el.querySelector('svg.marks, canvas.marks');
+  if (!marks) return [];
+  const r = marks.getBoundingClientRect();
+  const box = (el.closest('[data-testid="stColumn"]') || el.closest('[data-testid="stMainBlockContainer"]'))
+    .getBoundingClientRect();
+  const over = r.right > box.right + 1 || r.left < box.left - 1;
+  return over ? [`${Math.round(r.width)} px chart in ${Math.round(box.width)} px`] : [];
+})"""
+
+
+def open_view(browser, app_url, view, width, *, query="", color_scheme="light"):
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=color_scheme)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/?view={quote(view)}{query}")
+    page.wait_for_selector(f"{CHART} svg.marks, {CHART} canvas.marks", timeout=90_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stProgress\"]')", timeout=90_000)
+    page.wait_for_timeout(800)
+    return context, page, errors
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_fits_its_columns(browser, app_url, view, width, tmp_path_factory):
+    context, page, errors = open_view(browser, app_url, view, width, query="&t_heads=2&t_dim=16")
+    try:
+        page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}.png", full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.evaluate(OVERFLOW) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_presentation_mode_next_button_steps_through_the_text(browser, app_url):
+    context, page, _ = open_view(browser, app_url, "Predict", 1280, query="&present=1&position=9")
+    try:
+        slider = page.locator('[data-testid="stSlider"]').filter(has_text="Predict the word after")
+        assert "9" in slider.locator('[data-testid="stSliderThumbValue"]').inner_text()
+        page.get_by_role("button", name="Next ▶").click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stSliderThumbValue\"]')]"
+            ".some(e => e.innerText === '10')",
+            timeout=30_000,
+        )
+        page.wait_for_function("new URLSearchParams(location.search).get('position') === '10'", timeout=30_000)
+        assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize") == "41.6px"  # 2.6rem
+    finally:
+        context.close()
+
+
+def test_page_load_makes_no_request_outside_this_machine(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    try:
+        page.goto(f"{app_url}/?view=Predict")
+        page.wait_for_selector(f"{CHART} svg.marks", timeout=90_000)
+        page.wait_for_timeout(1500)
+        assert hosts - {"127.0.0.1", "localhost", None} == set(), hosts
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_light_and_dark_themes_render(browser, app_url, scheme, tmp_path_factory):
+    context, page, errors = open_view(browser, app_url, "Predict", 1280, color_scheme=scheme)
+    try:
+        page.screenshot(path=tmp_path_factory.getbasetemp() / f"theme_{scheme}.png", full_page=True)
+        background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        red, green, blue = (int(v) for v in background[background.index("(") + 1 : -1].split(",")[:3])
+        assert (red + green + blue > 600) == (scheme == "light"), background
+        assert not errors, errors
+    finally:
+        context.close()
