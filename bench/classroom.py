@@ -1,27 +1,33 @@
 """A classroom on one server: N students open the lab at once and follow the lesson path.
 
-    python bench/classroom.py [--sessions 30] [--ramp 2] [--timeout 240]
+    python bench/classroom.py [--sessions 30] [--mode agent|browser] [--ramp 2] [--timeout 300]
 
-Starts ONE `streamlit run app.py` on 127.0.0.1 and opens N pages in one headless Chromium (one browser
-context each, as N students' browsers would be). Each session, after a random delay of up to --ramp s:
+Starts ONE `streamlit run app.py` on 127.0.0.1 and opens N sessions on it, in one of two ways:
+  --mode agent (default): each session talks to Streamlit's agent API (POST /_stcore/agent/interact,
+      enabled for this server only), which takes the browser's rerun path and answers when the run is
+      done. No rendering on this machine, so it measures the server: what a class of laptops would see,
+      minus each laptop's own drawing (~0.1 s for these charts, see bench/latency.py).
+  --mode browser: N pages in one headless Chromium (one browser context each). The N pages render on
+      this machine's two cores too, competing with the server, so this is an upper bound.
+Each session, after a random delay of up to --ramp s:
   1. opens the app and waits for the next-word chart;
-  2. changes the context window (ArrowLeft on its slider) and times the press until the chart redraws;
-  3. presses "Sample again" and times the click until the app is idle again;
+  2. changes the context window and times it until the chart redraws (agent: until the run is done);
+  3. presses "Sample again" and times it until the app is idle again;
   4. if the page has a "Train" tab and/or button, opens it, presses Train and waits for the training
      summary ("Trained ... steps"); the server caches the model, so the class trains it once.
-Errors are counted per session: an exception box, a console error, a timeout, a dialog.
+Errors are counted per session: an exception box, a console error, a timeout, a dialog, an HTTP error.
 A background thread polls the server's memory (VmRSS of it and its children, from /proc) every 0.1 s.
 
 Prints p50/p95 of each timed step, the error count and the server's peak memory, against the targets
-(30 sessions, zero errors, p95 under 1 s, peak server memory under 600 MB). Note: the N pages render on
-this machine's cores too, competing with the server; a real class renders on its own laptops, so these
-latencies are an upper bound. Bounded in count and time; always exits 0. Loopback only.
+(30 sessions, zero errors, p95 under 1 s, peak server memory under 600 MB). Bounded in count and time;
+always exits 0. Loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -79,11 +85,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(port: int) -> subprocess.Popen:
+def launch(port: int, extra: list[str]) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -232,6 +238,103 @@ async def classroom(url: str, args, results: Results) -> None:
             await browser.close()
 
 
+# ---------------------------------------------------------------- one student, without a browser
+
+
+def walk(node: dict):
+    yield node
+    for child in node.get("children", []):
+        yield from walk(child)
+
+
+class AgentSession:
+    """One session over Streamlit's agent API (POST /_stcore/agent/interact): the browser's rerun path, as JSON."""
+
+    def __init__(self, url: str, timeout_s: float):
+        self.url, self.timeout_s, self.session_id, self.snapshot = f"{url}/_stcore/agent/interact", timeout_s, None, {}
+
+    def interact(self, **body) -> float:
+        if self.session_id:
+            body["session_id"] = self.session_id
+        request = urllib.request.Request(
+            self.url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+            self.snapshot = json.loads(response.read())
+        while self.snapshot.get("status") not in ("ready", "error") and time.perf_counter() - t0 < self.timeout_s:
+            with urllib.request.urlopen(  # wait_timed_out: ask for the same run again
+                urllib.request.Request(
+                    self.url,
+                    data=json.dumps({"session_id": self.snapshot["session_id"]}).encode(),
+                    headers={"Content-Type": "application/json"},
+                ),
+                timeout=self.timeout_s,
+            ) as response:
+                self.snapshot = json.loads(response.read())
+        elapsed = time.perf_counter() - t0
+        self.session_id = self.snapshot.get("session_id", self.session_id)
+        problems = [n for n in walk(self.snapshot.get("tree", {})) if n.get("type") == "exception"]
+        if self.snapshot.get("status") != "ready" or problems:
+            detail = problems[0].get("props", {}).get("message", "") if problems else self.snapshot.get("status")
+            raise RuntimeError(f"app error: {str(detail)[:160]}")
+        return elapsed
+
+    def node(self, key: str) -> dict | None:
+        return next((n for n in walk(self.snapshot.get("tree", {})) if n.get("key") == key), None)
+
+    def has_chart(self) -> bool:
+        return any(n.get("type") in ("altair_chart", "vega_lite_chart") for n in walk(self.snapshot.get("tree", {})))
+
+    def trigger_labelled(self, pattern: str) -> str | None:
+        return next(
+            (a["key"] for a in self.snapshot.get("actions", [])
+             if a.get("kind") == "trigger" and re.fullmatch(pattern, a.get("label", "").strip())),
+            None,
+        )  # fmt: skip
+
+    def text(self) -> str:
+        return json.dumps(self.snapshot.get("tree", {}), ensure_ascii=False)
+
+
+def agent_student(n: int, url: str, args, results: Results) -> None:
+    time.sleep(random.uniform(0, args.ramp))
+    session, step = AgentSession(url, args.step_timeout), "open"
+    try:
+        results.open.append(session.interact())
+        if not session.has_chart():
+            raise RuntimeError("no chart after opening")
+        step = "context window"
+        window = session.node("window")
+        value = int(window["value"]) if window else 2
+        results.window.append(session.interact(widget_state={"window": value - 1 if value > 1 else value + 1}))
+        step = "sample again"
+        results.sample.append(session.interact(trigger={"key": "sample_again"}))
+        step = "train"
+        if session.node("view") is not None:
+            session.interact(widget_state={"view": "Train"})
+        train = session.trigger_labelled(r"Train")
+        if train:
+            session.timeout_s = args.train_timeout
+            results.train.append(session.interact(trigger={"key": train}))
+            if not re.search(r"Trained [\d,]+ steps", session.text()):
+                raise RuntimeError("no training summary after Train")
+            results.trained += 1
+    except Exception as error:
+        results.errors.append(f"session {n}: {step}: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
+
+
+def agent_classroom(url: str, args, results: Results) -> None:
+    threads = [threading.Thread(target=agent_student, args=(n, url, args, results)) for n in range(args.sessions)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + args.timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in threads):
+        results.errors.append(f"the class did not finish within {args.timeout} s")
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -247,6 +350,13 @@ def summary(name: str, values: list[float], target: float | None = None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument(
+        "--mode",
+        choices=["agent", "browser"],
+        default="agent",
+        help="agent: sessions over Streamlit's agent API, no browser (measures the server); "
+        "browser: N pages in one headless Chromium on this machine (measures server and rendering together)",
+    )
     parser.add_argument("--ramp", type=float, default=2.0, help="sessions start at random within this many s")
     parser.add_argument("--step-timeout", type=float, default=60.0, help="s allowed for one step")
     parser.add_argument("--train-timeout", type=float, default=120.0, help="s allowed for training")
@@ -256,7 +366,7 @@ def main() -> int:
     random.seed(args.seed)
 
     port = free_port()
-    server = launch(port)
+    server = launch(port, ["--server.enableAgentApi", "true"] if args.mode == "agent" else [])
     memory = MemoryPoll(server.pid)
     memory.start()
     time.sleep(0.3)
@@ -264,7 +374,10 @@ def main() -> int:
     results = Results()
     started = time.monotonic()
     try:
-        asyncio.run(classroom(f"http://127.0.0.1:{port}", args, results))
+        if args.mode == "agent":
+            agent_classroom(f"http://127.0.0.1:{port}", args, results)
+        else:
+            asyncio.run(classroom(f"http://127.0.0.1:{port}", args, results))
     finally:
         elapsed = time.monotonic() - started
         time.sleep(0.3)
@@ -276,7 +389,10 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    print(f"classroom: {args.sessions} sessions on one server (127.0.0.1), ramp {args.ramp:g} s, {elapsed:.1f} s")
+    print(
+        f"classroom ({args.mode} mode): {args.sessions} sessions on one server (127.0.0.1), "
+        f"ramp {args.ramp:g} s, {elapsed:.1f} s"
+    )
     print(f"{'step':34s} {'n':>6s} {'p50 (s)':>8s} {'p95 (s)':>8s} {'max (s)':>8s}")
     print(summary("open to next-word chart", results.open))
     print(summary("context window to redrawn chart", results.window, 1.0))
