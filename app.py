@@ -174,7 +174,7 @@ def sidebar_controls() -> dict:
             persist_state="session",
             help="Large type and wide charts for projecting in class.",
         )
-        st.header("Method")
+        st.header("The blog's method")
         faithful = st.toggle(
             "Blog-faithful (with its bugs)",
             key="faithful",
@@ -202,6 +202,7 @@ def sidebar_controls() -> dict:
             persist_state="session",
             help="Fixes the random embeddings and the sampling, so everyone sees the same numbers.",
         )
+        st.header("Both methods")
         temperature = st.slider(
             "Temperature T",
             0.1,
@@ -523,8 +524,8 @@ def model_attention_row(model: attention.TrainedModel, context: list[str], posit
     words, positions = context_positions(model, context, position)
     weights = model.attention_weights(context)  # [h, n, n]
     st.markdown("**Where the last word looks**: its attention weights over the context, per head")
-    cols = st.columns(len(weights))
-    for h, col in enumerate(cols):
+    cols = st.columns(max(len(weights), 2))
+    for h, col in zip(range(len(weights)), cols, strict=False):
         with col:
             chart = charts.attention_row_chart(weights[h, -1], words, positions, title=f"head {h + 1}")
             st.altair_chart(chart, width="stretch")
