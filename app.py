@@ -289,14 +289,14 @@ def training_controls() -> None:
     )
     cols[1].select_slider(
         "Model dimension d",
-        options=[8, 16, 32, 64],
+        options=SETTINGS["t_dim"].choices,
         key="t_dim",
         persist_state="session",
         help="Length of each word vector.",
     )
     cols[2].select_slider(
         "Heads",
-        options=[1, 2, 4],
+        options=SETTINGS["t_heads"].choices,
         key="t_heads",
         persist_state="session",
         help="Attention heads: each looks at the context in its own way (d is split between them).",
@@ -320,7 +320,7 @@ def training_controls() -> None:
     )
     cols[1].select_slider(
         "Learning rate",
-        options=[0.001, 0.003, 0.01, 0.03],
+        options=SETTINGS["t_lr"].choices,
         key="t_lr",
         persist_state="session",
         help="Adam's step size. 0.01 suits these small models.",
