@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlencode
 
 import altair as alt
@@ -376,7 +377,7 @@ def watch(job: TrainingJob) -> None:
                 text=f"Training: epoch {p.epoch}, step {p.step}, loss {p.train_loss:.3f} "
                 f"(held out {p.validation_loss:.3f})",
             )
-            curve.altair_chart(charts.loss_curve_chart(list(job.progress)), width="stretch")
+            show_chart(charts.loss_curve_chart(list(job.progress)), where=curve)
     for placeholder in (stop, bar, curve):
         placeholder.empty()
 
@@ -385,7 +386,8 @@ def train_view(text: str, tokens: list[str]) -> None:
     st.subheader("Train a tiny self-attention model on this text")
     st.caption(
         "One layer of causal self-attention, trained with Adam on the text itself. The last 10% of the "
-        "text is held out to check the model on words it never trained on, and to stop training in time."
+        "text is held out to check the model on words it never trained on, and to stop training in time. "
+        f"Training stops after at most {limits.TRAIN_TIME_BUDGET_S:g} s, keeping the best weights so far."
     )
     training_controls()
     job = training_jobs().get(text, current_training_settings())
@@ -400,7 +402,7 @@ def train_view(text: str, tokens: list[str]) -> None:
 
 
 def training_summary(model: attention.TrainedModel) -> None:
-    st.altair_chart(charts.loss_curve_chart(model.history), width="stretch")
+    show_chart(charts.loss_curve_chart(model.history), width="stretch")
     st.caption(plain(charts.summarize_loss_curve(model.history)))
     export_row(charts.loss_curve_chart(model.history), charts.loss_history_frame(model.history), "loss-curve", "")
     st.markdown(
@@ -458,10 +460,10 @@ def predict_view(
     chart_col, side_col = st.columns([3, 2], gap="large")
     with chart_col:
         st.subheader("Which word comes next?")
-        chart = charts.next_word_chart(
-            distribution, top_k=settings["top_k"], true_next=true_next, score_title=score_title
+        chart = partial(
+            charts.next_word_chart, distribution, top_k=settings["top_k"], true_next=true_next, score_title=score_title
         )
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
         st.caption(plain(charts.summarize_distribution(distribution)))
         frame = charts.next_word_frame(distribution, top_k=settings["top_k"], true_next=true_next)
         export_row(chart, frame, "next-word-probabilities", f"after-{position + 1}-{tokens[position]}")
@@ -470,7 +472,7 @@ def predict_view(
         st.button("Sample again", key="sample_again", on_click=sample_again, help="Draw another word.")
         if true_next is not None:
             st.markdown(
-                f"In the text the next word is {attention.as_code_span(true_next)}: "
+                f"In the text the next word is {attention.as_code_span(true_next, max_chars=40)}: "
                 f"probability {distribution.probability_of(true_next):.1%}."
             )
         else:
@@ -527,8 +529,7 @@ def model_attention_row(model: attention.TrainedModel, context: list[str], posit
     cols = st.columns(max(len(weights), 2))
     for h, col in zip(range(len(weights)), cols, strict=False):
         with col:
-            chart = charts.attention_row_chart(weights[h, -1], words, positions, title=f"head {h + 1}")
-            st.altair_chart(chart, width="stretch")
+            show_chart(partial(charts.attention_row_chart, weights[h, -1], words, positions, title=f"head {h + 1}"))
             st.caption(plain(charts.summarize_attention_row(weights[h, -1], words, positions)))
 
 
@@ -540,7 +541,7 @@ def numbers_table(result: attention.BlogMethodResult, context: list[str], top_k:
     with st.expander("The numbers behind the chart"):
         st.markdown(
             "The query q is the mean of the context words' embeddings: "
-            + ", ".join(attention.as_code_span(w) for w in context[:12])
+            + ", ".join(attention.as_code_span(w, max_chars=40) for w in context[:12])
             + (" …" if len(context) > 12 else "")
         )
         st.dataframe({"q": np.round(result.query, 4)}, width="content")
@@ -637,7 +638,7 @@ def heatmap_grid(weights: np.ndarray, words: list[str], positions: list[int] | N
     columns = st.columns(min(len(weights), 2))
     for h, head in enumerate(weights):
         with columns[h % len(columns)]:
-            st.altair_chart(
+            show_chart(
                 charts.attention_heatmap(head, words, positions=positions, title=f"head {h + 1}"), width="stretch"
             )
             st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(head, words, positions)))
@@ -657,7 +658,7 @@ def blog_vs_corrected_view(vocabulary, context, settings) -> None:
         comparison.blog, comparison.corrected, top_k=settings["top_k"],
         before_label="as in the blog", after_label="corrected",
     )  # fmt: skip
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
     frame = charts.comparison_frame(
         comparison.blog, comparison.corrected, top_k=settings["top_k"],
         before_label="as in the blog", after_label="corrected",
@@ -689,8 +690,8 @@ def generate_view(text, tokens, context, settings) -> None:
         context_window=model.context_window,
     )  # fmt: skip
     generated = [step.word for step in steps]
-    st.markdown("**Context** " + attention.as_code_span(" ".join(context[-model.context_window :])))
-    st.markdown("**Generated** " + attention.as_code_span(" ".join(generated)))
+    st.markdown("**Context** " + attention.as_code_span(" ".join(context[-model.context_window :]), max_chars=400))
+    st.markdown("**Generated** " + attention.as_code_span(" ".join(generated), max_chars=800))
     st.caption(f"Seed {settings['seed']}, temperature {settings['temperature']:g}; Sample again draws anew.")
     st.button("Sample again", key="generate_again", on_click=sample_again)
     chosen = st.selectbox(
@@ -698,7 +699,7 @@ def generate_view(text, tokens, context, settings) -> None:
         format_func=lambda i: f"{i + 1}: {generated[i]}", key="gen_pick", persist_state="session",
     )  # fmt: skip
     step = steps[min(chosen or 0, len(steps) - 1)]
-    st.altair_chart(
+    show_chart(
         charts.next_word_chart(step.distribution, top_k=settings["top_k"], true_next=step.word,
                                score_title="logit z"), width="stretch",
     )  # fmt: skip
@@ -744,10 +745,10 @@ def what_if_view(text, tokens, context, position, settings) -> None:
             edited = analysis.replace_word(seen, index, replacement)
     before = model.next_word_distribution(seen, temperature=settings["temperature"])
     after = model.next_word_distribution(edited, temperature=settings["temperature"])
-    st.markdown("**Before** " + attention.as_code_span(" ".join(seen)))
-    st.markdown("**After** " + attention.as_code_span(" ".join(edited)))
+    st.markdown("**Before** " + attention.as_code_span(" ".join(seen), max_chars=400))
+    st.markdown("**After** " + attention.as_code_span(" ".join(edited), max_chars=400))
     chart = charts.comparison_chart(before, after, top_k=settings["top_k"], before_label="before", after_label="after")
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
     change = analysis.distribution_change(before, after)
     st.caption(plain(charts.summarize_comparison(before, after)))
     st.markdown(
@@ -773,7 +774,7 @@ def embedding_map_view(text, tokens, vocabulary, context, settings) -> None:
         embeddings = blog_embeddings(len(vocabulary), settings["dim"], settings["seed"])
         order = [vocabulary.id_of(w) for w in frequent]
         projection = analysis.pca_2d(embeddings[order])
-        st.altair_chart(
+        show_chart(
             charts.embedding_map_chart(projection.points, frequent, highlight=context, title="random (the blog)"),
             width="stretch",
         )
@@ -784,7 +785,7 @@ def embedding_map_view(text, tokens, vocabulary, context, settings) -> None:
             known = [w for w in frequent if w in model.vocabulary]
             trained = np.asarray(model.parameters["E"])[[model.vocabulary.id_of(w) for w in known]]
             projection = analysis.pca_2d(trained)
-            st.altair_chart(
+            show_chart(
                 charts.embedding_map_chart(projection.points, known, highlight=context, title="trained on this text"),
                 width="stretch",
             )
@@ -793,6 +794,41 @@ def embedding_map_view(text, tokens, vocabulary, context, settings) -> None:
 
 
 # ---------------------------------------------------------------- small shared pieces
+
+
+def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st) -> None:
+    """Draw an Altair chart; given as partial(charts.builder, ...) its spec is built once per input.
+
+    Building and validating an Altair chart costs 10-20 ms, most of a rerun; a class stepping
+    through the same text asks for the same charts again and again, so they are cached.
+    """
+    if isinstance(chart, partial):
+        spec = chart_spec(chart.func.__name__, chart.args, chart.keywords)
+    else:
+        spec = vega_lite_spec(chart)
+    where.vega_lite_chart(spec, width=width)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def chart_spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    return vega_lite_spec(getattr(charts, builder)(*args, **kwargs))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def token_strip_spec(text: str, position: int, window: int) -> dict:
+    tokens, _ = tokenize_text(text)
+    strip = charts.token_strip_chart(
+        tokens, position, window, span=limits.TOKEN_STRIP_SPAN, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS
+    )
+    return vega_lite_spec(strip)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The spec as st.altair_chart would send it, without re-validating (tests/test_charts*.py validate
+    every builder) and without the default theme's view size."""
+    spec = chart.to_dict(validate=False)
+    spec.get("config", {}).pop("view", None)
+    return spec
 
 
 def plain(text: str) -> str:
@@ -806,12 +842,13 @@ def show_code(*functions: Callable) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def export_row(chart: alt.TopLevelMixin, frame: pd.DataFrame, kind: str, what: str) -> None:
-    """PNG, SVG, CSV and JSON downloads; files are made only when clicked."""
+def export_row(chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str) -> None:
+    """PNG, SVG, CSV and JSON downloads; files (and a partial's chart) are made only when clicked."""
+    make_chart = chart if isinstance(chart, partial) else lambda: chart
     temperature = st.session_state.temperature
     files = {
-        "png": (lambda: export.chart_to_png(chart), "image/png"),
-        "svg": (lambda: export.chart_to_svg(chart), "image/svg+xml"),
+        "png": (lambda: export.chart_to_png(make_chart()), "image/png"),
+        "svg": (lambda: export.chart_to_svg(make_chart()), "image/svg+xml"),
         "csv": (lambda: export.frame_to_csv(frame), "text/csv"),
         "json": (lambda: export.frame_to_json(frame), "application/json"),
     }
@@ -860,12 +897,7 @@ def main() -> None:
         with controls:
             position, window = position_controls(len(tokens))
         with strip:
-            st.altair_chart(
-                charts.token_strip_chart(
-                    tokens, position, window, span=limits.TOKEN_STRIP_SPAN, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS
-                ),
-                width="content",
-            )
+            st.vega_lite_chart(token_strip_spec(text, position, window), width="content")
         views = st.tabs(list(VIEWS), key="view", on_change="rerun")
         context = tokens[attention.context_slice(len(tokens), position, window)]
         renderers = {

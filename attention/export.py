@@ -37,10 +37,17 @@ def _inline_frames(chart: Any) -> None:
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec with all data inline, whatever its number of rows; `chart` is not modified."""
+    """The chart's Vega-Lite spec with all data inline, whatever its number of rows; `chart` is not modified.
+
+    A picture has no container to fit, so charts that fit their width on the page ("fit-x") are
+    exported at their natural size: the plot as specified plus axes, legend and title.
+    """
     copy = chart.copy(deep=True)
     _inline_frames(copy)
-    return copy.to_dict()
+    spec = copy.to_dict()
+    if spec.get("autosize", {}).get("type", "").startswith("fit"):
+        spec["autosize"] = {"type": "pad", "contains": "padding"}
+    return spec
 
 
 def _vl_convert():

@@ -69,12 +69,15 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def as_code_span(text: str) -> str:
+def as_code_span(text: str, *, max_chars: int | None = None) -> str:
     """Markdown that shows `text` literally: a code span fenced by more backticks than it holds.
 
     Inside a code span nothing is markup: no HTML, links, LaTeX, emphasis or emoji shortcodes.
+    Text longer than `max_chars` is cut with "…" (a 5,000-letter "word" is not worth a page).
     """
     text = " ".join(text.split()) or " "
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     return f"{fence} {text} {fence}"

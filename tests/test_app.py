@@ -227,3 +227,19 @@ def test_invalid_link_values_fall_back_to_defaults():
     assert at.selectbox(key="example").value == "Nursery rhyme"
     assert at.slider(key="temperature").value == 0.1
     assert at.slider(key="window").value == at.slider(key="position").value  # clamped to what fits
+
+
+def test_controls_still_work_after_the_text_was_empty(app):
+    # Streamlit forgets the state of widgets it did not draw; an empty text draws no sliders.
+    set_text(app, "")
+    app.slider(key="temperature").set_value(2.0).run()
+    assert not app.exception
+    set_text(app, "the cat sat on the mat and the dog sat on the log")
+    assert bar_words(app)
+
+
+def test_a_monstrous_word_is_shortened_where_it_is_quoted(app):
+    set_text(app, "start " + "x" * 5000 + " end")
+    app.slider(key="position").set_value(1).run()
+    quoted = next(md.value for md in app.markdown if "next word is" in md.value)
+    assert len(quoted) < 200 and "…" in quoted

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -189,7 +190,6 @@ def test_training_on_too_short_a_text_is_refused_with_the_minimum_named(app):
         ("MAX_MODEL_DIM", r"model dimension|d_model|\bmodel d\b"),
         ("MAX_HEADS", r"\bheads?\b"),
         ("MAX_EPOCHS", r"\bepochs?\b"),
-        ("MAX_BATCH_SIZE", r"\bbatch\b"),
     ],
 )
 def test_training_widgets_stop_at_their_limits(app, name, pattern):
@@ -204,7 +204,6 @@ def test_training_widgets_stop_at_their_limits(app, name, pattern):
         assert widget_maximum(widget) <= cap, f"{widget.label!r} goes past {name} = {cap}"
 
 
-@pytest.mark.xfail(reason="issue 6: the Train panel does not yet tell the student training stops after the budget")
 def test_training_time_budget_is_stated(app):
     budget = limit("TRAIN_TIME_BUDGET_S")
     train_button(app)
@@ -226,6 +225,14 @@ CHECKED = {
     "MAX_HEADS",
     "MAX_EPOCHS",
     "MAX_BATCH_SIZE",
+    "MAX_LINK_TEXT_CHARS",
+    "MAX_HEATMAP_TOKENS",
+    "MAX_GENERATED_WORDS",
+    "MAX_EMBEDDING_MAP_WORDS",
+    "MAX_LOSS_CURVE_POINTS",
+    "MAX_MODEL_VOCABULARY",
+    "MAX_CACHED_MODELS",
+    "TOKEN_STRIP_ROW_CHARS",
 }
 
 
@@ -237,3 +244,71 @@ def test_every_limit_is_documented_and_checked(name):
     assert re.search(rf"^{name}\b.*\n\"\"\"", source, re.MULTILINE), f"{name} needs a docstring saying what it limits"
     if name not in CHECKED:
         pytest.skip(f"{name} is new: add a check for it to tests/test_limits.py")
+
+
+# --- limits added with the views, links and training jobs ---------------------------------------------
+
+
+def test_text_too_long_for_a_link_is_left_out_and_the_app_says_so(app):
+    set_text(app, "a " * (limits.MAX_LINK_TEXT_CHARS // 2 + 1))
+    assert "text" not in app.query_params
+    assert f"over {limits.MAX_LINK_TEXT_CHARS:,}" in messages(app)
+
+
+def test_every_context_the_model_sees_fits_a_heatmap():
+    from attention import charts
+
+    assert limits.MAX_CONTEXT_WINDOW <= limits.MAX_HEATMAP_TOKENS
+    n = limits.MAX_HEATMAP_TOKENS
+    charts.attention_heatmap(np.tri(n) / np.arange(1, n + 1)[:, None], [f"w{i}" for i in range(n)]).to_dict()
+    with pytest.raises(ValueError, match=f"at most {n} words"):
+        charts.attention_heatmap(np.eye(n + 1), [f"w{i}" for i in range(n + 1)])
+
+
+def test_generate_slider_stops_at_the_limit():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"view": "Generate"})
+    at.run()
+    assert not at.exception
+    assert at.slider(key="gen_words").max == limits.MAX_GENERATED_WORDS
+
+
+def test_embedding_map_and_loss_curve_send_only_what_they_draw():
+    from attention import charts
+
+    words = [f"w{i}" for i in range(3 * limits.MAX_EMBEDDING_MAP_WORDS)]
+    points = np.random.default_rng(0).normal(size=(len(words), 2))
+    frame = charts.embedding_map_frame(points, words, highlight=["w400"])
+    assert len(frame) == limits.MAX_EMBEDDING_MAP_WORDS and "w400" in set(frame["word"])
+    history = [{"step": i, "train_loss": 1.0 / (i + 1), "validation_loss": 1.0} for i in range(5000)]
+    assert len(charts.loss_history_frame(history)) <= 2 * limits.MAX_LOSS_CURVE_POINTS
+
+
+def test_model_vocabulary_is_capped_with_an_unknown_word():
+    import attention
+
+    words = [f"w{i}" for i in range(limits.MAX_MODEL_VOCABULARY + 300)]
+    model = attention.train_model(" ".join(words * 2), context_window=2, dim=8, epochs=1, seed=0)
+    assert len(model.vocabulary) <= limits.MAX_MODEL_VOCABULARY + 1
+    assert attention.UNKNOWN_TOKEN in model.vocabulary
+
+
+def test_the_server_keeps_at_most_the_cached_models_limit():
+    source = Path(APP).read_text(encoding="utf-8")
+    assert "JobRegistry(max_jobs=limits.MAX_CACHED_MODELS)" in source  # the app's one registry
+    # JobRegistry forgetting its oldest finished jobs is tested in tests/test_jobs.py
+
+
+def test_token_strip_is_as_wide_as_its_row_limit(app):
+    strip = next(
+        spec for spec, _ in chart_frames(app) if spec.get("layer", [{}])[0].get("mark", {}).get("type") == "rect"
+    )
+    assert strip["width"] == 10 * limits.TOKEN_STRIP_ROW_CHARS  # 10 px a character: fits a 390 px phone
+
+
+def test_batch_size_has_no_widget_but_the_trainer_refuses_more():
+    from attention.train import TrainingSettings
+
+    TrainingSettings(batch_size=limits.MAX_BATCH_SIZE).check()
+    with pytest.raises(ValueError, match=f"batch size must be a whole number between 1 and {limits.MAX_BATCH_SIZE}"):
+        TrainingSettings(batch_size=limits.MAX_BATCH_SIZE + 1).check()
