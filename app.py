@@ -130,16 +130,17 @@ def save_state_to_link(text: str) -> None:
 
 
 def link_box(text: str) -> None:
-    with st.expander("Share this exact view"):
-        base = st.context.url or ""
-        st.code(f"{base}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
-        st.caption(
-            "Copy the link with the button at the right of the box; it reopens the same text, settings and numbers."
-        )
+    with st.expander("Share this exact view", key="share_open", on_change="rerun") as box:
         if text != EXAMPLES[st.session_state.example] and not links.text_fits_in_link(text):
             st.info(
                 f"Your text has {len(text):,} characters, too long for a link (over {limits.MAX_LINK_TEXT_CHARS:,}). "
                 "The link keeps every other setting; paste the text again after opening it."
+            )
+        if box.open:  # the link is built only when asked for
+            base = st.context.url or ""
+            st.code(f"{base}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
+            st.caption(
+                "Copy it with the button at the right of the box: it reopens the same text, settings and numbers."
             )
 
 
@@ -377,7 +378,7 @@ def watch(job: TrainingJob) -> None:
                 text=f"Training: epoch {p.epoch}, step {p.step}, loss {p.train_loss:.3f} "
                 f"(held out {p.validation_loss:.3f})",
             )
-            show_chart(charts.loss_curve_chart(list(job.progress)), where=curve)
+            show_chart(partial(charts.loss_curve_chart, tuple(job.progress)), where=curve)  # shared by watchers
     for placeholder in (stop, bar, curve):
         placeholder.empty()
 
@@ -402,9 +403,10 @@ def train_view(text: str, tokens: list[str]) -> None:
 
 
 def training_summary(model: attention.TrainedModel) -> None:
-    show_chart(charts.loss_curve_chart(model.history), width="stretch")
+    chart = partial(charts.loss_curve_chart, model.history)
+    show_chart(chart)
     st.caption(plain(charts.summarize_loss_curve(model.history)))
-    export_row(charts.loss_curve_chart(model.history), charts.loss_history_frame(model.history), "loss-curve", "")
+    export_row(chart, charts.loss_history_frame(model.history), "loss-curve", "")
     st.markdown(
         f"Trained {model.steps:,} steps in {model.seconds:.1f} s; stopped: {model.stopped_because}; "
         f"kept the weights of step {model.best_step:,} (lowest held-out loss). "
@@ -538,7 +540,9 @@ def sample_again() -> None:
 
 
 def numbers_table(result: attention.BlogMethodResult, context: list[str], top_k: int) -> None:
-    with st.expander("The numbers behind the chart"):
+    with st.expander("The numbers behind the chart", key="numbers_open", on_change="rerun") as box:
+        if not box.open:
+            return
         st.markdown(
             "The query q is the mean of the context words' embeddings: "
             + ", ".join(attention.as_code_span(w, max_chars=40) for w in context[:12])
@@ -837,8 +841,8 @@ def plain(text: str) -> str:
 
 
 def show_code(*functions: Callable) -> None:
-    with st.expander("Show the code"):
-        for function in functions:
+    with st.expander("Show the code", key="code_" + "_".join(f.__name__ for f in functions), on_change="rerun") as box:
+        for function in functions if box.open else ():
             st.code(inspect.getsource(function), language="python")
 
 
