@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util  # the Arrow conversion st.vega_lite_chart itself uses
 
 import attention
 from attention import analysis, charts, export, formulas, limits, links
@@ -828,10 +829,13 @@ def token_strip_spec(text: str, position: int, window: int) -> dict:
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
-    """The spec as st.altair_chart would send it, without re-validating (tests/test_charts*.py validate
-    every builder) and without the default theme's view size."""
+    """The spec as st.altair_chart would send it, made once: not re-validated (tests/test_charts*.py
+    validate every builder), without the default theme's view size, and with each dataset already
+    in Arrow (st.vega_lite_chart passes bytes through instead of converting rows on every call)."""
     spec = chart.to_dict(validate=False)
     spec.get("config", {}).pop("view", None)
+    datasets = spec.get("datasets", {})
+    spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in datasets.items()}
     return spec
 
 
