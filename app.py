@@ -834,7 +834,12 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     in Arrow (st.vega_lite_chart passes bytes through instead of converting rows on every call)."""
     spec = chart.to_dict(validate=False)
     spec.get("config", {}).pop("view", None)
-    datasets = spec.get("datasets", {})
+    datasets = spec.pop("datasets", {})
+    if len(datasets) == 1 and spec.get("data") == {"name": next(iter(datasets))}:
+        # One dataset under a fixed name rather than Altair's content hash: when only the numbers
+        # change, the spec is unchanged and the browser updates the drawn chart instead of rebuilding it.
+        datasets = {"table": next(iter(datasets.values()))}
+        spec["data"] = {"name": "table"}
     spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in datasets.items()}
     return spec
 

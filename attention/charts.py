@@ -55,7 +55,9 @@ def next_word_chart(
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange."""
     frame = next_word_frame(distribution, top_k=top_k, true_next=true_next)
     frame["label"] = frame["rank"].astype(str) + ". " + frame["word"]
-    y = alt.Y("label:N", sort=list(frame["label"]), title=None, axis=alt.Axis(labelLimit=160))
+    # Sorted by a field, not by a list of labels: the spec then stays the same when only the numbers
+    # change, and Streamlit updates the drawn chart's data instead of rebuilding it.
+    y = alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min"), title=None, axis=alt.Axis(labelLimit=160))
     tooltip = [
         alt.Tooltip("word:N", title="word"),
         alt.Tooltip("rank:Q", title="rank"),
@@ -443,7 +445,9 @@ def comparison_chart(
         )
     )
     description = summarize_comparison(before, after, before_label=before_label, after_label=after_label)
-    return alt.layer(bars, labels, data=frame).properties(height=2 * 20 * len(order), autosize=FIT_WIDTH, description=description)
+    return alt.layer(bars, labels, data=frame).properties(
+        height=2 * 20 * len(order), autosize=FIT_WIDTH, description=description
+    )
 
 
 def embedding_map_frame(points, words: Sequence[str], *, highlight: Sequence[str] = ()) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,14 +19,17 @@ def app():
 
 
 def charts_of(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    """Each chart's spec and data: a change of numbers alone leaves the spec as it was."""
+    return [(json.loads(c.proto.spec), [d.data.data for d in c.proto.datasets]) for c in at.get("vega_lite_chart")]
 
 
 def bar_words(at):
-    """The words in the next-word bar chart, most probable first."""
-    for spec in charts_of(at):
-        if any(layer["encoding"].get("x", {}).get("field") == "probability" for layer in spec.get("layer", [])):
-            return [r for r in spec["layer"][0]["encoding"]["y"]["sort"]]
+    """The bars of the next-word chart ("1. tree", ...), most probable first; None without the chart."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec.get("layer", [{}])[0].get("encoding", {}).get("x", {}).get("field") == "probability":
+            table = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pylist()
+            return [row["label"] for row in sorted(table, key=lambda row: row["rank"])]
     return None
 
 
