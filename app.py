@@ -203,7 +203,7 @@ def sidebar_controls() -> dict:
             step=1,
             key="seed",
             persist_state="session",
-            help="Fixes the random embeddings and the sampling, so everyone sees the same numbers.",
+            help="Fixes the random embeddings, the sampling and the training, so everyone sees the same numbers.",
         )
         st.header("Both methods")
         temperature = st.slider(
@@ -344,7 +344,7 @@ def current_training_settings() -> TrainingSettings:
     )  # fmt: skip
 
 
-def trained_model(text: str, tokens: list[str], *, start: bool = True) -> attention.TrainedModel | None:
+def trained_model(text: str, tokens: list[str]) -> attention.TrainedModel | None:
     """The model trained on this text with the current settings, training it now (with live progress) if needed."""
     if len(tokens) < limits.MIN_TRAIN_TOKENS:
         st.info(
@@ -352,11 +352,7 @@ def trained_model(text: str, tokens: list[str], *, start: bool = True) -> attent
             f"model; this text has {len(tokens)}. Paste a few more sentences, or pick an example."
         )
         return None
-    settings = current_training_settings()
-    registry = training_jobs()
-    job = registry.start(text, settings) if start else registry.get(text, settings)
-    if job is None:
-        return None
+    job = training_jobs().start(text, current_training_settings())
     watch(job)
     if job.error:
         st.warning(f"The model could not be trained: {job.error}")
@@ -392,10 +388,8 @@ def train_view(text: str, tokens: list[str]) -> None:
         f"Training stops after at most {limits.TRAIN_TIME_BUDGET_S:g} s, keeping the best weights so far."
     )
     training_controls()
-    job = training_jobs().get(text, current_training_settings())
-    if st.button("Train", type="primary", key="train", help="Train now (a few seconds on the examples)."):
-        job = None  # start below
-    elif job is None:
+    pressed = st.button("Train", type="primary", key="train", help="Train now (a few seconds on the examples).")
+    if not pressed and training_jobs().get(text, current_training_settings()) is None:
         st.info("Press **Train** to train on the text above. Every view that needs the model also trains it.")
         return
     model = trained_model(text, tokens)
@@ -570,8 +564,8 @@ def attention_map_view(text, tokens, context, position) -> None:
     weights = model.attention_weights(context)
     st.subheader("Attention map: who looks at whom")
     st.caption(
-        "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Hatched grey cells "
-        "are the future, masked so no word can peek ahead."
+        "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Grey cells are the "
+        "future, masked so no word can peek ahead; a weight of 0 is dark purple, never grey."
     )
     heatmap_grid(weights, words, positions)
     chart = charts.attention_heatmaps(weights, words, positions=positions)  # all heads in one picture
@@ -643,9 +637,7 @@ def heatmap_grid(weights: np.ndarray, words: list[str], positions: list[int] | N
     columns = st.columns(min(len(weights), 2))
     for h, head in enumerate(weights):
         with columns[h % len(columns)]:
-            show_chart(
-                charts.attention_heatmap(head, words, positions=positions, title=f"head {h + 1}"), width="stretch"
-            )
+            show_chart(partial(charts.attention_heatmap, head, words, positions=positions, title=f"head {h + 1}"))
             st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(head, words, positions)))
 
 

@@ -49,7 +49,10 @@ def open_view(browser, app_url, view, width, *, query="", color_scheme="light"):
 def test_each_view_fits_its_columns(browser, app_url, view, width, tmp_path_factory):
     context, page, errors = open_view(browser, app_url, view, width, query="&t_heads=2&t_dim=16")
     try:
-        page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}.png", full_page=True)
+        page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}x800.png")
+        page.set_viewport_size({"width": width, "height": 2400})  # Streamlit scrolls inside: a tall window shows all
+        page.wait_for_timeout(500)
+        page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}_whole.png")
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.evaluate(OVERFLOW) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= width
