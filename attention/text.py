@@ -10,7 +10,6 @@ code points, such as a family or a flag, stays one token).
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,11 +19,20 @@ _CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00031
 """Han ideographs and kana: written without spaces, so each character is a token (as in BERT)."""
 
 
+_MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
+"""Combining marks live only in Unicode's planes 0, 1 and 14; scanning those alone is 8x faster."""
+
+
 @cache
 def _combining_marks() -> str:
-    """A regex class body with every combining mark (Unicode categories Mn, Mc, Me)."""
-    marks = (chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M")
-    return "".join(re.escape(m) for m in marks)
+    """A regex class body with every combining mark (Unicode categories Mn, Mc, Me), as ranges."""
+    marks = [c for plane in _MARK_PLANES for c in plane if unicodedata.category(chr(c))[0] == "M"]
+    ranges, start = [], marks[0]
+    for previous, current in zip(marks, [*marks[1:], None], strict=True):
+        if current != previous + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
+            start = current
+    return "".join(ranges)
 
 
 @cache
