@@ -20,14 +20,18 @@ and I see a little fox coming home to me.
 """
 
 SHORT_STORY = """\
-Mara kept a lantern by the door of the lighthouse. Every evening she climbed the stairs, \
-lit the lantern and watched the boats come home. One night the fog was thick and the lantern \
-was not enough. Mara heard a bell far out on the water. She took the lantern, ran down to the \
-beach and waved it high above her head. The bell rang again, closer now. A small boat came out \
-of the fog, and a boy with a wet coat jumped onto the sand. He said that he had lost the light \
-and followed the bell. Mara gave him a blanket and a cup of tea. In the morning the fog was gone, \
-the sea was calm, and the boy rowed home. From that night on, Mara rang a bell every time the fog \
-came in, and every boat that heard the bell found the way home.
+Every morning Mara walked down to the harbour with her lantern. She said good morning to the \
+baker, good morning to the fisher, and good morning to the old grey cat. Every evening Mara \
+walked back up from the harbour with her lantern. She said good night to the baker, good night \
+to the fisher, and good night to the old grey cat.
+
+One morning the fog was so thick that the boats could not find the harbour. Mara lit her lantern \
+and held it high. The baker saw the light, the fisher saw the light, and the old grey cat saw the \
+light. One by one the boats came home to the harbour.
+
+That evening Mara walked back up from the harbour with her lantern. She said good night to the \
+baker, good night to the fisher, and good night to the old grey cat, and the old grey cat \
+followed the light all the way home.
 """
 
 PATTERNS = """\

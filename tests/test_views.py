@@ -126,3 +126,23 @@ def test_texts_too_small_to_train_get_an_explanation():
     at.run()
     assert not at.exception
     assert any("Training needs at least" in info.value for info in at.info)
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_training_each_example_beats_counting_and_follows_the_text(example):
+    at = open_app(view="Train", example=example)
+    at.button(key="train").click().run()
+    assert_fine(at)
+    table = at.dataframe[0].value.set_index("method")["perplexity (lower is better)"]
+    assert table["self-attention model"] < table["word frequency (unigram)"]
+    assert table["self-attention model"] <= table["word pairs (bigram)"]
+
+    model = attention.train_model(EXAMPLES[example], **DEFAULT_TRAINING)  # the app's defaults: same model
+    assert model.history[-1].train_loss < model.history[0].train_loss / 2  # the loss curve falls
+    tokens = attention.tokenize(EXAMPLES[example])
+    hits = [
+        model.vocabulary.words[int(model.next_word_distribution(tokens[max(0, i - 7) : i + 1]).top_k(1)[0])]
+        == tokens[i + 1]
+        for i in range(len(tokens) - 1)
+    ]
+    assert np.mean(hits) > 0.5  # its top guess is the text's next word more often than not
