@@ -718,8 +718,8 @@ def what_if_view(text, tokens, context, position, settings) -> None:
         "Change", list(EDITS), key="edit", persist_state="session", horizontal=True, format_func=EDITS.get,
     )  # fmt: skip
     rng = np.random.default_rng([settings["seed"], st.session_state.draw, 11])
-    if edit == "shuffle":  # the last word stays: it is the one whose query predicts
-        edited = [*analysis.shuffle_context(seen[:-1], rng), seen[-1]] if len(seen) > 1 else list(seen)
+    if edit == "shuffle":
+        edited = analysis.shuffle_earlier_words(seen, rng)
     else:
         first = position + 2 - len(seen)
         index = st.selectbox(
@@ -759,7 +759,7 @@ def what_if_view(text, tokens, context, position, settings) -> None:
         )
     frame = charts.comparison_frame(before, after, top_k=settings["top_k"], before_label="before", after_label="after")
     export_row(chart, frame, "what-if", f"{edit}-after-{position + 1}")
-    show_code(analysis.shuffle_context, analysis.distribution_change)
+    show_code(analysis.shuffle_earlier_words, analysis.distribution_change)
 
 
 def embedding_map_view(text, tokens, vocabulary, context, settings) -> None:

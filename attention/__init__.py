@@ -18,6 +18,7 @@ from .analysis import (
     remove_word,
     replace_word,
     shuffle_context,
+    shuffle_earlier_words,
     top_k_filter,
 )
 from .baselines import Evaluation, MethodScore
@@ -71,6 +72,7 @@ __all__ = [
     "sample_word",
     "scaled_dot_product_attention",
     "shuffle_context",
+    "shuffle_earlier_words",
     "sinusoidal_positions",
     "softmax",
     "tokenize",

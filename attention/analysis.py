@@ -101,6 +101,17 @@ def shuffle_context(context: Sequence[str], rng: np.random.Generator) -> list[st
     return shuffled
 
 
+def shuffle_earlier_words(context: Sequence[str], rng: np.random.Generator) -> list[str]:
+    """Shuffle every word but the last, which stays: its query is the one that predicts.
+
+    Without positions, attention from the last word sees only which words are there, not where, so
+    this shuffle cannot change the prediction; with positions it generally does. A one-word context
+    comes back as it is.
+    """
+    words = _check_context(context)
+    return [*shuffle_context(words[:-1], rng), words[-1]] if len(words) > 1 else words
+
+
 @dataclass(frozen=True)
 class WordChange:
     index: int  # position in the vocabulary
