@@ -31,7 +31,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,22 +38,10 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from playwright.async_api import async_playwright
+from serving import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start  # bench/serving.py (this folder is on the path)
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as in tests/conftest.py
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHART = '[data-testid="stVegaLiteChart"]'
 NEXT_WORD = "probability of being the next word"
 HAS_CHART = """([sel, text]) => [...document.querySelectorAll(sel)]
@@ -77,31 +64,6 @@ class Results:
 
 
 # ---------------------------------------------------------------- the server and its memory
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def launch(port: int, extra: list[str]) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start within 60 s")
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -366,7 +328,7 @@ def main() -> int:
     random.seed(args.seed)
 
     port = free_port()
-    server = launch(port, ["--server.enableAgentApi", "true"] if args.mode == "agent" else [])
+    server = start(ROOT / "app.py", port, *(["--server.enableAgentApi", "true"] if args.mode == "agent" else []))
     memory = MemoryPoll(server.pid)
     memory.start()
     time.sleep(0.3)

@@ -16,30 +16,23 @@ Always exits 0: this reports, it does not judge. Loopback only.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from serving import (  # bench/serving.py (this folder is on the path)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    free_port,
+    launch,
+    wait_healthy,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as in tests/conftest.py
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHART = '[data-testid="stVegaLiteChart"]'
 NEXT_WORD = "probability of being the next word"
 
@@ -54,32 +47,6 @@ class Target:
     changes: list[float] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def launch(script: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def wait_healthy(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"server on port {port} not healthy in time")
-
-
 CHART_HTML = """([sel, text]) => { const el = [...document.querySelectorAll(sel)]
     .find(e => e.textContent.includes(text)); return el ? el.innerHTML : null; }"""
 CHANGED = """([sel, text, old]) => { const el = [...document.querySelectorAll(sel)]
@@ -91,7 +58,7 @@ def trial(browser, target: Target, changes: int) -> None:
     start = time.monotonic()
     server = launch(target.script, port)
     try:
-        wait_healthy(port, start + 60)
+        wait_healthy(port)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{port}")

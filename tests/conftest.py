@@ -8,27 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench import serving
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = serving.CHROMIUM_ARGS
+CHROMIUM = serving.CHROMIUM
 
 
 def _missing_browser_reason() -> str | None:
@@ -39,31 +27,6 @@ def _missing_browser_reason() -> str | None:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         return f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM=/path)"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_streamlit(script: Path, port: int) -> subprocess.Popen:
-    """Launch `streamlit run` on loopback and wait until its health endpoint answers."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"streamlit did not start on port {port} within 60 s")
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +46,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def app_url(browser):
-    port = _free_port()
-    process = start_streamlit(ROOT / "app.py", port)
+    port = serving.free_port()
+    process = serving.start(ROOT / "app.py", port)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
