@@ -22,6 +22,7 @@ from attention import analysis, charts, export, formulas, limits, links
 from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.jobs import JobRegistry, TrainingJob
 from attention.links import Setting
+from attention.model import POSITION_KINDS
 from attention.train import TrainingSettings
 
 VIEWS = (
@@ -35,7 +36,7 @@ VIEWS = (
     "Embedding map",
 )
 METHODS = {"blog": "Random embeddings (the blog)", "trained": "Trained on this text"}
-POSITION_KINDS = ("learned", "sinusoidal", "none")
+TRAINING_DEFAULTS = TrainingSettings()
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 
 SETTINGS: dict[str, Setting] = {
@@ -51,13 +52,13 @@ SETTINGS: dict[str, Setting] = {
     "present": Setting(False),
     "view": Setting(VIEWS[0], choices=VIEWS),
     "method": Setting("blog", choices=tuple(METHODS)),
-    "t_window": Setting(8, low=1, high=limits.MAX_CONTEXT_WINDOW),
-    "t_dim": Setting(32, choices=(8, 16, 32, 64)),
-    "t_heads": Setting(1, choices=(1, 2, 4)),
-    "t_positions": Setting("learned", choices=POSITION_KINDS),
-    "t_tied": Setting(False),
-    "t_epochs": Setting(200, low=10, high=limits.MAX_EPOCHS),
-    "t_lr": Setting(0.01, choices=(0.001, 0.003, 0.01, 0.03)),
+    "t_window": Setting(TRAINING_DEFAULTS.context_window, low=1, high=limits.MAX_CONTEXT_WINDOW),
+    "t_dim": Setting(TRAINING_DEFAULTS.dim, choices=(8, 16, 32, 64)),
+    "t_heads": Setting(TRAINING_DEFAULTS.heads, choices=(1, 2, 4)),
+    "t_positions": Setting(TRAINING_DEFAULTS.positions, choices=POSITION_KINDS),
+    "t_tied": Setting(TRAINING_DEFAULTS.tied),
+    "t_epochs": Setting(TRAINING_DEFAULTS.epochs, low=10, high=limits.MAX_EPOCHS),
+    "t_lr": Setting(TRAINING_DEFAULTS.learning_rate, choices=(0.001, 0.003, 0.01, 0.03)),
     "gen_words": Setting(12, low=1, high=limits.MAX_GENERATED_WORDS),
     "gen_top_k": Setting(0, low=0, high=limits.MAX_TOP_K),
     "edit": Setting("shuffle", choices=tuple(EDITS)),
@@ -514,9 +515,9 @@ def blog_formulas(window: int, vocabulary: attention.Vocabulary, settings: dict)
 
 def context_positions(model: attention.TrainedModel, context: list[str], position: int) -> tuple[list[str], list[int]]:
     """The words the model actually sees (its window) and their 1-based positions in the text."""
-    seen = context[-model.context_window :]
+    _, seen = model.context_ids(context)
     first = position + 2 - len(seen)
-    return [w if w in model.vocabulary else attention.UNKNOWN_TOKEN for w in seen], list(range(first, position + 2))
+    return list(seen), list(range(first, position + 2))
 
 
 def model_attention_row(model: attention.TrainedModel, context: list[str], position: int) -> None:
@@ -614,17 +615,21 @@ def step_by_step_view(text, tokens, context, position, settings) -> None:
         st.markdown(f"**{name.replace('_', ' ')}**: {why}")
         st.latex(latex)
         st.dataframe(matrix_frame(matrix, row_labels, col_labels), key=f"step_{name}")
-    probabilities = attention.softmax(steps.logits, temperature=settings["temperature"])
-    top = np.argsort(-probabilities, kind="stable")[: settings["top_k"]]
+    output = attention.NextWordDistribution(
+        words=model.vocabulary.words,
+        scores=steps.logits,
+        probabilities=attention.softmax(steps.logits, temperature=settings["temperature"]),
+    )
+    top = output.top_k(settings["top_k"])
     for name in ("logits", "probabilities"):
         latex, why = formulas.MODEL_STEPS[name]
         st.markdown(f"**{name}**: {why} (top {len(top)} shown)")
         st.latex(latex)
     st.dataframe(
         {
-            "word": [model.vocabulary.words[i] for i in top],
-            "logit z": np.round(steps.logits[top], 3),
-            "p": np.round(probabilities[top], 4),
+            "word": [output.words[i] for i in top],
+            "logit z": np.round(output.scores[top], 3),
+            "p": np.round(output.probabilities[top], 4),
         },
         hide_index=True,
         key="step_output",
@@ -702,7 +707,7 @@ def generate_view(text, tokens, context, settings) -> None:
     )  # fmt: skip
     st.caption(plain(charts.summarize_distribution(step.distribution)))
     weights = model.attention_weights(list(step.context))
-    words = [w if w in model.vocabulary else attention.UNKNOWN_TOKEN for w in step.context]
+    _, words = model.context_ids(step.context)
     st.markdown("**Attention while predicting it**")
     heatmap_grid(weights, words)
     show_code(analysis.generate, analysis.top_k_filter)

@@ -39,6 +39,11 @@ def assert_fine(at):
     assert not at.warning, [w.value for w in at.warning]
 
 
+def test_this_file_knows_every_view_the_app_has():
+    # The view names are written out here (and in test_browser_views.py) as the spec; this keeps them honest.
+    assert [tab.label for tab in open_app().tabs] == VIEWS
+
+
 @pytest.mark.parametrize("example", list(EXAMPLES))
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders_for_every_example(view, example):
