@@ -703,7 +703,7 @@ def generate_view(text, tokens, context, settings) -> None:
     step = steps[min(chosen or 0, len(steps) - 1)]
     show_chart(
         charts.next_word_chart(step.distribution, top_k=settings["top_k"], true_next=step.word,
-                               score_title="logit z"), width="stretch",
+                               score_title="logit z", highlight_label="the word it chose"), width="stretch",
     )  # fmt: skip
     st.caption(plain(charts.summarize_distribution(step.distribution)))
     weights = model.attention_weights(list(step.context))

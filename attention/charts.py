@@ -26,9 +26,16 @@ NATURAL_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
 
 
 def next_word_frame(
-    distribution: NextWordDistribution, *, top_k: int = 10, true_next: str | None = None
+    distribution: NextWordDistribution,
+    *,
+    top_k: int = 10,
+    true_next: str | None = None,
+    highlight_label: str = TRUE_NEXT,
 ) -> pd.DataFrame:
-    """The top-k words (plus the true next word if it ranks lower), most probable first."""
+    """The top-k words (plus the true next word if it ranks lower), most probable first.
+
+    The highlighted word's `kind` is `highlight_label` (e.g. "the word it chose" when generating).
+    """
     order = distribution.top_k(len(distribution.words))
     rank = {int(i): r + 1 for r, i in enumerate(order)}
     shown = [int(i) for i in order[:top_k]]
@@ -40,7 +47,7 @@ def next_word_frame(
             "word": [distribution.words[i] for i in shown],
             "probability": distribution.probabilities[shown].astype(float),
             "score": distribution.scores[shown].astype(float),
-            "kind": [TRUE_NEXT if distribution.words[i] == true_next else OTHER for i in shown],
+            "kind": [highlight_label if distribution.words[i] == true_next else OTHER for i in shown],
         }
     )
 
@@ -51,9 +58,10 @@ def next_word_chart(
     top_k: int = 10,
     true_next: str | None = None,
     score_title: str = "score",
+    highlight_label: str = TRUE_NEXT,
 ) -> alt.LayerChart:
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange."""
-    frame = next_word_frame(distribution, top_k=top_k, true_next=true_next)
+    frame = next_word_frame(distribution, top_k=top_k, true_next=true_next, highlight_label=highlight_label)
     frame["label"] = frame["rank"].astype(str) + ". " + frame["word"]
     # Sorted by a field, not by a list of labels: the spec then stays the same when only the numbers
     # change, and Streamlit updates the drawn chart's data instead of rebuilding it.
@@ -72,7 +80,7 @@ def next_word_chart(
             y=y,
             color=alt.Color(
                 "kind:N",
-                scale=alt.Scale(domain=[OTHER, TRUE_NEXT], range=[BLUE, ORANGE]),
+                scale=alt.Scale(domain=[OTHER, highlight_label], range=[BLUE, ORANGE]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=tooltip,

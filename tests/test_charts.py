@@ -81,3 +81,10 @@ def test_token_strip_chart_spec():
     assert rows[0]["token"] == "<script>"  # user text travels as data, never as markup
     assert rows[2]["shown"].endswith("…") and len(rows[2]["shown"]) == 16
     assert spec["autosize"]["type"] == "pad"
+
+
+def test_next_word_chart_can_name_its_highlight(distribution):
+    spec = charts.next_word_chart(distribution, top_k=3, true_next="mat", highlight_label="the word it chose").to_dict()
+    rows = dataset(spec)
+    assert [r["kind"] for r in rows if r["word"] == "mat"] == ["the word it chose"]
+    assert layer_encodings(spec)[0]["color"]["scale"]["domain"] == [charts.OTHER, "the word it chose"]
