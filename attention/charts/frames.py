@@ -1,0 +1,200 @@
+"""Long-form pandas frames behind every chart: the numbers a chart draws, also exported as CSV/JSON."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import limits
+from ..predict import NextWordDistribution
+from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
+
+
+def next_word_frame(
+    distribution: NextWordDistribution,
+    *,
+    top_k: int = 10,
+    true_next: str | None = None,
+    highlight_label: str = TRUE_NEXT,
+) -> pd.DataFrame:
+    """The top-k words (plus the true next word if it ranks lower), most probable first.
+
+    The highlighted word's `kind` is `highlight_label` (e.g. "the word it chose" when generating).
+    """
+    order = distribution.top_k(len(distribution.words))
+    rank = {int(i): r + 1 for r, i in enumerate(order)}
+    shown = [int(i) for i in order[:top_k]]
+    if true_next in distribution.words and distribution.words.index(true_next) not in shown:
+        shown.append(distribution.words.index(true_next))
+    return pd.DataFrame(
+        {
+            "rank": [rank[i] for i in shown],
+            "word": [distribution.words[i] for i in shown],
+            "probability": distribution.probabilities[shown].astype(float),
+            "score": distribution.scores[shown].astype(float),
+            "kind": [highlight_label if distribution.words[i] == true_next else OTHER for i in shown],
+        }
+    )
+
+
+def _display_width(token: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
+
+
+def token_strip_frame(
+    tokens: Sequence[str], position: int, context_window: int, *, span: int = 40, chars_per_row: int = 64
+) -> pd.DataFrame:
+    """Tokens around `position` (0-based), laid out in wrapped rows, each with its role.
+
+    Roles: "predict after" (the word at `position`), "context" (the rest of the window),
+    "next word" (the word that really follows), "other".
+    """
+    first, last = max(0, position - span), min(len(tokens), position + span + 1)
+    rows = []
+    x, row = 0, 0
+    for i in range(first, last):
+        shown = tokens[i] if len(tokens[i]) <= 16 else tokens[i][:15] + "…"
+        width = _display_width(shown) + 1
+        if x + width > chars_per_row and x > 0:
+            x, row = 0, row + 1
+        if i == position:
+            role = "predict after"
+        elif position - context_window < i < position:
+            role = "context"
+        elif i == position + 1:
+            role = "next word"
+        else:
+            role = "other"
+        rows.append(
+            {
+                "index": i + 1,
+                "token": tokens[i],
+                "shown": shown,
+                "x": x,
+                "x2": x + width - 0.3,
+                "row": row,
+                "role": role,
+            }
+        )
+        x += width
+    return pd.DataFrame(rows)
+
+
+def position_labels(tokens: Sequence[str], positions: Sequence[int] | None = None) -> list[str]:
+    """ "position: token" labels, so two "the" at positions 3 and 7 stay two rows ("3: the", "7: the")."""
+    positions = range(1, len(tokens) + 1) if positions is None else positions
+    if len(positions) != len(tokens):
+        raise ValueError(f"got {len(positions)} positions for {len(tokens)} tokens; give one position per token")
+    return [f"{p}: {t}" for p, t in zip(positions, tokens, strict=True)]
+
+
+def _check_square(weights, n_tokens: int) -> np.ndarray:
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise ValueError(f"attention weights must be a square [queries, keys] matrix for one head, got shape {w.shape}")
+    if w.shape[0] != n_tokens:
+        raise ValueError(f"got {n_tokens} tokens for a {w.shape[0]} × {w.shape[0]} weight matrix; give one per row")
+    if w.shape[0] > limits.MAX_HEATMAP_TOKENS:
+        raise ValueError(
+            f"the attention heatmap shows at most {limits.MAX_HEATMAP_TOKENS} words, got {w.shape[0]}; "
+            f"choose a context window of {limits.MAX_HEATMAP_TOKENS} or fewer words"
+        )
+    return w
+
+
+def attention_frame(weights, tokens: Sequence[str], positions: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per (query, key) pair, n·n rows, query-major; masked = key after query (j > i)."""
+    w = _check_square(weights, len(tokens))
+    labels = position_labels(tokens, positions)
+    n = len(labels)
+    i, j = np.divmod(np.arange(n * n), n)  # query index, key index of each cell, [n·n] each
+    masked = j > i
+    return pd.DataFrame(
+        {
+            "query": [labels[a] for a in i],
+            "key": [labels[b] for b in j],
+            "weight": w.ravel(),
+            "masked": masked,
+            "status": np.where(masked, MASKED, VISIBLE),
+        }
+    )
+
+
+def attention_row_frame(weights_row, tokens: Sequence[str], positions: Sequence[int] | None = None) -> pd.DataFrame:
+    w = np.asarray(weights_row, dtype=np.float64)
+    if w.ndim != 1 or len(w) != len(tokens):
+        raise ValueError(f"give one weight per token: got weights of shape {w.shape} for {len(tokens)} tokens")
+    if len(w) > limits.MAX_HEATMAP_TOKENS:
+        raise ValueError(f"the attention row chart shows at most {limits.MAX_HEATMAP_TOKENS} words, got {len(w)}")
+    return pd.DataFrame({"label": position_labels(tokens, positions), "token": list(tokens), "weight": w})
+
+
+def comparison_frame(
+    before: NextWordDistribution,
+    after: NextWordDistribution,
+    *,
+    top_k: int = 10,
+    before_label: str = "before",
+    after_label: str = "after",
+) -> pd.DataFrame:
+    """Two rows per word (before, after) for the top-k words by max(p_before, p_after)."""
+    if tuple(before.words) != tuple(after.words):
+        raise ValueError("both distributions must be over the same words in the same order (the same vocabulary)")
+    if before_label == after_label:
+        raise ValueError(f"the two labels must differ, got {before_label!r} twice")
+    p, q = np.asarray(before.probabilities, float), np.asarray(after.probabilities, float)
+    shown = np.argsort(-np.maximum(p, q), kind="stable")[: max(top_k, 1)]
+    rows = [
+        {"word": before.words[i], "version": label, "probability": float(probs[i]), "change": float(q[i] - p[i])}
+        for i in shown
+        for label, probs in ((before_label, p), (after_label, q))
+    ]
+    return pd.DataFrame(rows)
+
+
+def embedding_map_frame(points, words: Sequence[str], *, highlight: Sequence[str] = ()) -> pd.DataFrame:
+    """The highlighted words plus the first other words, at most limits.MAX_EMBEDDING_MAP_WORDS rows."""
+    xy = np.asarray(points, dtype=np.float64)
+    if xy.ndim != 2 or xy.shape[1] != 2 or len(xy) != len(words):
+        raise ValueError(f"give one 2-D point per word: got points of shape {xy.shape} for {len(words)} words")
+    wanted = set(highlight)
+    marked = [i for i, w in enumerate(words) if w in wanted][: limits.MAX_EMBEDDING_MAP_WORDS]
+    others = [i for i, w in enumerate(words) if w not in wanted][: limits.MAX_EMBEDDING_MAP_WORDS - len(marked)]
+    shown = sorted(marked + others)
+    return pd.DataFrame(
+        {
+            "word": [words[i] for i in shown],
+            "x": xy[shown, 0],
+            "y": xy[shown, 1],
+            "kind": [CONTEXT_WORD if words[i] in wanted else OTHER_WORD for i in shown],
+        }
+    )
+
+
+def loss_history_frame(history) -> pd.DataFrame:
+    """Long form (step, series, loss) from records, dataclasses, dicts or a frame with columns
+    step, train_loss, validation_loss; missing validation losses (None/NaN) are dropped."""
+    if isinstance(history, pd.DataFrame):
+        wide = history
+    else:
+        fields = ("step", "train_loss", "validation_loss")
+        wide = pd.DataFrame(
+            [{f: (r.get(f) if isinstance(r, dict) else getattr(r, f, None)) for f in fields} for r in history],
+            columns=list(fields),
+        )
+    missing = {"step", "train_loss"} - set(wide.columns)
+    if missing:
+        raise ValueError(f"the loss history needs the fields step and train_loss (missing: {sorted(missing)})")
+    if len(wide) > limits.MAX_LOSS_CURVE_POINTS:
+        keep = np.unique(np.linspace(0, len(wide) - 1, limits.MAX_LOSS_CURVE_POINTS).round().astype(int))
+        wide = wide.iloc[keep]
+    validation = wide["validation_loss"] if "validation_loss" in wide else pd.Series(np.nan, index=wide.index)
+    parts = [
+        pd.DataFrame({"step": wide["step"], "series": TRAIN, "loss": pd.to_numeric(wide["train_loss"])}),
+        pd.DataFrame({"step": wide["step"], "series": VALIDATION, "loss": pd.to_numeric(validation)}),
+    ]
+    frame = pd.concat(parts, ignore_index=True).astype({"step": int, "loss": float})
+    return frame.dropna(subset=["loss"]).reset_index(drop=True)
