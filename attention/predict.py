@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import seed
+from .mechanism import softmax
 from .text import Vocabulary
 
 
@@ -87,3 +88,22 @@ PROBABILITY_FORMULAS = {
     True: r"p(v) = \operatorname{softmax}(e^{s} / T)_v = \frac{\exp(e^{s_v} / T)}{\sum_{u} \exp(e^{s_u} / T)}",
 }
 """faithful -> the formula `seed.next_word_probabilities` computes (shown in the app with st.latex)."""
+
+
+def rng_for(seed: int, *stream: int) -> np.random.Generator:
+    """The random stream for one use of one seed: rng_for(seed, position, window, draw), say.
+
+    The same seed and stream give the same numbers on every machine (a link reproduces them);
+    different streams of one length are independent (numpy's SeedSequence mixes the whole list;
+    it ignores trailing zeros, so each use keeps its stream at a fixed length).
+    """
+    return np.random.default_rng([int(seed), *(int(s) for s in stream)])
+
+
+def distribution_from_logits(
+    words: Sequence[str], logits: np.ndarray, *, temperature: float = 1.0
+) -> NextWordDistribution:  # [V] words, [V] logits z
+    """p = softmax(z / T): the next-word distribution a model's logits give at temperature T."""
+    return NextWordDistribution(
+        words=tuple(words), scores=logits, probabilities=softmax(logits, temperature=temperature)
+    )

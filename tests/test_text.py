@@ -84,3 +84,15 @@ def test_vocabulary_rejects_duplicates():
 )
 def test_as_code_span_shows_text_literally(text, expected):
     assert as_code_span(text) == expected
+
+
+def test_words_by_frequency_counts_and_keeps_first_appearance_for_ties():
+    from attention.text import words_by_frequency
+
+    assert words_by_frequency(["b", "a", "b", "c", "a", "b"]) == ["b", "a", "c"]
+    assert words_by_frequency(["x", "y", "z"]) == ["x", "y", "z"]
+    assert words_by_frequency([]) == []
+
+
+def test_keycap_and_flag_emoji_stay_one_token():
+    assert tokenize("1️⃣ 🇫🇷") == ["1️⃣", "🇫🇷"]
