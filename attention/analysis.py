@@ -55,6 +55,30 @@ def pca_2d(embeddings: np.ndarray) -> Projection:  # [V, d] -> points [V, 2]
     )
 
 
+def embedding_rows(
+    embeddings: np.ndarray, vocabulary: Vocabulary, words: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:  # [V, d], words -> [n, d], the n words kept
+    """The rows of `embeddings` for `words`, in their order, leaving out words the vocabulary lacks."""
+    kept = [word for word in words if word in vocabulary]
+    rows = np.asarray(embeddings)[np.array([vocabulary.id_of(word) for word in kept], dtype=int)]
+    return rows, kept
+
+
+# --- The words a model sees ----------------------------------------------------------------------
+
+
+def seen_context(
+    context_ids: Callable[[Sequence[str]], tuple[list[int], tuple[str, ...]]], context: Sequence[str], position: int
+) -> tuple[list[str], list[int]]:
+    """The words a model actually sees (its last window, unknown words as `<unk>`) and their text positions.
+
+    `context_ids` is the model's own (e.g. `TrainedModel.context_ids`); `position` is the 0-based index of
+    the last context word in the text, so the words seen sit at 1-based positions ending at position + 1.
+    """
+    _, seen = context_ids(context)
+    return list(seen), list(range(position + 2 - len(seen), position + 2))
+
+
 # --- What-if context edits -----------------------------------------------------------------------
 
 

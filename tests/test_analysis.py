@@ -268,3 +268,27 @@ def test_blog_vs_corrected_measures_the_double_exponential(temperature):
     top = corrected.words[int(np.argmax(corrected.probabilities))]
     assert f"both put '{top}' first" in result.description
     assert f"{result.total_variation:.2f}" in result.description
+
+
+def test_embedding_rows_follow_the_words_and_skip_unknown_ones():
+    from attention.analysis import embedding_rows
+
+    vocabulary = attention.Vocabulary.from_tokens(["a", "b", "c"])
+    E = np.arange(6.0).reshape(3, 2)
+    rows, kept = embedding_rows(E, vocabulary, ["c", "zzz", "a"])
+    assert kept == ["c", "a"]
+    np.testing.assert_array_equal(rows, [[4.0, 5.0], [0.0, 1.0]])
+    rows, kept = embedding_rows(E, vocabulary, ["zzz"])
+    assert kept == [] and rows.shape == (0, 2)
+
+
+def test_seen_context_gives_the_model_window_and_its_text_positions():
+    from attention.analysis import seen_context
+
+    def last_three(words):  # a model with a window of 3 that knows every word
+        return list(range(len(words[-3:]))), tuple(words[-3:])
+
+    words, positions = seen_context(last_three, ["w1", "w2", "w3", "w4", "w5"], position=9)
+    assert words == ["w3", "w4", "w5"] and positions == [8, 9, 10]
+    words, positions = seen_context(last_three, ["only"], position=0)
+    assert words == ["only"] and positions == [1]
