@@ -7,18 +7,11 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
+from lab.views import VIEWS as REGISTRY
+
 pytestmark = pytest.mark.browser
 
-VIEWS = [
-    "Predict",
-    "Train",
-    "Attention map",
-    "Step by step",
-    "Blog vs corrected",
-    "Generate",
-    "What if",
-    "Embedding map",
-]
+VIEWS = list(REGISTRY)  # the registry is the one list of views
 CHART = '[data-testid="stVegaLiteChart"]'
 OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(el => {
   const marks = el.querySelector('svg.marks, canvas.marks');

@@ -9,18 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 import attention
 from attention.examples import EXAMPLES
+from lab.views import VIEWS as REGISTRY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-VIEWS = [
-    "Predict",
-    "Train",
-    "Attention map",
-    "Step by step",
-    "Blog vs corrected",
-    "Generate",
-    "What if",
-    "Embedding map",
-]
+VIEWS = list(REGISTRY)  # the registry is the one list of views
 DEFAULT_TRAINING = {"context_window": 8, "dim": 32, "heads": 1, "positions": "learned", "epochs": 200, "seed": 0}
 
 

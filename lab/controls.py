@@ -1,0 +1,102 @@
+"""The controls: sidebar, text box, position and window, training settings, all built from the settings table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attention import limits
+from attention.examples import EXAMPLES
+
+from .state import CONTROLS, clamp
+
+
+def widget(key: str, where=st, **overrides):
+    """The widget for setting `key`, its range, label and help taken from the table (`overrides` for
+    ranges that depend on the text: the position's and the window's tops)."""
+    control = CONTROLS[key]
+    setting = control.setting
+    common = {"key": key, "help": control.help, "persist_state": "session", **overrides.pop("common", {})}
+    if control.kind == "slider":
+        low, high = overrides.get("low", setting.low), overrides.get("high", setting.high)
+        return where.slider(control.label, type(setting.default)(low), type(setting.default)(high),
+                            step=control.step, **common)  # fmt: skip
+    if control.kind == "number_input":
+        return where.number_input(control.label, int(setting.low), int(setting.high), step=control.step, **common)
+    if control.kind == "toggle":
+        return where.toggle(control.label, **common)
+    options = list(setting.choices)
+    format_func = control.labels.get if control.labels else str
+    if control.kind == "select_slider":
+        return where.select_slider(control.label, options=options, format_func=format_func, **common)
+    if control.kind == "radio":
+        return where.radio(control.label, options, format_func=format_func, horizontal=True, **common)
+    return where.selectbox(control.label, options, format_func=format_func, **common)
+
+
+def load_example() -> None:
+    st.session_state.text = EXAMPLES[st.session_state.example]
+
+
+def sidebar() -> None:
+    """The settings every view shares; each change reruns the page."""
+    with st.sidebar:
+        widget("example", common={"on_change": load_example})
+        widget("present")
+        st.header("The blog's method")
+        widget("faithful")
+        st.caption(
+            "On: p = softmax(exp(s)), the blog's double exponential, which distorts the odds. "
+            "Off: the corrected p = softmax(s / T)."
+        )
+        widget("dim")
+        widget("seed")
+        st.header("Both methods")
+        widget("temperature")
+        widget("top_k")
+
+
+def text_input() -> str:
+    text = st.text_area(
+        "Your text",
+        key="text",
+        persist_state="session",
+        height=180,
+        help="Paste any text. It is split into words and punctuation; the lab predicts each next word.",
+    )
+    if len(text) > limits.MAX_TEXT_CHARS:
+        st.warning(
+            f"Your text has {len(text):,} characters; the lab uses the first {limits.MAX_TEXT_CHARS:,}. "
+            "Paste a shorter passage to use all of it."
+        )
+        text = text[: limits.MAX_TEXT_CHARS]
+    return text
+
+
+def step_position(delta: int, n_tokens: int) -> None:
+    st.session_state.position = min(max(st.session_state.position + delta, 1), n_tokens - 1)
+
+
+def position_controls(n_tokens: int) -> int:
+    """The word to predict after (1-based on screen) and the context window; returns the 0-based position."""
+    position = clamp("position", 1, n_tokens - 1)
+    if n_tokens > 2:
+        position = widget("position", high=n_tokens - 1)
+    with st.container(horizontal=True):
+        st.button("◀ Previous", on_click=step_position, args=(-1, n_tokens), disabled=position <= 1)
+        st.button("Next ▶", on_click=step_position, args=(1, n_tokens), disabled=position >= n_tokens - 1)
+    clamp("window", 1, position)
+    if position > 1:
+        help_text = f"How many words up to and including token {position} form the context (1 to {position})."
+        widget("window", high=position, common={"help": help_text})
+    else:
+        st.caption("Context window: 1 word (the first word has nothing before it).")
+    return position - 1
+
+
+def training_controls() -> None:
+    """The trained model's settings (each travels in links; read by state.training_settings)."""
+    first, second = st.columns(4), st.columns(4)
+    for key, where in zip(("t_window", "t_dim", "t_heads", "t_positions"), first, strict=True):
+        widget(key, where)
+    for key, where in zip(("t_epochs", "t_lr", "t_tied"), second, strict=False):
+        widget(key, where)

@@ -1,0 +1,88 @@
+"""The few pieces every view shares: draw a chart (its spec cached), the export row, show the code."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from functools import partial
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+import attention
+from attention import charts, export
+
+
+def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st) -> None:
+    """Draw an Altair chart; given as partial(charts.builder, ...) its spec is built once per input.
+
+    Building and validating an Altair chart costs 10-20 ms, most of a rerun; a class stepping
+    through the same text asks for the same charts again and again, so they are cached.
+    """
+    if isinstance(chart, partial):
+        spec = chart_spec(chart.func.__name__, chart.args, chart.keywords)
+    else:
+        spec = vega_lite_spec(chart)
+    where.vega_lite_chart(spec, width=width)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def chart_spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    return vega_lite_spec(getattr(charts, builder)(*args, **kwargs))
+
+
+def arrow_bytes(rows: list[dict]) -> bytes:
+    """Rows as an Arrow IPC stream, the form st.vega_lite_chart sends (and passes through unconverted)."""
+    table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The spec as st.altair_chart would send it, made once: not re-validated (tests/test_charts*.py
+    validate every builder), without the default theme's view size, and with each dataset already
+    in Arrow (st.vega_lite_chart passes bytes through instead of converting rows on every call)."""
+    spec = chart.to_dict(validate=False)
+    spec.get("config", {}).pop("view", None)
+    datasets = spec.pop("datasets", {})
+    if len(datasets) == 1 and spec.get("data") == {"name": next(iter(datasets))}:
+        # One dataset under a fixed name rather than Altair's content hash: when only the numbers
+        # change, the spec is unchanged and the browser updates the drawn chart instead of rebuilding it.
+        datasets = {"table": next(iter(datasets.values()))}
+        spec["data"] = {"name": "table"}
+    spec["datasets"] = {name: arrow_bytes(rows) for name, rows in datasets.items()}
+    return spec
+
+
+def plain(text: str) -> str:
+    """Markdown that shows `text` as written (summaries quote the user's words)."""
+    return attention.escape_markdown(text)
+
+
+def show_code(*functions: Callable) -> None:
+    """The exact functions that made the numbers, built only when the expander is opened."""
+    with st.expander("Show the code", key="code_" + "_".join(f.__name__ for f in functions), on_change="rerun") as box:
+        for function in functions if box.open else ():
+            st.code(inspect.getsource(function), language="python")
+
+
+def export_row(chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str) -> None:
+    """PNG, SVG, CSV and JSON downloads; files (and a partial's chart) are made only when clicked."""
+    make_chart = chart if isinstance(chart, partial) else lambda: chart
+    temperature = st.session_state.temperature
+    files = {
+        "png": (lambda: export.chart_to_png(make_chart()), "image/png"),
+        "svg": (lambda: export.chart_to_svg(make_chart()), "image/svg+xml"),
+        "csv": (lambda: export.frame_to_csv(frame), "text/csv"),
+        "json": (lambda: export.frame_to_json(frame), "application/json"),
+    }
+    with st.container(horizontal=True):
+        for ext, (make, mime) in files.items():
+            st.download_button(
+                ext.upper(), make, file_name=export.export_filename(kind, what, ext, temperature=temperature),
+                mime=mime, on_click="ignore", key=f"download_{kind}_{ext}", help=f"Download this as {ext.upper()}",
+            )  # fmt: skip

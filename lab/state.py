@@ -1,0 +1,197 @@
+"""The settings table, the session's state, and the link that carries it.
+
+One row per setting: its default and range (which links are validated against) and its label, help
+and unit (which its widget is built from), so a widget's range can never disagree with its link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+import attention
+from attention import limits, links
+from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
+from attention.links import Setting
+from attention.model import POSITION_KINDS
+from attention.train import TrainingSettings
+
+VIEW_NAMES = (
+    "Predict",
+    "Train",
+    "Attention map",
+    "Step by step",
+    "Blog vs corrected",
+    "Generate",
+    "What if",
+    "Embedding map",
+)  # the tabs, in order; lab/views/__init__.py maps each to its module
+METHODS = {"blog": "Random embeddings (the blog)", "trained": "Trained on this text"}
+EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
+TRAINING_DEFAULTS = TrainingSettings()
+
+
+@dataclass(frozen=True)
+class Control:
+    """A setting and its widget: `kind` is the Streamlit widget, `setting` the default and range links accept."""
+
+    setting: Setting
+    kind: str  # "slider" | "select_slider" | "selectbox" | "radio" | "toggle" | "number_input" | "none"
+    label: str = ""
+    help: str | None = None
+    step: int | float | None = None
+    labels: dict = field(default_factory=dict)  # option -> shown text, for choices
+
+
+CONTROLS: dict[str, Control] = {
+    "example": Control(
+        Setting(DEFAULT_EXAMPLE, choices=tuple(EXAMPLES)), "selectbox", "Example text",
+        "Built-in texts written for this lab. Choosing one replaces the text box.",
+    ),
+    "present": Control(Setting(False), "toggle", "Presentation mode", "Large type and wide charts for projecting."),
+    "faithful": Control(
+        Setting(False), "toggle", "Blog-faithful (with its bugs)",
+        "Reproduce the blog post's numbers exactly, double exponential included.",
+    ),
+    "dim": Control(
+        Setting(3, low=2, high=limits.MAX_EMBEDDING_DIM), "slider", "Embedding dimension d",
+        "Length of each word's random vector. The blog uses 3.",
+    ),
+    "seed": Control(
+        Setting(0, low=0, high=2**31 - 1), "number_input", "Seed",
+        "Fixes the random embeddings, the sampling and the training, so everyone sees the same numbers.", step=1,
+    ),
+    "temperature": Control(
+        Setting(1.0, low=0.1, high=3.0), "slider", "Temperature T",
+        "Divides the scores before softmax: below 1 sharpens the distribution, above 1 flattens it.", step=0.1,
+    ),
+    "top_k": Control(
+        Setting(10, low=3, high=limits.MAX_TOP_K), "slider", "Words shown in the chart",
+        "How many of the most probable next words to chart.",
+    ),
+    "position": Control(
+        Setting(9, low=1), "slider", "Predict the word after token number",
+        "The last word the model sees. The token after it is the 'true' next word.",
+    ),  # its top is the text's length: clamped by the controls
+    "window": Control(Setting(4, low=1), "slider", "Context window k (words it may look at)"),  # top: position
+    "method": Control(
+        Setting("blog", choices=tuple(METHODS)), "radio", "Predict with",
+        "Switch between the blog's random embeddings and the model trained on this text.", labels=METHODS,
+    ),
+    "view": Control(Setting(VIEW_NAMES[0], choices=VIEW_NAMES), "none"),  # the tabs
+    "draw": Control(Setting(0, low=0, high=10**9), "none"),  # Sample again
+    "t_window": Control(
+        Setting(TRAINING_DEFAULTS.context_window, low=1, high=limits.MAX_CONTEXT_WINDOW), "slider",
+        "Context window T", "How many words the model sees at once. The prediction uses at most this many.",
+    ),
+    "t_dim": Control(
+        Setting(TRAINING_DEFAULTS.dim, choices=(8, 16, 32, 64)), "select_slider", "Model dimension d",
+        "Length of each word vector.",
+    ),
+    "t_heads": Control(
+        Setting(TRAINING_DEFAULTS.heads, choices=(1, 2, 4)), "select_slider", "Heads",
+        "Attention heads: each looks at the context in its own way (d is split between them).",
+    ),
+    "t_positions": Control(
+        Setting(TRAINING_DEFAULTS.positions, choices=POSITION_KINDS), "selectbox", "Positions",
+        "How the model knows word order: learned vectors, fixed sine waves, or none at all.",
+    ),
+    "t_epochs": Control(
+        Setting(TRAINING_DEFAULTS.epochs, low=10, high=limits.MAX_EPOCHS), "slider", "Epochs (at most)",
+        "Passes over the text; training stops earlier when held-out loss stops improving.", step=10,
+    ),
+    "t_lr": Control(
+        Setting(TRAINING_DEFAULTS.learning_rate, choices=(0.001, 0.003, 0.01, 0.03)), "select_slider",
+        "Learning rate", "Adam's step size. 0.01 suits these small models.",
+    ),
+    "t_tied": Control(
+        Setting(TRAINING_DEFAULTS.tied), "toggle", "Tie output to E", "Use the embedding matrix E as the output layer."
+    ),
+    "gen_words": Control(Setting(12, low=1, high=limits.MAX_GENERATED_WORDS), "slider", "Words to generate"),
+    "gen_top_k": Control(
+        Setting(0, low=0, high=limits.MAX_TOP_K), "slider", "Sample only from the top k words (0 = all)",
+        "Keep the k most probable words, renormalise, then sample. 1 always takes the most probable word.",
+    ),
+    "edit": Control(Setting("shuffle", choices=tuple(EDITS)), "radio", "Change", labels=EDITS),
+}  # fmt: skip
+SETTINGS: dict[str, Setting] = {key: control.setting for key, control in CONTROLS.items()}
+"""What a link may carry: every setting's default and range, read from the table above."""
+
+
+def training_settings() -> TrainingSettings:
+    """The trained model's settings as the session has them (the Train view's widgets, or a link)."""
+    ss = st.session_state
+    return TrainingSettings(
+        context_window=ss.t_window, dim=ss.t_dim, heads=ss.t_heads, positions=ss.t_positions, tied=ss.t_tied,
+        epochs=ss.t_epochs, learning_rate=ss.t_lr, seed=int(ss.seed),
+    )  # fmt: skip
+
+
+def load_from_link() -> None:
+    """Once per session: every setting from the URL (or its default), and the text."""
+    if st.session_state.get("_loaded"):
+        return
+    query = st.query_params.to_dict()
+    values = {key: setting.default for key, setting in SETTINGS.items()}
+    values.update(links.decode(query, SETTINGS))
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state.text = query.get("text") or EXAMPLES[values["example"]]
+    st.session_state._loaded = True
+
+
+def save_to_link(text: str) -> None:
+    """Keep the URL in step with the settings, so a copied link reopens the same numbers."""
+    values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
+    query = links.encode(values, SETTINGS)
+    if text != EXAMPLES[st.session_state.example] and links.text_fits_in_link(text):
+        query["text"] = text
+    if dict(st.query_params.to_dict()) != query:
+        st.query_params.from_dict(query)
+
+
+def clamp(key: str, low: int, high: int) -> int:
+    """Keep a slider's remembered value inside its current range (texts change under it)."""
+    value = min(max(int(st.session_state.get(key, SETTINGS[key].default)), low), high)
+    st.session_state[key] = value
+    return value
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """Everything a view needs, fixed for one run: the text, the chosen word and window, the settings."""
+
+    text: str
+    tokens: tuple[str, ...]
+    vocabulary: attention.Vocabulary
+    position: int  # 0-based index of the last context word (the word we predict after)
+    window: int  # k: context words, up to and including `position`
+    faithful: bool
+    dim: int
+    seed: int
+    temperature: float
+    top_k: int
+    training: TrainingSettings
+
+    @property
+    def context(self) -> list[str]:
+        return list(self.tokens[attention.context_slice(len(self.tokens), self.position, self.window)])
+
+    @property
+    def true_next(self) -> str | None:
+        return self.tokens[self.position + 1] if self.position + 1 < len(self.tokens) else None
+
+    @property
+    def label(self) -> str:
+        """For file names: 'after-10-tree'."""
+        return f"after-{self.position + 1}-{self.tokens[self.position]}"
+
+
+def view_context(text: str, tokens: list[str], vocabulary: attention.Vocabulary, position: int) -> ViewContext:
+    ss = st.session_state
+    return ViewContext(
+        text=text, tokens=tuple(tokens), vocabulary=vocabulary, position=position, window=int(ss.window),
+        faithful=bool(ss.faithful), dim=int(ss.dim), seed=int(ss.seed), temperature=float(ss.temperature),
+        top_k=int(ss.top_k), training=training_settings(),
+    )  # fmt: skip

@@ -1,0 +1,44 @@
+"""Embedding map: the words as points, random (the blog) beside trained."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from attention import analysis, charts
+from attention.text import words_by_frequency
+
+from ..render import plain, show_chart, show_code
+from ..state import ViewContext
+from ..training import trained_model
+from .predict import blog_embeddings
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def frequent_words(tokens: tuple[str, ...]) -> list[str]:
+    return words_by_frequency(tokens)
+
+
+def render(ctx: ViewContext) -> None:
+    st.subheader("Embedding map: words as points")
+    st.caption("Each word's vector, flattened to 2-D by principal component analysis; context words in orange.")
+    frequent = frequent_words(ctx.tokens)
+    left, right = st.columns(2)
+    with left:
+        rows, words = analysis.embedding_rows(blog_embeddings(len(ctx.vocabulary), ctx.dim, ctx.seed),
+                                              ctx.vocabulary, frequent)  # fmt: skip
+        word_map(rows, words, ctx.context, "random (the blog)")
+    with right:
+        model = trained_model(ctx)
+        if model is not None:
+            rows, words = analysis.embedding_rows(model.parameters["E"], model.vocabulary, frequent)
+            word_map(rows, words, ctx.context, "trained on this text")
+    show_code(analysis.pca_2d)
+
+
+def word_map(rows: np.ndarray, words: list[str], context: list[str], title: str) -> None:
+    points = analysis.pca_2d(rows).points
+    show_chart(partial(charts.embedding_map_chart, points, words, highlight=context, title=title))
+    st.caption(plain(charts.summarize_embedding_map(points, words, highlight=context)))

@@ -1,0 +1,53 @@
+"""Generate: continue the text word by word, and look inside any generated word."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+import attention
+from attention import analysis, charts
+from attention.predict import rng_for
+
+from ..controls import widget
+from ..render import plain, show_chart, show_code
+from ..state import ViewContext
+from ..training import trained_model
+from .attention_map import heatmap_grid
+from .predict import sample_again
+
+GENERATE_STREAM = 7
+"""rng_for(seed, draw, GENERATE_STREAM): generation draws apart from Predict's samples."""
+
+
+def render(ctx: ViewContext) -> None:
+    model = trained_model(ctx)
+    if model is None:
+        return
+    st.subheader("Continue the text")
+    left, right = st.columns(2)
+    widget("gen_words", left)
+    widget("gen_top_k", right)
+    steps = analysis.generate(
+        model.next_word_distribution, ctx.context, st.session_state.gen_words,
+        rng=rng_for(ctx.seed, st.session_state.draw, GENERATE_STREAM), temperature=ctx.temperature,
+        top_k=st.session_state.gen_top_k or None, context_window=model.context_window,
+    )  # fmt: skip
+    generated = [step.word for step in steps]
+    st.markdown("**Context** " + attention.as_code_span(" ".join(ctx.context[-model.context_window :]), max_chars=400))
+    st.markdown("**Generated** " + attention.as_code_span(" ".join(generated), max_chars=800))
+    st.caption(f"Seed {ctx.seed}, temperature {ctx.temperature:g}; Sample again draws anew.")
+    st.button("Sample again", key="generate_again", on_click=sample_again)
+    chosen = st.selectbox(
+        "Look at one generated word", range(len(steps)),
+        format_func=lambda i: f"{i + 1}: {generated[i]}", key="gen_pick", persist_state="session",
+    )  # fmt: skip
+    step = steps[min(chosen or 0, len(steps) - 1)]
+    show_chart(partial(charts.next_word_chart, step.distribution, top_k=ctx.top_k, true_next=step.word,
+                       score_title="logit z", highlight_label="the word it chose"))  # fmt: skip
+    st.caption(plain(charts.summarize_distribution(step.distribution)))
+    _, words = model.context_ids(step.context)
+    st.markdown("**Attention while predicting it**")
+    heatmap_grid(model.attention_weights(list(step.context)), list(words))
+    show_code(analysis.generate, analysis.top_k_filter)

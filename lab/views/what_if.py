@@ -1,0 +1,69 @@
+"""What if: remove, replace or shuffle context words and watch the distribution move."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+import attention
+from attention import analysis, charts
+from attention.predict import rng_for
+
+from ..controls import widget
+from ..render import export_row, plain, show_chart, show_code
+from ..state import ViewContext
+from ..training import trained_model
+
+SHUFFLE_STREAM = 11
+"""rng_for(seed, draw, SHUFFLE_STREAM): the shuffle's own random stream."""
+LABELS = {"before_label": "before", "after_label": "after"}
+
+
+def render(ctx: ViewContext) -> None:
+    model = trained_model(ctx)
+    if model is None:
+        return
+    seen = ctx.context[-model.context_window :]
+    st.subheader("What if the context were different?")
+    edit = widget("edit")
+    edited = edited_context(ctx, model, seen, edit)
+    if edited is None:
+        return
+    before = model.next_word_distribution(seen, temperature=ctx.temperature)
+    after = model.next_word_distribution(edited, temperature=ctx.temperature)
+    st.markdown("**Before** " + attention.as_code_span(" ".join(seen), max_chars=400))
+    st.markdown("**After** " + attention.as_code_span(" ".join(edited), max_chars=400))
+    chart = partial(charts.comparison_chart, before, after, top_k=ctx.top_k, **LABELS)
+    show_chart(chart)
+    change = analysis.distribution_change(before, after)
+    st.caption(plain(charts.summarize_comparison(before, after)))
+    st.markdown(
+        f"Total variation distance: **{change.total_variation:.3f}** (0 = no change, 1 = completely different)."
+    )
+    if edit == "shuffle" and model.settings.positions == "none":
+        st.info(
+            "This model has no position information, so it cannot tell word order apart: shuffling the earlier "
+            "words changes nothing (up to rounding), because the last word's attention only sees which words are "
+            "there, not where. That is why transformers add positions to the embeddings."
+        )
+    frame = charts.comparison_frame(before, after, top_k=ctx.top_k, **LABELS)
+    export_row(chart, frame, "what-if", f"{edit}-after-{ctx.position + 1}")
+    show_code(analysis.shuffle_earlier_words, analysis.distribution_change)
+
+
+def edited_context(ctx: ViewContext, model: attention.TrainedModel, seen: list[str], edit: str) -> list[str] | None:
+    """The context after the chosen edit (its widgets drawn here), or None after saying why it can't be made."""
+    if edit == "shuffle":
+        return analysis.shuffle_earlier_words(seen, rng_for(ctx.seed, st.session_state.draw, SHUFFLE_STREAM))
+    first = ctx.position + 2 - len(seen)
+    index = st.selectbox("Which word", range(len(seen)), format_func=lambda i: f"{first + i}: {seen[i]}",
+                         key="edit_index", persist_state="session")  # fmt: skip
+    index = min(index or 0, len(seen) - 1)
+    if edit == "remove":
+        if len(seen) == 1:
+            st.info("The context has one word; removing it would leave nothing to predict from. Widen the window.")
+            return None
+        return analysis.remove_word(seen, index)
+    replacement = st.selectbox("Replace it with", model.vocabulary.words, key="edit_word", persist_state="session")
+    return analysis.replace_word(seen, index, replacement)
