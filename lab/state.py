@@ -2,6 +2,10 @@
 
 One row per setting: its default and range (which links are validated against) and its label, help
 and unit (which its widget is built from), so a widget's range can never disagree with its link.
+
+Links are written here rather than with widgets' bind="query-params": Streamlit 1.67 resets an
+out-of-range URL value to the default where the lab clamps it (temperature=99 gives 3.0), and it
+keeps no value for widgets a run does not draw (the training settings count in every view).
 """
 
 from __future__ import annotations
