@@ -9,19 +9,17 @@
 from .analysis import (
     BlogComparison,
     DistributionChange,
-    GenerationStep,
     Projection,
     blog_vs_corrected,
     distribution_change,
-    generate,
     pca_2d,
     remove_word,
     replace_word,
     shuffle_context,
     shuffle_earlier_words,
-    top_k_filter,
 )
 from .baselines import Evaluation, MethodScore
+from .generation import GenerationStep, generate, top_k_filter
 from .mechanism import AttentionResult, causal_mask, scaled_dot_product_attention, sinusoidal_positions, softmax
 from .model import UNKNOWN_TOKEN, ForwardSteps, TrainedModel
 from .predict import (

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import attention
-from attention import NextWordDistribution, Vocabulary, analysis, limits, softmax
+from attention import NextWordDistribution, Vocabulary, analysis, generation, limits, softmax
 
 # --- pca_2d ---------------------------------------------------------------------------------------
 
@@ -149,18 +149,18 @@ def test_distribution_change_rejects_different_vocabularies():
 
 def test_top_k_filter_hand_worked():
     p = np.array([0.1, 0.4, 0.2, 0.3])
-    np.testing.assert_allclose(analysis.top_k_filter(p, 2), [0, 4 / 7, 0, 3 / 7])
-    np.testing.assert_allclose(analysis.top_k_filter(p, 1), [0, 1, 0, 0])
-    np.testing.assert_allclose(analysis.top_k_filter(p, 4), p)
-    np.testing.assert_allclose(analysis.top_k_filter(p, 10), p)
-    np.testing.assert_allclose(analysis.top_k_filter(np.full(4, 0.25), 2), [0.5, 0.5, 0, 0])  # ties: first words
+    np.testing.assert_allclose(generation.top_k_filter(p, 2), [0, 4 / 7, 0, 3 / 7])
+    np.testing.assert_allclose(generation.top_k_filter(p, 1), [0, 1, 0, 0])
+    np.testing.assert_allclose(generation.top_k_filter(p, 4), p)
+    np.testing.assert_allclose(generation.top_k_filter(p, 10), p)
+    np.testing.assert_allclose(generation.top_k_filter(np.full(4, 0.25), 2), [0.5, 0.5, 0, 0])  # ties: first words
     np.testing.assert_array_equal(p, [0.1, 0.4, 0.2, 0.3])  # input untouched
 
 
 @pytest.mark.parametrize("k", [0, -1, 1.5])
 def test_top_k_filter_rejects_bad_k(k):
     with pytest.raises(ValueError, match="at least 1"):
-        analysis.top_k_filter(np.array([0.5, 0.5]), k)
+        generation.top_k_filter(np.array([0.5, 0.5]), k)
 
 
 WORDS = ("a", "b", "c", "d")
@@ -180,7 +180,7 @@ def cycling_model(calls):
 
 def test_generate_top_1_follows_the_most_probable_word_and_clips_the_context():
     calls = []
-    steps = analysis.generate(
+    steps = generation.generate(
         cycling_model(calls), ["a", "b"], 5, rng=np.random.default_rng(0), top_k=1, context_window=3, temperature=0.5
     )
     assert [s.word for s in steps] == ["c", "d", "a", "b", "c"]
@@ -197,19 +197,15 @@ def test_generate_top_1_follows_the_most_probable_word_and_clips_the_context():
 
 def test_generate_is_deterministic_given_the_seed_and_samples_within_top_k():
     model = cycling_model([])
-    first = analysis.generate(model, ["a"], 30, rng=np.random.default_rng(42), top_k=2)
-    again = analysis.generate(model, ["a"], 30, rng=np.random.default_rng(42), top_k=2)
+    first = generation.generate(model, ["a"], 30, rng=np.random.default_rng(42), top_k=2)
+    again = generation.generate(model, ["a"], 30, rng=np.random.default_rng(42), top_k=2)
     assert [s.word for s in first] == [s.word for s in again]
     for step in first:
         p = step.distribution.probabilities
         assert np.count_nonzero(p) == 2 and p.sum() == pytest.approx(1.0)
         assert p[WORDS.index(step.word)] > 0
-    assert (
-        len(
-            {tuple(s.word for s in analysis.generate(model, ["a"], 30, rng=np.random.default_rng(s))) for s in range(5)}
-        )
-        > 1
-    )
+    runs = [generation.generate(model, ["a"], 30, rng=np.random.default_rng(seed)) for seed in range(5)]
+    assert len({tuple(step.word for step in run) for run in runs}) > 1
 
 
 def test_generate_works_with_the_blog_method_as_the_model():
@@ -220,7 +216,7 @@ def test_generate_works_with_the_blog_method_as_the_model():
     def model(context, temperature):
         return attention.blog_method(embeddings, vocabulary, context, temperature=temperature)
 
-    steps = analysis.generate(model, tokens[:3], 10, rng=np.random.default_rng(1), context_window=4)
+    steps = generation.generate(model, tokens[:3], 10, rng=np.random.default_rng(1), context_window=4)
     assert len(steps) == 10 and all(s.word in vocabulary for s in steps)
     assert all(len(s.context) <= 4 for s in steps)
 
@@ -228,19 +224,19 @@ def test_generate_works_with_the_blog_method_as_the_model():
 @pytest.mark.parametrize("n_words", [0, limits.MAX_GENERATED_WORDS + 1, 2.5])
 def test_generate_rejects_a_bad_number_of_words(n_words):
     with pytest.raises(ValueError, match=f"between 1 and {limits.MAX_GENERATED_WORDS}"):
-        analysis.generate(cycling_model([]), ["a"], n_words, rng=np.random.default_rng(0))
+        generation.generate(cycling_model([]), ["a"], n_words, rng=np.random.default_rng(0))
 
 
 def test_generate_rejects_bad_settings():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="empty"):
-        analysis.generate(cycling_model([]), [], 3, rng=rng)
+        generation.generate(cycling_model([]), [], 3, rng=rng)
     with pytest.raises(ValueError, match="temperature"):
-        analysis.generate(cycling_model([]), ["a"], 3, rng=rng, temperature=0)
+        generation.generate(cycling_model([]), ["a"], 3, rng=rng, temperature=0)
     with pytest.raises(ValueError, match="context window"):
-        analysis.generate(cycling_model([]), ["a"], 3, rng=rng, context_window=0)
+        generation.generate(cycling_model([]), ["a"], 3, rng=rng, context_window=0)
     with pytest.raises(ValueError, match="top-k"):
-        analysis.generate(cycling_model([]), ["a"], 3, rng=rng, top_k=0)
+        generation.generate(cycling_model([]), ["a"], 3, rng=rng, top_k=0)
 
 
 # --- blog vs corrected ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import analysis, charts
+from attention import charts, generation
 from attention.predict import rng_for
 
 from ..controls import widget
@@ -29,7 +29,7 @@ def render(ctx: ViewContext) -> None:
     left, right = st.columns(2)
     widget("gen_words", left)
     widget("gen_top_k", right)
-    steps = analysis.generate(
+    steps = generation.generate(
         model.next_word_distribution, ctx.context, st.session_state.gen_words,
         rng=rng_for(ctx.seed, st.session_state.draw, GENERATE_STREAM), temperature=ctx.temperature,
         top_k=st.session_state.gen_top_k or None, context_window=model.context_window,
@@ -50,4 +50,4 @@ def render(ctx: ViewContext) -> None:
     _, words = model.context_ids(step.context)
     st.markdown("**Attention while predicting it**")
     heatmap_grid(model.attention_weights(list(step.context)), list(words))
-    show_code(analysis.generate, analysis.top_k_filter)
+    show_code(generation.generate, generation.top_k_filter)
