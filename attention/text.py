@@ -26,7 +26,7 @@ _LETTER = rf"(?:(?!{_CJK})[\p{{L}}\p{{N}}]|\p{{M}})"
 _TOKEN = regex.compile(
     rf"{_CJK}"  # one Han or kana character
     rf"|{_LETTER}+(?:['’\-]{_LETTER}+)*"  # a word, with inner apostrophes and hyphens
-    r"|(?=[^\w\s\x1c-\x1f])\X"  # any other visible character and what joins it: a flag, a ZWJ emoji, a skin tone
+    r"|(?=[^\p{L}\p{N}\p{M}\s\x1c-\x1f_])\X"  # any other visible character and what joins it: a flag, a ZWJ emoji
     r"|_"
 )
 # \x1c-\x1f: Python's str.isspace() counts them as space, Unicode's \s does not; both are left out.

@@ -30,6 +30,8 @@ def widget(key: str, where=st, **overrides):
         return where.select_slider(control.label, options=options, format_func=format_func, **common)
     if control.kind == "radio":
         return where.radio(control.label, options, format_func=format_func, horizontal=True, **common)
+    if control.kind == "segmented_control":
+        return where.segmented_control(control.label, options, format_func=format_func, required=True, **common)
     return where.selectbox(control.label, options, format_func=format_func, **common)
 
 

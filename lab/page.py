@@ -14,9 +14,9 @@ import attention
 from attention import charts, limits, links
 from attention.examples import EXAMPLES
 
-from .controls import position_controls
+from .controls import position_controls, widget
 from .render import vega_lite_spec
-from .state import VIEW_NAMES, ViewContext, save_to_link, view_context
+from .state import ViewContext, save_to_link, view_context
 from .views import VIEWS
 
 PRESENTATION_CSS = """
@@ -71,11 +71,7 @@ def stage(text: str) -> None:
         ctx = view_context(text, tokens, vocabulary, position)
         with strip:
             st.vega_lite_chart(token_strip_spec(text, position, ctx.window), width="content")
-        tabs = st.tabs(list(VIEW_NAMES), key="view", on_change="rerun")
-        for name, tab in zip(VIEW_NAMES, tabs, strict=True):
-            if tab.open:
-                with tab:
-                    view(name, ctx)
+        view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view
     save_to_link(text)
     link_box(text)
 

@@ -30,7 +30,7 @@ VIEW_NAMES = (
     "Generate",
     "What if",
     "Embedding map",
-)  # the tabs, in order; lab/views/__init__.py maps each to its module
+)  # the views, in order; lab/views/__init__.py maps each to its module
 METHODS = {"blog": "Random embeddings (the blog)", "trained": "Trained on this text"}
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 TRAINING_DEFAULTS = TrainingSettings()
@@ -41,7 +41,8 @@ class Control:
     """A setting and its widget: `kind` is the Streamlit widget, `setting` the default and range links accept."""
 
     setting: Setting
-    kind: str  # "slider" | "select_slider" | "selectbox" | "radio" | "toggle" | "number_input" | "none"
+    kind: str  # the widget: "slider", "select_slider", "selectbox", "radio", "segmented_control", "toggle",
+    # "number_input", or "none" (a value with no widget of its own)
     label: str = ""
     help: str | None = None
     step: int | float | None = None
@@ -83,7 +84,10 @@ CONTROLS: dict[str, Control] = {
         Setting("blog", choices=tuple(METHODS)), "radio", "Predict with",
         "Switch between the blog's random embeddings and the model trained on this text.", labels=METHODS,
     ),
-    "view": Control(Setting(VIEW_NAMES[0], choices=VIEW_NAMES), "none"),  # the tabs
+    "view": Control(
+        Setting(VIEW_NAMES[0], choices=VIEW_NAMES), "segmented_control", "View",
+        "Each view shows the same prediction from another side.",
+    ),
     "draw": Control(Setting(0, low=0, high=10**9), "none"),  # Sample again
     "t_window": Control(
         Setting(TRAINING_DEFAULTS.context_window, low=1, high=limits.MAX_CONTEXT_WINDOW), "slider",

@@ -139,7 +139,7 @@ def test_token_strip_shows_at_most_the_span_either_side(app, where):
 
 
 def train_button(at):
-    """The Train button, opening the Train tab first when the app has tabs (`view`); skips if there is none."""
+    """The Train button, opening the Train view first when the app has views (`view`); skips if there is none."""
     buttons = [b for b in at.button if re.search(r"\btrain\b", b.label, re.IGNORECASE)]
     if not buttons and "view" in at.session_state and at.session_state["view"] != "Train":
         at.session_state["view"] = "Train"

@@ -15,10 +15,10 @@ TEXT_BOUND = {"position", "window"}  # their tops follow the text and the positi
 
 def widgets_by_key(at: AppTest) -> dict:
     found = {}
-    for kind in ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input"):
+    for kind in ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input", "button_group"):
         for element in at.get(kind):
             if element.key in CONTROLS:
-                found[element.key] = (kind, element)
+                found[element.key] = ("segmented_control" if kind == "button_group" else kind, element)
     return found
 
 
@@ -50,7 +50,7 @@ def test_each_widget_takes_its_kind_range_and_label_from_the_table(drawn, key):
         assert element.min == setting.low
         if key not in TEXT_BOUND:
             assert element.max == setting.high
-    elif kind in ("select_slider", "selectbox", "radio"):
+    elif kind in ("select_slider", "selectbox", "radio", "segmented_control"):
         shown = [str(control.labels.get(choice, choice)) for choice in setting.choices]
         assert list(element.options) == shown
 
@@ -60,6 +60,6 @@ def test_links_are_checked_against_the_same_table():
     assert links.decode({"temperature": "99", "t_heads": "3"}, SETTINGS) == {"temperature": 3.0}
 
 
-def test_the_tabs_are_the_registry():
+def test_the_views_are_the_registry():
     assert tuple(VIEWS) == VIEW_NAMES
     assert SETTINGS["view"].choices == VIEW_NAMES
