@@ -63,3 +63,21 @@ def page(browser, app_url):
     page.on("dialog", lambda d: (page.console_messages.append(("dialog", d.message)), d.dismiss()))
     yield page
     context.close()
+
+
+IDLE = """() => {
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  const running = status && /Running|Stop/.test(status.textContent);
+  const stale = document.querySelector('[data-stale="true"]');
+  const progress = document.querySelector('[data-testid="stProgress"]');
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const drawn = charts.every(c => c.querySelector('svg.marks, canvas.marks'));
+  return !running && !stale && !progress && drawn;
+}"""
+"""True once a rerun has finished: no running indicator, no stale (greyed) element, no training
+progress bar, and every chart on the page drawn."""
+
+
+def wait_until_idle(page, timeout: int = 90_000) -> None:
+    """Wait on the DOM (not the clock) until Streamlit has finished the rerun and drawn every chart."""
+    page.wait_for_function(IDLE, timeout=timeout, polling=50)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import wait_until_idle
+
 pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -36,7 +38,7 @@ def test_app_renders_bars_and_reacts_to_the_context_window(page, app_url):
         arg=[CHART, before],
         timeout=30_000,
     )
-    page.wait_for_timeout(500)
+    wait_until_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     errors = [m for m in page.console_messages if m[0] in ("error", "pageerror", "dialog")]
     assert not errors, errors

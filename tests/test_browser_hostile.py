@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import wait_until_idle
+
 pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -47,16 +49,6 @@ def wait_for_redraw(page, before: str, timeout: int = 30_000) -> None:
         " return el && el.querySelector('.marks') && el.innerHTML !== old; }",
         arg=[CHART, NEXT_WORD, before],
         timeout=timeout,
-    )
-
-
-def wait_until_idle(page) -> None:
-    """Streamlit shows its running indicator while a rerun is in flight; wait for it to go."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').textContent.includes('Running')",
-        timeout=30_000,
     )
 
 

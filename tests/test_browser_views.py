@@ -8,6 +8,7 @@ from urllib.parse import quote, urlparse
 import pytest
 
 from lab.views import VIEWS as REGISTRY
+from tests.conftest import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -24,34 +25,45 @@ OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart
 })"""
 
 
-def open_view(browser, app_url, view, width, *, query="", color_scheme="light"):
-    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=color_scheme)
+def open_view(browser, app_url, view, width, *, query="", color_scheme="light", height=800):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{app_url}/?view={quote(view)}{query}")
     page.wait_for_selector(f"{CHART} svg.marks, {CHART} canvas.marks", timeout=90_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stProgress\"]')", timeout=90_000)
-    page.wait_for_timeout(800)
+    wait_until_idle(page)
     return context, page, errors
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.fixture(scope="module", params=[1280, 390], ids=["1280", "390"])
+def viewport(request, browser, app_url):
+    """One page per width, tall enough to show a whole view (Streamlit scrolls inside its own column)."""
+    width = request.param
+    context, page, errors = open_view(browser, app_url, VIEWS[0], width, query="&t_heads=2&t_dim=16", height=2400)
+    yield width, page, errors
+    context.close()
+
+
+def show_view(page, view: str) -> None:
+    """Pick `view` in the view picker, as a person would, and wait until it is drawn."""
+    page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name=view, exact=True).click()
+    page.wait_for_function(
+        "view => new URLSearchParams(location.search).get('view') === view || view === 'Predict'", arg=view
+    )
+    wait_until_idle(page)
+
+
 @pytest.mark.parametrize("view", VIEWS)
-def test_each_view_fits_its_columns(browser, app_url, view, width, tmp_path_factory):
-    context, page, errors = open_view(browser, app_url, view, width, query="&t_heads=2&t_dim=16")
-    try:
-        page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}x800.png")
-        page.set_viewport_size({"width": width, "height": 2400})  # Streamlit scrolls inside: a tall window shows all
-        page.wait_for_timeout(500)
-        page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}_whole.png")
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert page.evaluate(OVERFLOW) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        assert not errors, errors
-    finally:
-        context.close()
+def test_each_view_fits_its_columns(viewport, view, tmp_path_factory):
+    width, page, errors = viewport
+    show_view(page, view)
+    page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}_whole.png")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.evaluate(OVERFLOW) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not errors, errors
 
 
 def test_presentation_mode_next_button_steps_through_the_text(browser, app_url):
@@ -79,7 +91,7 @@ def test_page_load_makes_no_request_outside_this_machine(browser, app_url):
     try:
         page.goto(f"{app_url}/?view=Predict")
         page.wait_for_selector(f"{CHART} svg.marks", timeout=90_000)
-        page.wait_for_timeout(1500)
+        wait_until_idle(page)
         assert hosts - {"127.0.0.1", "localhost", None} == set(), hosts
     finally:
         context.close()
