@@ -24,10 +24,10 @@ OVERLAP_N = 4
 
 
 BASELINE_LABELS = {
-    "kneser_ney_trigram": "word triples, Kneser–Ney (trigram)",
-    "kneser_ney_bigram": "word pairs, Kneser–Ney (bigram)",
-    "bigram": "word pairs, add-one (bigram)",
-    "unigram": "word frequency (unigram)",
+    "kneser_ney_trigram": "Kneser–Ney trigram (word triples)",
+    "kneser_ney_bigram": "Kneser–Ney bigram (word pairs)",
+    "bigram": "add-one bigram (word pairs)",
+    "unigram": "unigram (word frequency)",
 }
 """Field name -> what the score table calls it, strongest kind first."""
 

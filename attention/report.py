@@ -59,18 +59,18 @@ def verdict(evaluation: Evaluation) -> str:
     """
     label, counter = evaluation.strongest_baseline()
     model, best = _number(evaluation.model.perplexity), _number(counter.perplexity)
-    small = f" (on only {evaluation.n_targets} test words, so chance plays a large part)"
+    small = f"; on only {evaluation.n_targets} test words, chance plays a large part"
     small = small if evaluation.n_targets < SMALL_TEST else ""
     if model == best:
-        return f"A tie: the model and the best counter ({label}) both have test perplexity {model}{small}."
+        return f"A tie: test perplexity {model} for the model and for the best counter, the {label}{small}."
     if evaluation.model.perplexity < counter.perplexity:
         return (
-            f"Attention beat counting on this text: the model's test perplexity is {model}, lower than the best "
-            f"counter's ({label}, {best}){small}."
+            f"Attention beat counting on this text: test perplexity {model} for the model against {best} for the "
+            f"best counter, the {label}{small}."
         )
     return (
-        f"Counting won on this text: the best counter ({label}) has test perplexity {best}, lower than the "
-        f"model's {model}{small}."
+        f"Counting won on this text: test perplexity {best} for the best counter, the {label}, against {model} "
+        f"for the model{small}."
     )
 
 

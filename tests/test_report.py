@@ -25,10 +25,10 @@ def test_score_rows_put_the_model_first_and_mark_the_counter_to_beat():
     rows = report.score_rows(evaluation(model=55.0, trigram=62.0, bigram_kn=58.0))
     assert [r.method for r in rows] == [
         "self-attention model",
-        "word triples, Kneser–Ney (trigram)",
-        "word pairs, Kneser–Ney (bigram)",
-        "word pairs, add-one (bigram)",
-        "word frequency (unigram)",
+        "Kneser–Ney trigram (word triples)",
+        "Kneser–Ney bigram (word pairs)",
+        "add-one bigram (word pairs)",
+        "unigram (word frequency)",
     ]
     assert [r.is_model for r in rows] == [True, False, False, False, False]
     assert [r.is_strongest_baseline for r in rows] == [False, False, True, False, False]  # 58 < 62 < 200 < 300
@@ -38,9 +38,9 @@ def test_score_rows_put_the_model_first_and_mark_the_counter_to_beat():
 @pytest.mark.parametrize(
     ("model", "starts", "claims_win"),
     [
-        (40.0, "Attention beat counting on this text: the model's test perplexity is 40.0", True),
-        (65.0, "Counting won on this text: the best counter (word triples, Kneser–Ney (trigram)) has", False),
-        (50.04, "A tie: the model and the best counter", False),  # 50.0 as shown: no win claimed
+        (40.0, "Attention beat counting on this text: test perplexity 40.0 for the model against 50.0", True),
+        (65.0, "Counting won on this text: test perplexity 50.0 for the best counter, the Kneser–Ney trigram", False),
+        (50.04, "A tie: test perplexity 50.0 for the model and for the best counter", False),  # no win claimed
     ],
 )
 def test_the_verdict_claims_only_what_the_numbers_show(model, starts, claims_win):
