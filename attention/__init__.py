@@ -18,10 +18,10 @@ from .analysis import (
     shuffle_context,
     shuffle_earlier_words,
 )
-from .baselines import Evaluation, MethodScore
+from .evaluation import Evaluation
 from .generation import GenerationStep, generate, top_k_filter
 from .mechanism import AttentionResult, causal_mask, scaled_dot_product_attention, sinusoidal_positions, softmax
-from .model import UNKNOWN_TOKEN, ForwardSteps, TrainedModel
+from .parameters import UNKNOWN_TOKEN
 from .predict import (
     PROBABILITY_FORMULAS,
     QUERY_FORMULA,
@@ -31,9 +31,13 @@ from .predict import (
     context_slice,
     sample_word,
 )
+from .scores import MethodScore
 from .seed import random_embeddings
+from .settings import TrainingSettings
+from .steps import ForwardSteps
 from .text import Vocabulary, as_code_span, escape_markdown, is_word, tokenize
-from .train import HistoryPoint, TrainingProgress, TrainingSettings, train_model
+from .train import TrainingProgress, train_model
+from .trained import HistoryPoint, TrainedModel
 
 __all__ = [
     "PROBABILITY_FORMULAS",

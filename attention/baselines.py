@@ -1,48 +1,23 @@
-"""Counting baselines, so the app can say honestly how much attention buys over counting.
+"""The simple counting baselines: add-one word frequency and add-one word pairs.
 
-Both are fitted on the training part of the text and scored on the same held-out words as the model:
+Both are fitted on the training part of the text and scored on the same test words as the model
+(the strong baseline, Kneser–Ney, is in `attention.kneser_ney`):
 
     unigram (word frequency):  p(w) = (c(w) + 1) / (N + V)
     bigram (word pairs):       p(w | u) = (c(u, w) + 1) / (c(u) + V)
 
 c counts in the training tokens (N of them), c(u) counts u as the first word of a pair, V is the
 vocabulary size. Adding one to every count ("add-one" or Laplace smoothing) keeps unseen words and
-pairs possible, so the perplexity stays finite. A baseline's top-1 guess is its most probable
-word; ties go to the more frequent word, then to the lower id.
+pairs possible, so the perplexity stays finite, but over a large vocabulary it gives far too much
+to unseen pairs: that is why the Kneser–Ney baseline stands beside it. A baseline's top-1 guess is
+its most probable word; ties go to the more frequent word, then to the lower id.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-
-@dataclass(frozen=True)
-class MethodScore:
-    """How well one method predicts the held-out words."""
-
-    perplexity: float  # exp(mean negative log-likelihood): "as unsure as a fair die with this many sides"
-    accuracy: float  # fraction of held-out words that were the method's top-1 guess
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """The model and both baselines on the same held-out next words."""
-
-    model: MethodScore
-    bigram: MethodScore
-    unigram: MethodScore
-    n_targets: int  # held-out words scored
-    unknown_fraction: float  # of those, the fraction that are "<unk>" (words the model never learned)
-
-
-def score(log_probabilities: np.ndarray, guesses: np.ndarray, targets: np.ndarray) -> MethodScore:  # [N], [N], [N]
-    """perplexity = exp(-mean log p(target)), accuracy = mean(guess == target)."""
-    return MethodScore(
-        perplexity=float(np.exp(-np.mean(log_probabilities))),
-        accuracy=float(np.mean(guesses == targets)),
-    )
+from .scores import MethodScore, score
 
 
 def unigram_probabilities(train_ids: np.ndarray, vocab_size: int) -> np.ndarray:  # [N] -> [V]
@@ -51,11 +26,16 @@ def unigram_probabilities(train_ids: np.ndarray, vocab_size: int) -> np.ndarray:
     return (counts + 1) / (len(train_ids) + vocab_size)
 
 
-def unigram_score(train_ids: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
-    """Every held-out word gets the same guess: the most frequent training word."""
+def unigram_score_arrays(
+    train_ids: np.ndarray, targets: np.ndarray, vocab_size: int
+) -> tuple[np.ndarray, np.ndarray]:  # -> log p [M], guesses [M]
+    """Every target gets the same guess: the most frequent training word."""
     p = unigram_probabilities(train_ids, vocab_size)
-    guesses = np.full(len(targets), np.argmax(p))
-    return score(np.log(p[targets]), guesses, targets)
+    return np.log(p[targets]), np.full(len(targets), np.argmax(p))
+
+
+def unigram_score(train_ids: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
+    return score(*unigram_score_arrays(train_ids, targets, vocab_size), targets)
 
 
 def bigram_probabilities(train_ids: np.ndarray, previous: int, vocab_size: int) -> np.ndarray:  # -> [V]
@@ -64,8 +44,10 @@ def bigram_probabilities(train_ids: np.ndarray, previous: int, vocab_size: int) 
     return (np.bincount(followers, minlength=vocab_size) + 1) / (len(followers) + vocab_size)
 
 
-def bigram_score(train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
-    """Score p(target | previous word) for held-out pairs, all at once (no [V, V] table)."""
+def bigram_score_arrays(
+    train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarray, vocab_size: int
+) -> tuple[np.ndarray, np.ndarray]:  # [N], [M], [M] -> log p [M], guesses [M]
+    """log p(target | previous word) for every pair at once (no [V, V] table), and the top-1 guesses."""
     V = vocab_size
     pair_codes, pair_counts = np.unique(train_ids[:-1] * V + train_ids[1:], return_counts=True)  # sorted codes
     first_counts = np.bincount(train_ids[:-1], minlength=V)  # c(u)
@@ -73,7 +55,11 @@ def bigram_score(train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarra
     at = np.minimum(np.searchsorted(pair_codes, asked), len(pair_codes) - 1)
     c_pair = np.where(pair_codes[at] == asked, pair_counts[at], 0)
     log_p = np.log((c_pair + 1) / (first_counts[previous] + V))
-    return score(log_p, bigram_guesses(pair_codes, pair_counts, train_ids, previous, V), targets)
+    return log_p, bigram_guesses(pair_codes, pair_counts, train_ids, previous, V)
+
+
+def bigram_score(train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
+    return score(*bigram_score_arrays(train_ids, previous, targets, vocab_size), targets)
 
 
 def bigram_guesses(

@@ -21,8 +21,12 @@ TOKEN_STRIP_ROW_CHARS = 34
 MIN_TRAIN_TOKENS = 20
 """Training the attention model needs at least this many tokens (a couple of sentences)."""
 
-TRAIN_TIME_BUDGET_S = 20.0
-"""Training stops cleanly after this many seconds and keeps the best weights so far."""
+TRAIN_TIME_BUDGET_S = 60.0
+"""A safety clock, not the budget: training stops after this many seconds (keeping the best weights so
+far) and the model records that it did, since where it stops then depends on the machine's speed."""
+
+MAX_TRAIN_STEPS = 20_000
+"""Most optimizer steps a training may be given (the default budget is 3,000): budgets count steps."""
 
 MAX_CONTEXT_WINDOW = 32
 """Largest context window (words the model looks at) for the trained model."""

@@ -7,6 +7,8 @@ draw Zipf-distributed words, so the vocabulary grows like prose (about 2,000 dis
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 ONSETS = "b bl br c ch cl cr d dr f fl fr g gl gr h j k l m n p pl pr r s sh sl st t th tr v w".split()
@@ -63,3 +65,25 @@ def generated_prose(n_tokens: int = 20_000, seed: int = 0) -> str:
         sentences.append(" ".join(words).replace(" .", ".").replace(" ,", ","))
         total += len(words)
     return " ".join(sentences)
+
+
+LICENCES = ("GPL-3", "GFDL-1.3", "MPL-2.0", "LGPL-2.1", "Apache-2.0")
+LICENCE_DIR = Path("/usr/share/common-licenses")
+VIM_MANUAL = tuple(Path("/usr/share/vim/vim90/doc") / f"usr_0{i}.txt" for i in range(1, 5))
+
+
+def real_prose() -> dict[str, str]:
+    """English that people wrote, found on this machine (10k–25k words each): name -> text.
+
+    The licence texts Debian ships (legal prose, ~21,000 tokens) and the first four chapters of
+    Vim's user manual (a tutorial, ~20,000 tokens). Either is left out when its files are missing.
+    """
+    found = {}
+    licences = [LICENCE_DIR / name for name in LICENCES]
+    if all(path.exists() for path in licences):
+        found["licence texts"] = "\n".join(path.read_text(encoding="utf-8") for path in licences)
+    if all(path.exists() for path in VIM_MANUAL):
+        found["Vim user manual, ch. 1–4"] = "\n".join(
+            p.read_text(encoding="utf-8", errors="replace") for p in VIM_MANUAL
+        )
+    return found

@@ -5,7 +5,7 @@
 
 Part 1 trains with `attention.train_model` to its early-stop point: the default example, a
 generated ~20,000-token English-like text (vocabulary about 2,000 words) and, when the machine has
-them, ~21,000 tokens of real English (the licence texts in /usr/share/common-licenses), with one
+them, real English (bench/prose.py: licence texts, Vim user manual, ~20,000 tokens each), with one
 BLAS thread (as training runs) and with the library's default threads, for comparison.
 
 Part 2 (PyTorch installed) replays the identical model (same initial weights, same batches, same
@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-from prose import generated_prose  # noqa: E402
+from prose import generated_prose, real_prose  # noqa: E402
 
 import attention  # noqa: E402
 import attention.train as train  # noqa: E402
@@ -37,16 +37,12 @@ try:
 except ImportError:
     torch = None
 
-LICENCES = ("GPL-3", "GFDL-1.3", "MPL-2.0", "LGPL-2.1", "Apache-2.0")
 REPEATS = 3
 
 
 def texts() -> dict[str, str]:
     found = {f"default example ({DEFAULT_EXAMPLE})": EXAMPLES[DEFAULT_EXAMPLE], "generated prose": generated_prose()}
-    licences = [Path("/usr/share/common-licenses") / name for name in LICENCES]
-    if all(path.exists() for path in licences):
-        found["licence texts (real English)"] = "\n".join(path.read_text(encoding="utf-8") for path in licences)
-    return found
+    return found | {f"{name} (real English)": text for name, text in real_prose().items()}
 
 
 @contextlib.contextmanager
@@ -78,7 +74,7 @@ def part_one(corpus: dict[str, str]) -> dict[str, attention.TrainedModel]:
     print(f"\n1. attention.train_model to its early-stop point (defaults; best of {REPEATS}; {blas})\n")
     header = (
         f"{'text':34} {'tokens':>7} {'V':>5} {'seconds':>8} {'(2 BLAS)':>9} {'steps':>6} {'ms/step':>8} "
-        f"{'tokens/s':>9} {'stopped':>11}  held-out perplexity: model / bigram / unigram"
+        f"{'tokens/s':>9} {'stopped':>11}  test perplexity: model / KN bigram / add-one bigram / unigram"
     )
     print(header)
     print("-" * len(header))
@@ -86,14 +82,15 @@ def part_one(corpus: dict[str, str]) -> dict[str, attention.TrainedModel]:
     for name, text in corpus.items():
         seconds, model = time_train_model(text, one_thread=True)
         default_threads, _ = time_train_model(text, one_thread=False, repeats=1)
-        n_train = len(attention.tokenize(text)) - model.evaluation.n_targets
+        n_train = train.split_parts(len(attention.tokenize(text)), model.settings).n_train
         tokens_per_second = model.history[-1].epoch * n_train / model.seconds
         e = model.evaluation
         print(
             f"{name:34} {len(attention.tokenize(text)):7d} {len(model.vocabulary):5d} {seconds:8.2f} "
             f"{default_threads:9.2f} {model.steps:6d} {1000 * model.seconds / model.steps:8.2f} "
             f"{tokens_per_second:9.0f} {model.stopped_because:>11}  "
-            f"{e.model.perplexity:.1f} / {e.bigram.perplexity:.1f} / {e.unigram.perplexity:.1f}"
+            f"{e.model.perplexity:.1f} / {e.kneser_ney_bigram.perplexity:.1f} / {e.bigram.perplexity:.1f} / "
+            f"{e.unigram.perplexity:.1f}"
         )
         models[name] = model
         results[name] = seconds
@@ -113,13 +110,15 @@ def _verdict(ok: bool) -> str:
 
 def replay_batches(text: str, steps: int) -> tuple[train._Trainer, list[tuple[np.ndarray, np.ndarray]]]:
     """A fresh trainer (its initial weights) and the first `steps` batches train_model would use."""
-    settings = train.TrainingSettings()
+    settings = train.TrainingSettings(dropout=0.0, weight_decay=0.0)  # PyTorch replays plain Adam, no dropout
     tokens = attention.tokenize(text)
-    n_train = train.split_point(len(tokens), settings)
-    vocabulary = train.build_vocabulary(tokens[:n_train], attention.limits.MAX_MODEL_VOCABULARY)
-    index = {word: i for i, word in enumerate(vocabulary.words)}
-    ids = np.array([index.get(t, index[attention.UNKNOWN_TOKEN]) for t in tokens])
-    trainer = train._Trainer(settings, vocabulary, ids[:n_train], ids, None)
+    parts = train.split_parts(len(tokens), settings)
+    n_train = parts.n_train
+    vocabulary = train.build_vocabulary(
+        tokens[:n_train], attention.limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed
+    )
+    ids = train.token_ids(tokens, vocabulary)
+    trainer = train._Trainer(settings, vocabulary, ids, parts, None, None)
     T, B, batches = settings.context_window, settings.batch_size, []
     while len(batches) < steps:
         starts = train.epoch_windows(n_train, T, trainer.rng)
@@ -175,7 +174,7 @@ def torch_losses(text: str, steps: int, threads: int, repeats: int = REPEATS) ->
             adam.zero_grad(set_to_none=False)
             loss = model(x, y)
             loss.backward()
-            with torch.no_grad():  # clip exactly as attention.model.clip_gradient does
+            with torch.no_grad():  # clip exactly as attention.optim.clip_gradient does
                 norm = torch.sqrt(sum((p.grad.double() ** 2).sum() for p in params))
                 if norm > train.GRADIENT_CLIP:
                     for p in params:

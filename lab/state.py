@@ -18,8 +18,8 @@ import attention
 from attention import limits, links
 from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.links import Setting
-from attention.model import POSITION_KINDS
-from attention.train import TrainingSettings
+from attention.parameters import POSITION_KINDS
+from attention.settings import TrainingSettings
 
 VIEW_NAMES = (
     "Predict",

@@ -233,6 +233,7 @@ CHECKED = {
     "MAX_MODEL_VOCABULARY",
     "MAX_CACHED_MODELS",
     "TOKEN_STRIP_ROW_CHARS",
+    "MAX_TRAIN_STEPS",
 }
 
 
@@ -313,3 +314,11 @@ def test_batch_size_has_no_widget_but_the_trainer_refuses_more():
     TrainingSettings(batch_size=limits.MAX_BATCH_SIZE).check()
     with pytest.raises(ValueError, match=f"batch size must be a whole number between 1 and {limits.MAX_BATCH_SIZE}"):
         TrainingSettings(batch_size=limits.MAX_BATCH_SIZE + 1).check()
+
+
+def test_the_step_budget_has_no_widget_but_the_trainer_refuses_more():
+    from attention.settings import TrainingSettings
+
+    TrainingSettings(max_steps=limits.MAX_TRAIN_STEPS).check()
+    with pytest.raises(ValueError, match=f"max steps must be a whole number between 1 and {limits.MAX_TRAIN_STEPS}"):
+        TrainingSettings(max_steps=limits.MAX_TRAIN_STEPS + 1).check()

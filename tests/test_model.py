@@ -12,19 +12,23 @@ import attention
 from attention.examples import PATTERNS
 from attention.mechanism import scaled_dot_product_attention, softmax
 from attention.model import (
+    NO_DROPOUT,
     POSITION_KINDS,
     UNKNOWN_TOKEN,
-    Adam,
     Architecture,
+    DropoutMasks,
     backward,
-    clip_gradient,
     cross_entropy,
+    dropout_mask,
+    dropout_masks,
     embedding_gradient,
     forward,
     forward_steps,
     init_parameters,
     unflatten,
 )
+from attention.optim import Adam, AdamW, clip_gradient
+from attention.parameters import decay_mask
 
 TINY = {"vocab_size": 7, "context_window": 4, "dim": 8}
 
@@ -40,9 +44,9 @@ def tiny_model(heads, positions, tied, dtype=np.float64, seed=1):
     return architecture, theta, ids, targets
 
 
-def loss_and_gradient(architecture, theta, ids, targets):
+def loss_and_gradient(architecture, theta, ids, targets, masks=NO_DROPOUT):
     grad = np.zeros_like(theta)
-    logits, cache = forward(architecture, unflatten(theta, architecture), ids)
+    logits, cache = forward(architecture, unflatten(theta, architecture), ids, masks=masks)
     loss, dlogits = cross_entropy(logits.reshape(-1, architecture.vocab_size), targets.ravel())
     backward(
         architecture,
@@ -54,23 +58,50 @@ def loss_and_gradient(architecture, theta, ids, targets):
     return loss, grad
 
 
-@pytest.mark.parametrize(("heads", "positions", "tied"), list(itertools.product([1, 2], POSITION_KINDS, [False, True])))
-def test_backward_matches_finite_differences_for_every_parameter(heads, positions, tied):
-    architecture, theta, ids, targets = tiny_model(heads, positions, tied)
-    _, grad = loss_and_gradient(architecture, theta, ids, targets)
+def assert_gradient_matches_finite_differences(architecture, theta, ids, targets, masks=NO_DROPOUT):
+    _, grad = loss_and_gradient(architecture, theta, ids, targets, masks)
     numeric, h = np.zeros_like(theta), 1e-6
     for i in range(theta.size):  # central differences, one parameter at a time
         saved = theta[i]
         theta[i] = saved + h
-        up = loss_and_gradient(architecture, theta, ids, targets)[0]
+        up = loss_and_gradient(architecture, theta, ids, targets, masks)[0]
         theta[i] = saved - h
-        down = loss_and_gradient(architecture, theta, ids, targets)[0]
+        down = loss_and_gradient(architecture, theta, ids, targets, masks)[0]
         theta[i] = saved
         numeric[i] = (up - down) / (2 * h)
     relative = np.abs(grad - numeric) / np.maximum(np.abs(grad) + np.abs(numeric), 1e-8)
     assert relative.max() < 1e-4
     for name, g in unflatten(grad, architecture).items():  # every parameter actually gets a gradient
         assert np.abs(g).max() > 0, name
+
+
+@pytest.mark.parametrize(("heads", "positions", "tied"), list(itertools.product([1, 2], POSITION_KINDS, [False, True])))
+def test_backward_matches_finite_differences_for_every_parameter(heads, positions, tied):
+    assert_gradient_matches_finite_differences(*tiny_model(heads, positions, tied))
+
+
+@pytest.mark.parametrize("where", ["X", "A", "R", "all"])
+@pytest.mark.parametrize(("heads", "positions", "tied"), [(1, "learned", False), (2, "sinusoidal", True)])
+def test_backward_through_dropout_matches_finite_differences(where, heads, positions, tied):
+    """With the masks held fixed, dropout is a fixed linear map: its backward must match finite differences."""
+    architecture, theta, ids, targets = tiny_model(heads, positions, tied)
+    masks = dropout_masks(architecture, np.random.default_rng(7), ids.shape, rate=0.3, dtype=np.float64)
+    if where != "all":
+        masks = DropoutMasks(**{where: getattr(masks, where)})
+    assert_gradient_matches_finite_differences(architecture, theta, ids, targets, masks)
+    plain, _ = loss_and_gradient(architecture, theta, ids, targets)
+    dropped, _ = loss_and_gradient(architecture, theta, ids, targets, masks)
+    assert plain != dropped  # the masks really change the computation
+
+
+def test_dropout_masks_are_inverted_and_seeded():
+    mask = dropout_mask(np.random.default_rng(0), (200, 500), rate=0.25, dtype=np.float32)
+    assert set(np.unique(mask)) == {0.0, np.float32(1 / 0.75)}  # dropped, or kept and scaled by 1 / (1 - r)
+    assert np.mean(mask == 0) == pytest.approx(0.25, abs=0.01)
+    assert mask.mean() == pytest.approx(1.0, abs=0.01)  # the expected value is unchanged
+    again = dropout_mask(np.random.default_rng(0), (200, 500), rate=0.25, dtype=np.float32)
+    np.testing.assert_array_equal(mask, again)
+    assert dropout_mask(np.random.default_rng(0), (3, 3), rate=0.0, dtype=np.float32) is None
 
 
 def test_parameters_follow_the_settings():
@@ -124,6 +155,24 @@ def test_adam_matches_the_paper_formula():
         v = 0.999 * v + 0.001 * g**2
         expected -= 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
     np.testing.assert_allclose(theta, expected, rtol=1e-12)
+
+
+def test_adamw_decays_weights_apart_from_the_gradient_step():
+    theta, grads = np.array([1.0, -2.0, 3.0]), [np.array([0.5, -1.0, 0.0]), np.array([0.1, 0.2, 0.3])]
+    mask = np.array([1.0, 1.0, 0.0])  # the last entry (a bias, say) does not decay
+    adam, m, v, expected = AdamW.like(theta, weight_decay=0.1, decay_mask=mask), np.zeros(3), np.zeros(3), theta.copy()
+    for t, g in enumerate(grads, start=1):
+        adam.step(theta, g.copy(), 0.1)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g**2
+        expected -= 0.1 * ((m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8) + 0.1 * mask * expected)
+    np.testing.assert_allclose(theta, expected, rtol=1e-12)
+
+
+def test_weight_decay_spares_positions_and_the_output_bias():
+    architecture = Architecture(**TINY, heads=1, positions="learned", tied=False)
+    decays = {name: set(np.unique(view)) for name, view in unflatten(decay_mask(architecture), architecture).items()}
+    assert decays == {"E": {1}, "P": {0}, "W_qkv": {1}, "W_o": {1}, "W_out": {1}, "b_out": {0}}
 
 
 @pytest.mark.parametrize(("dtype", "tolerance"), [(np.float64, 1e-12), (np.float32, 2e-5)])

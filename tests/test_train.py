@@ -1,6 +1,7 @@
-"""Training: determinism, learning on a templated text, stopping, clear errors, and the baselines."""
+"""Training: three parts, determinism under any clock, learning, stopping, clear errors, "<unk>"."""
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -9,8 +10,10 @@ import attention
 from attention import limits
 from attention.baselines import bigram_probabilities, bigram_score, unigram_probabilities, unigram_score
 from attention.examples import NURSERY_RHYME, PATTERNS
+from attention.kneser_ney import KneserNey
 from attention.model import UNKNOWN_TOKEN
-from attention.train import build_vocabulary, epoch_windows
+from attention.parts import Parts, build_vocabulary, split_parts, token_ids
+from attention.train import epoch_windows, next_token_log_probabilities
 
 HOMES = {"cat": "mat", "dog": "log", "frog": "pond", "bird": "nest", "fox": "den", "owl": "tree"}
 
@@ -33,11 +36,12 @@ def templated_model():
 def test_the_model_learns_what_counting_cannot(templated_model):
     e = templated_model.evaluation
     # Per sentence, 6 of 8 next words are certain given the context; the unigram guess "the" gets 2 of 8,
-    # and the word pair cannot tell which home follows "the".
+    # and neither word pairs nor word triples ("on the") can tell which home follows.
     assert e.unigram.accuracy == pytest.approx(0.29, abs=0.05)
     assert e.model.accuracy > e.unigram.accuracy + 0.35
-    assert e.model.accuracy > e.bigram.accuracy + 0.1
-    assert e.model.perplexity < e.bigram.perplexity < e.unigram.perplexity
+    _, strongest = e.strongest_baseline()
+    assert e.model.accuracy > e.bigram.accuracy + 0.1 and e.model.accuracy > strongest.accuracy + 0.05
+    assert e.model.perplexity < strongest.perplexity <= e.bigram.perplexity < e.unigram.perplexity
     for animal, home in HOMES.items():  # the home four words back, from a held-out-like context
         p = templated_model.next_word_probabilities(f"{home} . the {animal} sat on the".split())
         assert templated_model.vocabulary.words[int(np.argmax(p))] == home
@@ -52,8 +56,38 @@ def test_the_loss_decreases(templated_model):
     assert [h.step for h in history] == sorted(h.step for h in history)
     assert templated_model.best_step in {h.step for h in history}
     best_point = next(h for h in history if h.step == templated_model.best_step)
-    assert best_point.validation_loss == best  # the kept weights are the best held-out ones
-    assert math.exp(best) == pytest.approx(templated_model.evaluation.model.perplexity, rel=1e-6)
+    assert best_point.validation_loss == best  # the kept weights are the best validation ones
+
+
+def test_the_text_is_three_contiguous_parts():
+    parts = split_parts(200, attention.TrainingSettings(validation_fraction=0.1, test_fraction=0.15))
+    assert parts == Parts(n_train=150, n_validation=20, n_test=30)
+    assert (parts.validation_start, parts.test_start, parts.n_tokens) == (150, 170, 200)
+
+
+def test_validation_picks_the_weights_and_the_test_part_alone_gives_the_scores(templated_model):
+    tokens = attention.tokenize(templated_text())
+    settings, model = templated_model.settings, templated_model
+    parts = split_parts(len(tokens), settings)
+    ids = token_ids(tokens, model.vocabulary)
+    e = model.evaluation
+    assert (e.test_start, e.n_targets) == (parts.test_start, parts.n_test)
+    # The kept weights' loss on the validation part is the history's best validation loss ...
+    validation = np.arange(parts.validation_start, parts.test_start)
+    log_p, _ = next_token_log_probabilities(model.architecture, model.parameters, ids, validation)
+    assert -log_p.mean() == pytest.approx(min(h.validation_loss for h in model.history), rel=1e-5)
+    # ... and the reported perplexity is theirs on the test part, a different number.
+    test = np.arange(parts.test_start, len(tokens))
+    log_p, guesses = next_token_log_probabilities(model.architecture, model.parameters, ids, test)
+    assert e.model.perplexity == pytest.approx(math.exp(-log_p.mean()), rel=1e-9)
+    assert e.model.accuracy == np.mean(guesses == ids[test])
+    # Every baseline is fitted on the training part only and scored on the same test targets.
+    train_ids, V = ids[: parts.n_train], len(model.vocabulary)
+    for order, kn_score in ((2, e.kneser_ney_bigram), (3, e.kneser_ney_trigram)):
+        kn_log_p, _ = KneserNey(train_ids, V, order).score(ids, test)
+        assert kn_score.perplexity == pytest.approx(math.exp(-kn_log_p.mean()), rel=1e-9)
+    assert e.bigram.perplexity == pytest.approx(bigram_score(train_ids, ids[test - 1], ids[test], V).perplexity)
+    assert e.unigram.perplexity == pytest.approx(unigram_score(train_ids, ids[test], V).perplexity)
 
 
 @pytest.mark.parametrize("settings", [{}, {"heads": 2, "positions": "sinusoidal", "tied": True}])
@@ -76,9 +110,15 @@ def test_the_model_reports_its_settings_and_why_it_stopped():
 
 
 def test_early_stop_keeps_the_best_weights_on_a_small_text():
-    model = attention.train_model(NURSERY_RHYME)
+    model = attention.train_model(PATTERNS, patience=40)
     assert model.stopped_because == "early stop"
     assert model.best_step < model.steps
+    assert model.evaluation.model.perplexity < model.evaluation.unigram.perplexity
+
+
+def test_the_default_example_trains_to_its_step_budget_and_beats_word_frequency():
+    model = attention.train_model(NURSERY_RHYME)
+    assert model.steps <= model.settings.max_steps and not model.clock_stopped
     assert model.evaluation.model.perplexity < model.evaluation.unigram.perplexity
 
 
@@ -103,16 +143,70 @@ def test_the_callback_is_throttled():
     assert len(calls) <= 3  # a fraction of a second of training: a report or two, not one per step
 
 
-def test_training_stops_at_the_time_budget():
+def test_the_safety_clock_stops_training_and_the_model_says_so():
     model = attention.train_model(templated_text(), max_seconds=1e-6)
-    assert model.stopped_because == "time budget"
+    assert model.stopped_because == "safety clock" and model.clock_stopped and not model.deterministic
     assert model.steps == 1 and len(model.history) == 1
 
 
-def test_no_validation_split_trains_all_epochs_without_an_evaluation():
+def test_the_step_budget_ends_training():
+    model = attention.train_model(templated_text(), max_steps=7)
+    assert model.stopped_because == "step budget" and model.steps == 7 and not model.clock_stopped
+
+
+def slow_clock():
+    """A clock that runs 50 ms per reading: training 'takes' far longer, as on a very busy machine."""
+    now = [0.0]
+
+    def read():
+        now[0] += 0.05
+        return now[0]
+
+    return read
+
+
+def busy_cpu():
+    """A thread that keeps numpy busy until told to stop (a loaded classroom server)."""
+    stop = threading.Event()
+
+    def burn():
+        a = np.random.default_rng(0).standard_normal((200, 200))
+        while not stop.is_set():
+            a = np.tanh(a @ a.T / 200)
+
+    thread = threading.Thread(target=burn, daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def test_a_slow_clock_or_a_busy_cpu_changes_nothing(monkeypatch):
+    settings = {"context_window": 6, "dim": 16, "epochs": 60}
+    quiet = attention.train_model(PATTERNS, **settings)
+    monkeypatch.setattr("attention.train.clock", slow_clock())
+    slow = attention.train_model(PATTERNS, **settings)
+    monkeypatch.undo()
+    stop, thread = busy_cpu()
+    try:
+        busy = attention.train_model(PATTERNS, **settings)
+    finally:
+        stop.set()
+        thread.join()
+    for other in (slow, busy):
+        assert other.history == quiet.history and other.steps == quiet.steps and not other.clock_stopped
+        for name, value in quiet.parameters.items():
+            np.testing.assert_array_equal(value, other.parameters[name])  # bit-identical weights
+
+
+def test_without_a_validation_part_training_runs_its_budget_and_keeps_the_last_weights():
     model = attention.train_model(PATTERNS, epochs=5, validation_fraction=0)
-    assert model.stopped_because == "epochs done" and model.evaluation is None
+    assert model.stopped_because == "epochs done" and model.evaluation is not None  # still scored on the test part
     assert all(math.isnan(h.validation_loss) for h in model.history)
+    assert model.best_step == model.steps
+
+
+def test_without_validation_or_test_parts_there_is_no_evaluation():
+    model = attention.train_model(PATTERNS, epochs=5, validation_fraction=0, test_fraction=0)
+    assert model.stopped_because == "epochs done" and model.evaluation is None
     assert model.best_step == model.steps
 
 
@@ -124,13 +218,19 @@ def test_no_validation_split_trains_all_epochs_without_an_evaluation():
         (PATTERNS, {"heads": 5}, r"heads must be a whole number between 1 and 4"),
         (PATTERNS, {"positions": "rotary"}, r"positions must be one of learned, sinusoidal, none"),
         (PATTERNS, {"context_window": 0}, r"context window must be a whole number between 1 and 32"),
-        (" ".join(["word"] * 22), {"context_window": 20}, r"context window must be between 1 and 18 for this text"),
+        (" ".join(["word"] * 22), {"context_window": 20}, r"context window must be between 1 and 15 for this text"),
         (PATTERNS, {"dim": 1000}, r"dim must be a whole number between 1 and 128"),
         (PATTERNS, {"learning_rate": 0}, r"learning rate must be in \(0, 1\]"),
         (PATTERNS, {"validation_fraction": 0.9}, r"validation fraction must be between 0 and 0.5"),
         (PATTERNS, {"epochs": 2.5}, r"epochs must be a whole number"),
         (PATTERNS, {"batch_size": 0}, r"batch size must be a whole number"),
         (PATTERNS, {"max_seconds": 0}, r"max seconds must be > 0"),
+        (PATTERNS, {"max_steps": 0}, r"max steps must be a whole number between 1 and 20000"),
+        (PATTERNS, {"dropout": 1.0}, r"dropout must be between 0 and 0.9"),
+        (PATTERNS, {"weight_decay": -1}, r"weight decay must be between 0 and 1"),
+        (PATTERNS, {"test_fraction": 0.6}, r"test fraction must be between 0 and 0.5"),
+        (PATTERNS, {"unknown_fraction": 2}, r"unknown fraction must be between 0 and 1"),
+        (PATTERNS, {"patience": 0}, r"patience must be a whole number"),
     ],
 )
 def test_bad_texts_and_settings_are_refused_with_what_to_change(text, settings, message):
@@ -150,6 +250,29 @@ def test_the_vocabulary_keeps_the_most_frequent_words_and_an_unknown_token():
     assert build_vocabulary(["x", "y", "x"], max_words=10).words == ("x", "y", UNKNOWN_TOKEN)
 
 
+def test_a_share_of_the_words_seen_once_stand_in_for_unknown_words():
+    tokens = ["a", "b", "a", "c", "d", "e", "a", "f"]  # seen once: b c d e f
+    vocabulary = build_vocabulary(tokens, max_words=100, unknown_fraction=0.4, seed=3)
+    left_out = {"b", "c", "d", "e", "f"} - set(vocabulary.words)
+    assert len(left_out) == 2 and "a" in vocabulary and vocabulary.words[-1] == UNKNOWN_TOKEN
+    assert build_vocabulary(tokens, 100, 0.4, seed=3) == vocabulary  # the seed decides which
+    assert build_vocabulary(tokens, 100, 1.0, seed=0).words == ("a", UNKNOWN_TOKEN)
+
+
+def test_unknown_words_get_sensible_probability_after_training_on_rare_words():
+    # Every sentence names someone new, so each name is seen once: some stand in for "<unk>" in training.
+    rng = np.random.default_rng(0)
+    names = ["".join(rng.choice(list("bcdfgklmnprstvz"), 6)) for _ in range(400)]
+    verbs = ["sat", "ran", "slept"]
+    text = " ".join(f"then {name} {verbs[i % 3]} on the mat ." for i, name in enumerate(names))
+    model = attention.train_model(text, context_window=4, dim=16)
+    p_unknown = model.next_word_probabilities(["mat", ".", "then"])[model.vocabulary.id_of(UNKNOWN_TOKEN)]
+    assert p_unknown > 0.2  # a new name is what comes next; an untrained "<unk>" gets about 1e-6
+    e = model.evaluation
+    assert e.unknown_fraction > 0.1
+    assert math.log(e.model.perplexity) < 3.0  # every test name is unknown, yet the mean loss stays low
+
+
 def test_words_only_in_the_held_out_part_are_unknown_to_the_model():
     text = PATTERNS + " zebra"  # the last token is held out
     model = attention.train_model(text, epochs=2)
@@ -163,7 +286,7 @@ def test_epoch_windows_cover_the_training_tokens_once():
     assert min(starts) < 8
 
 
-# --- baselines, worked by hand ----------------------------------------------------------------
+# --- baselines, worked by hand (Kneser–Ney is tested in test_kneser_ney.py) ----------------------
 # Training ids: the cat the mat the cat  ->  0 1 0 2 0 1, V = 4 (word 3 never seen).
 
 

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import attention
+from attention import report
 from attention.examples import EXAMPLES
 from lab.views import VIEWS as REGISTRY
 
@@ -69,9 +70,14 @@ def test_pressing_train_shows_the_loss_curve_and_the_summary():
     specs = chart_specs(at)
     assert any("loss" in json.dumps(spec) for spec in specs)
     table = at.dataframe[0].value
-    assert list(table["method"]) == ["self-attention model", "word pairs (bigram)", "word frequency (unigram)"]
-    assert (table["perplexity (lower is better)"] > 0).all()
+    model = attention.train_model(EXAMPLES["Repeated patterns"], **DEFAULT_TRAINING)  # the app's defaults
+    labels = ["self-attention model", *model.evaluation.baselines()]
+    strongest, _ = model.evaluation.strongest_baseline()
+    assert [m.removesuffix(" (strongest counter)") for m in table["method"]] == labels
+    assert f"{strongest} (strongest counter)" in list(table["method"])
+    assert (table["perplexity, all test words"] > 0).all()
     assert any("stopped:" in md.value for md in at.markdown)
+    assert attention.escape_markdown(report.verdict(model.evaluation)) in [md.value for md in at.markdown]
 
 
 def test_trained_predictions_follow_the_text():
@@ -126,15 +132,21 @@ def test_texts_too_small_to_train_get_an_explanation():
 
 
 @pytest.mark.parametrize("example", list(EXAMPLES))
-def test_training_each_example_beats_counting_and_follows_the_text(example):
+def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(example):
     at = open_app(view="Train", example=example)
     at.button(key="train").click().run()
     assert_fine(at)
-    table = at.dataframe[0].value.set_index("method")["perplexity (lower is better)"]
-    assert table["self-attention model"] < table["word frequency (unigram)"]
-    assert table["self-attention model"] <= table["word pairs (bigram)"]
+    table = at.dataframe[0].value.set_index("method")["perplexity, all test words"]
+    assert table["self-attention model"] < table["unigram (word frequency)"]
+    assert table["self-attention model"] <= table["add-one bigram (word pairs)"]
 
     model = attention.train_model(EXAMPLES[example], **DEFAULT_TRAINING)  # the app's defaults: same model
+    _, strongest = model.evaluation.strongest_baseline()
+    said = " ".join(md.value for md in at.markdown)
+    if model.evaluation.model.perplexity < strongest.perplexity:  # a win is claimed only when the numbers show one
+        assert "Attention beat counting" in said
+    else:
+        assert "Attention beat counting" not in said and ("Counting won" in said or "A tie" in said)
     assert model.history[-1].train_loss < model.history[0].train_loss / 2  # the loss curve falls
     tokens = attention.tokenize(EXAMPLES[example])
     hits = [

@@ -45,7 +45,7 @@ def render(ctx: ViewContext) -> None:
         st.latex(latex)
         st.dataframe(matrix_frame(matrix, labels, labels if name in WORD_COLUMNS else None), key=f"step_{name}")
     output_table(ctx, model, steps)
-    show_code(attention.model.forward_steps, attention.scaled_dot_product_attention)
+    show_code(attention.steps.forward_steps, attention.scaled_dot_product_attention)
 
 
 def output_table(ctx: ViewContext, model: attention.TrainedModel, steps: attention.ForwardSteps) -> None:

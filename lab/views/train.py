@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import charts, limits
+from attention import charts, limits, report
 
 from ..controls import training_controls
 from ..render import export_row, plain, show_chart
@@ -19,9 +19,11 @@ from ..training import existing_job, trained_model
 def render(ctx: ViewContext) -> None:
     st.subheader("Train a tiny self-attention model on this text")
     st.caption(
-        "One layer of causal self-attention, trained with Adam on the text itself. The last 10% of the "
-        "text is held out to check the model on words it never trained on, and to stop training in time. "
-        f"Training stops after at most {limits.TRAIN_TIME_BUDGET_S:g} s, keeping the best weights so far."
+        "One layer of causal self-attention, trained with Adam on the text itself. The text is cut into three "
+        "parts: the first 80% trains the model, the next 10% chooses when to stop (the weights kept), and the "
+        "last 10% is the test: the scores below come from it alone. Training is limited by steps, so the same "
+        "text, settings and seed give the same numbers on any machine; only a safety clock, after "
+        f"{limits.TRAIN_TIME_BUDGET_S:g} s, can cut it short, and then the panel says so."
     )
     training_controls()
     ctx = dataclasses.replace(ctx, training=training_settings())  # this view's own widgets may have changed them
@@ -41,27 +43,30 @@ def summary(model: attention.TrainedModel) -> None:
     export_row(chart, charts.loss_history_frame(model.history), "loss-curve", "")
     st.markdown(
         f"Trained {model.steps:,} steps in {model.seconds:.1f} s; stopped: {model.stopped_because}; "
-        f"kept the weights of step {model.best_step:,} (lowest held-out loss). "
+        f"kept the weights of step {model.best_step:,} (lowest validation loss). "
         f"Vocabulary: {len(model.vocabulary):,} words."
     )
-    evaluation = model.evaluation
-    if evaluation is None:
-        st.info("No held-out words to score (the text is too short to hold some out).")
+    if notice := report.safety_clock_notice(model):
+        st.warning(notice)
+    if model.evaluation is None:
+        st.info("No test words to score (the text is too short to set some aside).")
         return
-    methods = {
-        "self-attention model": evaluation.model,
-        "word pairs (bigram)": evaluation.bigram,
-        "word frequency (unigram)": evaluation.unigram,
-    }
+    scores(model.evaluation)
+
+
+def scores(evaluation) -> None:
+    """The score table (model first, the strongest counter marked), the verdict, and what the test part is."""
+    rows = report.score_rows(evaluation)
     st.dataframe(
         {
-            "method": list(methods),
-            "perplexity (lower is better)": [round(m.perplexity, 2) for m in methods.values()],
-            "top-1 accuracy": [f"{m.accuracy:.0%}" for m in methods.values()],
+            "method": [row.method + (" (strongest counter)" if row.is_strongest_baseline else "") for row in rows],
+            "perplexity, all test words": [round(row.perplexity, 2) for row in rows],
+            "perplexity, known words": [round(row.known_perplexity, 2) for row in rows],
+            "top-1 accuracy": [f"{row.accuracy:.0%}" for row in rows],
         },
         hide_index=True,
     )
-    st.caption(
-        f"Scored on the {evaluation.n_targets:,} held-out next words ({evaluation.unknown_fraction:.0%} of them "
-        "unseen in training). Perplexity: as unsure as a fair die with that many sides."
-    )
+    st.markdown(plain(report.verdict(evaluation)))
+    if overlap := report.overlap_sentence(evaluation):
+        st.caption(plain(overlap))
+    st.caption(plain(report.scored_on_sentence(evaluation)))

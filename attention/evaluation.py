@@ -1,0 +1,92 @@
+"""Scores on the test part: the model and every counting baseline, on the same next words.
+
+    perplexity = exp(-mean_j log p(w_j | words before j))    over all test targets j
+    known-word perplexity: the same over the targets the model knows (not "<unk>")
+    top-1 accuracy = mean_j [argmax_w p(w | ...) = w_j]
+
+Every method reads the text through the same vocabulary (words it did not learn are "<unk>"), is
+fitted on the training part only and is scored on the test part only: the validation part chose
+the model's weights, so a score on it would flatter the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .baselines import bigram_score_arrays, unigram_score_arrays
+from .kneser_ney import KneserNey
+from .scores import MethodScore, score
+
+OVERLAP_N = 4
+"""The test part's n-word sequences (n = 4) are looked up in the training part to measure repetition."""
+
+
+BASELINE_LABELS = {
+    "kneser_ney_trigram": "Kneser–Ney trigram (word triples)",
+    "kneser_ney_bigram": "Kneser–Ney bigram (word pairs)",
+    "bigram": "add-one bigram (word pairs)",
+    "unigram": "unigram (word frequency)",
+}
+"""Field name -> what the score table calls it, strongest kind first."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The model and every counting baseline on the same test-part next words."""
+
+    model: MethodScore
+    kneser_ney_trigram: MethodScore
+    kneser_ney_bigram: MethodScore
+    bigram: MethodScore  # add-one word pairs
+    unigram: MethodScore  # add-one word frequency
+    n_targets: int  # test words scored
+    unknown_fraction: float  # of those, the fraction that are "<unk>" (words the model never learned)
+    overlap: float | None  # share of the test part's 4-word sequences that also occur in the training part
+    test_start: int = 0  # index of the first test token in the text's tokens
+
+    def baselines(self) -> dict[str, MethodScore]:
+        """Table label -> score, for every counting baseline."""
+        return {label: getattr(self, name) for name, label in BASELINE_LABELS.items()}
+
+    def strongest_baseline(self) -> tuple[str, MethodScore]:
+        """The counting baseline with the lowest perplexity over all test targets: the one to beat."""
+        return min(self.baselines().items(), key=lambda item: item[1].perplexity)
+
+
+def ngram_overlap(train_tokens, test_tokens, n: int = OVERLAP_N) -> float | None:
+    """Share of the test part's n-word sequences that also occur in the training part (None if it has none).
+
+    Near 1, the test part repeats the training text, so a low perplexity there measures memorising.
+    """
+    test = [tuple(test_tokens[i : i + n]) for i in range(len(test_tokens) - n + 1)]
+    if not test:
+        return None
+    seen = {tuple(train_tokens[i : i + n]) for i in range(len(train_tokens) - n + 1)}
+    return sum(gram in seen for gram in test) / len(test)
+
+
+def evaluate(
+    model_scores: tuple[np.ndarray, np.ndarray], ids: np.ndarray, n_train: int, test_start: int, unknown_id: int,
+    vocab_size: int, overlap: float | None,
+) -> Evaluation:  # fmt: skip
+    """Score the model's (log p, guesses) [M] and every baseline on the targets ids[test_start:]."""
+    train_ids, targets = ids[:n_train], np.arange(test_start, len(ids))
+    words = ids[targets]
+    known = words != unknown_id
+
+    def as_score(log_p_and_guesses):
+        return score(*log_p_and_guesses[:2], words, known)
+
+    return Evaluation(
+        model=as_score(model_scores),
+        kneser_ney_trigram=as_score(KneserNey(train_ids, vocab_size, order=3).score(ids, targets)),
+        kneser_ney_bigram=as_score(KneserNey(train_ids, vocab_size, order=2).score(ids, targets)),
+        bigram=as_score(bigram_score_arrays(train_ids, ids[targets - 1], words, vocab_size)),
+        unigram=as_score(unigram_score_arrays(train_ids, words, vocab_size)),
+        n_targets=len(targets),
+        unknown_fraction=float(np.mean(~known)),
+        overlap=overlap,
+        test_start=test_start,
+    )

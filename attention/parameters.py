@@ -1,0 +1,113 @@
+"""The model's shape and its parameters: one flat buffer, named views into it, and their initial values.
+
+W_q, W_k and W_v of every head are stored side by side in one matrix W_qkv [d, 3d] (columns: all
+queries, then all keys, then all values; head i owns columns i·d_k to (i+1)·d_k of each block), so
+one matrix product computes all of them. Parameters and their gradients live in one flat buffer
+each (the dicts hold views), so clipping and AdamW are a few whole-buffer operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .mechanism import sinusoidal_positions
+
+POSITION_KINDS = ("learned", "sinusoidal", "none")
+UNKNOWN_TOKEN = "<unk>"
+"""Stands for every word the model did not learn (rare or unseen). `tokenize` never produces it."""
+
+Parameters = dict[str, np.ndarray]
+"""Name -> array: E [V, d], P [T, d] (learned positions only), W_qkv [d, 3d], W_o [d, d],
+W_out [d, V] (untied only), b_out [V]."""
+
+NOT_DECAYED = ("P", "b_out")
+"""Weight decay shrinks the weight matrices and embeddings, not positions or the output bias (as in GPT-2)."""
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """The shape of the model: everything needed to lay out its parameters."""
+
+    vocab_size: int  # V
+    context_window: int  # T, the most words the model looks at
+    dim: int  # d
+    heads: int  # h
+    positions: str = "learned"  # "learned" | "sinusoidal" | "none"
+    tied: bool = False  # output layer W_out = Eᵀ
+
+    @property
+    def head_dim(self) -> int:  # d_k
+        return self.dim // self.heads
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        V, T, d = self.vocab_size, self.context_window, self.dim
+        shapes: dict[str, tuple[int, ...]] = {"E": (V, d)}
+        if self.positions == "learned":
+            shapes["P"] = (T, d)
+        shapes |= {"W_qkv": (d, 3 * d), "W_o": (d, d)}
+        if not self.tied:
+            shapes["W_out"] = (d, V)
+        shapes["b_out"] = (V,)
+        return shapes
+
+    def size(self) -> int:
+        return sum(int(np.prod(shape)) for shape in self.shapes().values())
+
+
+def unflatten(flat: np.ndarray, architecture: Architecture) -> Parameters:  # [size] -> views
+    """Named views into one flat buffer: writing to a view writes to the buffer."""
+    views, start = {}, 0
+    for name, shape in architecture.shapes().items():
+        stop = start + int(np.prod(shape))
+        views[name] = flat[start:stop].reshape(shape)
+        start = stop
+    return views
+
+
+def decay_mask(architecture: Architecture, dtype=np.float32) -> np.ndarray:  # -> [size] of 0 and 1
+    """1 where AdamW's weight decay applies (matrices and E), 0 for positions and the output bias."""
+    mask = np.ones(architecture.size(), dtype=dtype)
+    for name, view in unflatten(mask, architecture).items():
+        if name in NOT_DECAYED:
+            view[...] = 0
+    return mask
+
+
+def init_parameters(architecture: Architecture, rng: np.random.Generator, dtype=np.float32) -> np.ndarray:
+    """A flat buffer of fresh parameters: E, P ~ N(0, 0.5²), matrices ~ N(0, 1/fan_in), b_out = 0.
+
+    Embeddings of half the sinusoids' scale (their entries lie in [-1, 1]) trained most reliably on
+    the templated test text (a scan of init scales over ten seeds); a tied output layer starts E
+    at 1/sqrt(d) so its first logits H·Eᵀ are not huge.
+    """
+    flat = np.zeros(architecture.size(), dtype=dtype)
+    p = unflatten(flat, architecture)
+    embedding_scale = architecture.dim**-0.5 if architecture.tied else 0.5
+    for name in ("E", "P"):
+        if name in p:
+            p[name][:] = rng.standard_normal(p[name].shape) * embedding_scale
+    for name in ("W_qkv", "W_o", "W_out"):
+        if name in p:
+            p[name][:] = rng.standard_normal(p[name].shape) * architecture.dim**-0.5
+    return flat
+
+
+def position_table(architecture: Architecture, parameters: Parameters, n: int) -> np.ndarray | None:  # -> [n, d]
+    """P for the first n positions: learned rows, the fixed sinusoids, or None (no positions)."""
+    if architecture.positions == "learned":
+        return parameters["P"][:n]
+    if architecture.positions == "sinusoidal":
+        return sinusoidal_positions(n, architecture.dim).astype(parameters["E"].dtype)
+    return None
+
+
+def output_matrix(architecture: Architecture, parameters: Parameters) -> np.ndarray:  # -> [d, V]
+    """W_out, or Eᵀ when the output layer is tied to the token embeddings."""
+    return parameters["E"].T if architecture.tied else parameters["W_out"]
+
+
+def split_heads(M: np.ndarray, heads: int) -> np.ndarray:  # [n, d] -> [h, n, d_k]
+    n, d = M.shape
+    return M.reshape(n, heads, d // heads).transpose(1, 0, 2)

@@ -1,0 +1,107 @@
+"""What the Train panel says about a trained model, as pure functions: rows, sentences, notices.
+
+The UI only places these; every claim here is computed from the test-part numbers, so the page
+never says more than they show:
+
+    rows = score_rows(model.evaluation)          # the score table, model first
+    verdict(model.evaluation)                    # did attention beat the strongest counter?
+    overlap_sentence(model.evaluation)           # how much of the test part repeats training
+    safety_clock_notice(model)                   # None unless the wall clock ended training
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .evaluation import Evaluation
+from .trained import TrainedModel
+
+MODEL_LABEL = "self-attention model"
+
+HIGH_OVERLAP = 0.5
+"""When at least this share of the test part's 4-word sequences occur in training, scores measure memorising."""
+
+SMALL_TEST = 50
+"""Fewer test words than this: the verdict says the sample is small."""
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One line of the score table."""
+
+    method: str  # "self-attention model", "word pairs, Kneser–Ney (bigram)", ...
+    perplexity: float  # over all test next words (lower is better)
+    known_perplexity: float  # over the test next words that are known words (nan if none)
+    accuracy: float  # top-1, 0..1
+    is_model: bool
+    is_strongest_baseline: bool  # the counter the verdict compares with
+
+
+def score_rows(evaluation: Evaluation) -> list[ScoreRow]:
+    """The model, then every counting baseline (strongest kind first), all on the same test words."""
+    strongest, _ = evaluation.strongest_baseline()
+    methods = {MODEL_LABEL: evaluation.model, **evaluation.baselines()}
+    return [
+        ScoreRow(label, s.perplexity, s.known_perplexity, s.accuracy, label == MODEL_LABEL, label == strongest)
+        for label, s in methods.items()
+    ]
+
+
+def _number(x: float) -> str:
+    return f"{x:.2f}" if x < 10 else f"{x:,.1f}"
+
+
+def verdict(evaluation: Evaluation) -> str:
+    """One honest sentence: did the model beat the strongest counting baseline on the test part?
+
+    Compares perplexity over all test words (the same unknown-word rule for every method); a win is
+    claimed only when the model's number is lower as shown (same rounding), never on a tie.
+    """
+    label, counter = evaluation.strongest_baseline()
+    model, best = _number(evaluation.model.perplexity), _number(counter.perplexity)
+    small = f"; on only {evaluation.n_targets} test words, chance plays a large part"
+    small = small if evaluation.n_targets < SMALL_TEST else ""
+    if model == best:
+        return f"A tie: test perplexity {model} for the model and for the best counter, the {label}{small}."
+    if evaluation.model.perplexity < counter.perplexity:
+        return (
+            f"Attention beat counting on this text: test perplexity {model} for the model against {best} for the "
+            f"best counter, the {label}{small}."
+        )
+    return (
+        f"Counting won on this text: test perplexity {best} for the best counter, the {label}, against {model} "
+        f"for the model{small}."
+    )
+
+
+def overlap_sentence(evaluation: Evaluation) -> str | None:
+    """How much of the test part repeats the training part, with a warning when the score measures memorising."""
+    if evaluation.overlap is None:
+        return None
+    share = f"{evaluation.overlap:.0%} of the test part's 4-word sequences also occur in the training part"
+    if evaluation.overlap >= HIGH_OVERLAP:
+        return (
+            f"{share}: the test part mostly repeats text the model trained on, so these scores measure "
+            "memorising more than predicting new text."
+        )
+    return f"{share}."
+
+
+def scored_on_sentence(evaluation: Evaluation) -> str:
+    """Which words the scores come from, and what perplexity means."""
+    return (
+        f"Scored on the {evaluation.n_targets:,} next words of the test part (the end of the text, used neither to "
+        f"train nor to choose the weights; {evaluation.unknown_fraction:.0%} of them unknown words). Perplexity: "
+        "as unsure as a fair die with that many sides; 'known words' leaves out the unknown ones."
+    )
+
+
+def safety_clock_notice(model: TrainedModel) -> str | None:
+    """None, unless the wall-clock safety net ended training: then say so, and what it means for a link."""
+    if not model.clock_stopped:
+        return None
+    return (
+        f"Stopped by the safety clock after {model.seconds:.0f} s (step {model.steps:,} of at most "
+        f"{model.settings.max_steps:,}), before its step budget: on a faster or less busy machine the same link "
+        "trains further and shows different numbers."
+    )
