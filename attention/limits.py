@@ -1,5 +1,17 @@
 """Every limit the app enforces, in one place, so the README and the messages agree."""
 
+import os
+
+
+def _env_int(name: str, default: int) -> int:
+    """A positive whole number from the environment (a host's override), else `default`."""
+    try:
+        value = int(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 MAX_TEXT_CHARS = 100_000
 """Longer pastes are cut here (about 20,000 words); the app says so."""
 
@@ -57,5 +69,24 @@ MAX_GENERATED_WORDS = 50
 MAX_LOSS_CURVE_POINTS = 1000
 """Longer training histories are thinned evenly (first and last points kept) before charting."""
 
-MAX_CACHED_MODELS = 8
-"""Trained models a server keeps (one per text and settings); older finished ones are forgotten."""
+MAX_CACHED_MODELS = 32
+"""Trained models a server keeps (one per text and settings); least recently used ones nobody shows are forgotten.
+
+A model is at most ~2 MB (a 2,000-word vocabulary at d = 64, bench/training_memory.py), so 32 of them
+stay under 100 MB of a 1 GB server. Models some session shows are kept beyond this number."""
+
+MAX_CONCURRENT_TRAININGS = _env_int("LAB_MAX_TRAININGS", os.cpu_count() or 1)
+"""Trainings that run at once (default: one per core; LAB_MAX_TRAININGS overrides); the rest wait in order.
+
+More threads than cores only slow every training down (Python threads share the cores)."""
+
+MODEL_HOLD_IDLE_S = 900.0
+"""A session's hold on the model it shows lapses after this many seconds without a rerun (a dead tab)."""
+
+MAX_REMEMBERED_EVICTIONS = 10_000
+"""Evicted (text, settings) remembered as 32-byte digests, so the page can say "evicted, retrain?"."""
+
+MALLOC_ARENA_MAX = 2
+"""glibc malloc arenas per process: freed training memory goes back to the system after a wave.
+
+With one arena per thread (glibc's default) twenty trainings left 1.1 GB held after they ended."""
