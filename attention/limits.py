@@ -90,3 +90,12 @@ MALLOC_ARENA_MAX = 2
 """glibc malloc arenas per process: freed training memory goes back to the system after a wave.
 
 With one arena per thread (glibc's default) twenty trainings left 1.1 GB held after they ended."""
+
+MAX_STORED_TEXTS = 10_000
+"""Texts the server keeps for links (attention/store.py); the least recently opened go first."""
+
+MAX_STORE_CHARS = 50_000_000
+"""Characters the text store keeps in all (~50-200 MB on disk); the least recently opened texts go first."""
+
+MAX_STORED_TEXT_AGE_DAYS = 365
+"""A stored text nobody opened for this many days is forgotten (its link then says the text is gone)."""
