@@ -72,8 +72,9 @@ MAX_LOSS_CURVE_POINTS = 1000
 MAX_CACHED_MODELS = 32
 """Trained models a server keeps (one per text and settings); least recently used ones nobody shows are forgotten.
 
-A model is at most ~2 MB (a 2,000-word vocabulary at d = 64, bench/training_memory.py), so 32 of them
-stay under 100 MB of a 1 GB server. Models some session shows are kept beyond this number."""
+A model with the largest settings is 0.5 MB pickled on 5,000 tokens of prose (bench/training_memory.py) and
+stays under ~2 MB with a full 2,000-word vocabulary, so 32 of them fit well inside a 1 GB server. Models some
+session shows are kept beyond this number."""
 
 MAX_CONCURRENT_TRAININGS = _env_int("LAB_MAX_TRAININGS", os.cpu_count() or 1)
 """Trainings that run at once (default: one per core; LAB_MAX_TRAININGS overrides); the rest wait in order.
