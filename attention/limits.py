@@ -12,6 +12,14 @@ def _env_int(name: str, default: int) -> int:
     return value if value > 0 else default
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (taskset and container cpusets count), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # macOS and Windows have no affinity mask
+        return os.cpu_count() or 1
+
+
 MAX_TEXT_CHARS = 100_000
 """Longer pastes are cut here (about 20,000 words); the app says so."""
 
@@ -76,7 +84,7 @@ A model with the largest settings is 0.5 MB pickled on 5,000 tokens of prose (be
 stays under ~2 MB with a full 2,000-word vocabulary, so 32 of them fit well inside a 1 GB server. Models some
 session shows are kept beyond this number."""
 
-MAX_CONCURRENT_TRAININGS = _env_int("LAB_MAX_TRAININGS", os.cpu_count() or 1)
+MAX_CONCURRENT_TRAININGS = _env_int("LAB_MAX_TRAININGS", _usable_cores())
 """Trainings that run at once (default: one per core; LAB_MAX_TRAININGS overrides); the rest wait in order.
 
 More threads than cores only slow every training down (Python threads share the cores)."""
