@@ -305,3 +305,15 @@ def test_start_and_get_still_work_without_sessions(trainer):
 def test_allocator_helpers_never_raise():
     assert isinstance(jobs.configure_allocator(), bool)
     assert isinstance(jobs.release_free_memory(), bool)
+
+
+def test_evictions_are_remembered_up_to_the_limit(trainer, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_REMEMBERED_EVICTIONS", 2)
+    reg = registry(trainer, max_jobs=1)
+    train_all(reg, trainer, ["a", "b", "c", "d"])  # a, b, c evicted in turn; only the last two remembered
+    assert [reg.status(t, S).state for t in "abcd"] == ["none", "evicted", "evicted", "done"]
+
+
+@pytest.mark.skipif(jobs._glibc() is None, reason="malloc arenas are a glibc setting")
+def test_the_arena_cap_applies_on_glibc():
+    assert jobs.configure_allocator(limits.MALLOC_ARENA_MAX) is True

@@ -233,6 +233,14 @@ CHECKED = {
     "MAX_MODEL_VOCABULARY",
     "MAX_CACHED_MODELS",
     "TOKEN_STRIP_ROW_CHARS",
+    # serving limits, checked in tests/test_jobs_queue.py and tests/test_store.py
+    "MAX_CONCURRENT_TRAININGS",
+    "MODEL_HOLD_IDLE_S",
+    "MAX_REMEMBERED_EVICTIONS",
+    "MALLOC_ARENA_MAX",
+    "MAX_STORED_TEXTS",
+    "MAX_STORE_CHARS",
+    "MAX_STORED_TEXT_AGE_DAYS",
 }
 
 
