@@ -148,6 +148,9 @@ class JobRegistry:
     max_jobs: finished models kept (limits.MAX_CACHED_MODELS); models a session shows are kept beyond it.
     max_running: trainings at once (limits.MAX_CONCURRENT_TRAININGS: the cores, or LAB_MAX_TRAININGS).
     hold_seconds: a session's hold on the model it shows lapses after this long without `show()`.
+    session_alive: optional; tells whether a session is still connected (in Streamlit:
+        `Runtime.instance().is_active_session`), so a closed tab's queued training is dropped and its hold
+        released even if nobody called `forget_session`.
     """
 
     def __init__(
@@ -158,10 +161,12 @@ class JobRegistry:
         hold_seconds: float = limits.MODEL_HOLD_IDLE_S,
         trainer: Trainer = train_model,
         clock: Callable[[], float] = time.monotonic,
+        session_alive: Callable[[str], bool] | None = None,
     ) -> None:
         self.max_jobs = max_jobs
         self.max_running = max(1, max_running or limits.MAX_CONCURRENT_TRAININGS)
         self.hold_seconds, self._trainer, self._clock = hold_seconds, trainer, clock
+        self._alive = session_alive or (lambda session_id: True)
         self._jobs: OrderedDict[Key, TrainingJob] = OrderedDict()  # least recently used first
         self._queue: deque[TrainingJob] = deque()
         self._running: set[TrainingJob] = set()
@@ -309,7 +314,13 @@ class JobRegistry:
 
     def _start_queued(self) -> None:
         while self._queue and len(self._running) < self.max_running:
-            job = self._queue.popleft()
+            job = self._queue[0]
+            if job.sessions and not any(s == _SHARED or self._alive(s) for s in job.sessions):
+                for session_id in list(job.sessions):
+                    self._wanted.pop(session_id, None)
+                self._drop_queued(job, DROPPED)  # everyone who asked has closed their tab
+                continue
+            self._queue.popleft()
             self._running.add(job)
             job.start()
 
@@ -329,7 +340,7 @@ class JobRegistry:
     def _held_keys(self) -> set[Key]:
         """Keys some live session shows; holds silent for longer than hold_seconds lapse here."""
         now = self._clock()
-        lapsed = [s for s, (_, seen) in self._holds.items() if now - seen > self.hold_seconds]
+        lapsed = [s for s, (_, seen) in self._holds.items() if now - seen > self.hold_seconds or not self._alive(s)]
         for session_id in lapsed:
             del self._holds[session_id]
         return {key for key, _ in self._holds.values()}

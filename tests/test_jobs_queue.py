@@ -317,3 +317,19 @@ def test_evictions_are_remembered_up_to_the_limit(trainer, monkeypatch):
 @pytest.mark.skipif(jobs._glibc() is None, reason="malloc arenas are a glibc setting")
 def test_the_arena_cap_applies_on_glibc():
     assert jobs.configure_allocator(limits.MALLOC_ARENA_MAX) is True
+
+
+def test_closed_tabs_found_by_session_alive_lose_their_queued_jobs_and_holds(trainer):
+    closed: set[str] = set()
+    reg = registry(trainer, max_jobs=1, max_running=1, session_alive=lambda s: s not in closed)
+    busy = reg.request("a", "busy", S)
+    gone = reg.request("b", "gone", S)
+    kept = reg.request("c", "kept", S)
+    closed.add("b")  # the tab closed without forget_session()
+    finish(trainer, busy)
+    assert gone.error == jobs.DROPPED and kept.state == "running"
+    finish(trainer, kept)
+    reg.show("d", "kept", S)
+    closed.update({"a", "c", "d"})
+    train_all(reg, trainer, ["next"])
+    assert reg.status("kept", S).state == "evicted"
