@@ -1,88 +1,418 @@
-"""Training in the background, shared by everyone who asks for the same text and settings.
+"""Training in the background: shared, fair and bounded, for a class on one server.
 
-A class opening one link asks for the same model thirty times; the app keeps one `TrainingJob` per
-(text, settings) and every session watches its progress, so the model is trained once. Plain
-threads and locks: no Streamlit here, so it is testable and usable from a notebook.
+A class opening one link asks for the same model thirty times; the registry keeps one `TrainingJob` per
+(text, settings) and every session watches it, so the model is trained once. A class pasting thirty
+texts asks for thirty models at once; the registry runs at most `max_running` of them (one per core by
+default) and queues the rest in order, so each training gets a whole core and the same numbers as on a
+quiet machine. Each session has at most one training of its own: a new request replaces the previous
+one, so one tab cannot start twenty. Models a session is showing are never evicted under it; the least
+recently used models nobody shows are, and the registry remembers which keys it evicted so the page can
+say so instead of silently retraining. Plain threads and locks: no Streamlit here, so it is testable
+and usable from a notebook.
+
+    registry.request(session_id, text, settings)   # Train pressed: the job (shared, queued or running)
+    registry.status(text, settings)                # "none" | "evicted" | "queued" (with place) | ...
+    registry.show(session_id, text, settings)      # this session shows this model: do not evict it
+    registry.forget_session(session_id)            # tab closed: drop its queued job and its hold
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import hashlib
+import platform
 import threading
-from dataclasses import asdict
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
-from .model import TrainedModel
-from .train import TrainingProgress, TrainingSettings, train_model
+from . import limits
+from .settings import TrainingSettings
+from .train import TrainingProgress, train_model
+from .trained import TrainedModel
+
+Trainer = Callable[..., TrainedModel]  # train_model's signature: (text, **settings, callback=...)
+Key = tuple[str, TrainingSettings]
+
+STOPPED_BY_USER = "stopped by user"
+REPLACED = "replaced by a newer training request from the same session"
+DROPPED = "dropped before it started: the session that asked for it has closed"
+STOPPED_WHILE_QUEUED = "stopped before it started"
+_SHARED = "\0shared"  # stands for callers without a session (the legacy start()): never abandoned
 
 
 class TrainingJob:
-    """One training run in a daemon thread: progress so far, a stop switch, then the model or the error."""
+    """One training run in a daemon thread: progress so far, a stop switch, then the model or the error.
 
-    def __init__(self, text: str, settings: TrainingSettings) -> None:
+    `start()` runs it now; a `JobRegistry` creates jobs queued and starts them when a slot is free.
+    """
+
+    def __init__(self, text: str, settings: TrainingSettings, trainer: Trainer = train_model) -> None:
         self.text, self.settings = text, settings
         self.progress: list[TrainingProgress] = []  # appended by the training thread only
         self.model: TrainedModel | None = None
         self.error: str | None = None
+        self.sessions: set[str] = set()  # who waits for it; kept by the registry under its lock
+        self._trainer = trainer
+        self._on_finish: Callable[[TrainingJob], None] | None = None  # set by the registry
+        self._on_stop: Callable[[TrainingJob], None] | None = None  # set by the registry
         self._stop = threading.Event()
+        self._started = threading.Event()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="attention-training", daemon=True)
 
+    @property
+    def key(self) -> Key:
+        return (self.text, self.settings)
+
     def start(self) -> TrainingJob:
+        self._started.set()
         self._thread.start()
         return self
 
     def _run(self) -> None:
         try:
-            self.model = train_model(self.text, **asdict(self.settings), callback=self._on_progress)
+            self.model = self._trainer(self.text, **asdict(self.settings), callback=self._on_progress)
         except ValueError as error:  # a text or setting the trainer cannot use: say why
             self.error = str(error)
         except Exception as error:  # never leave a watcher waiting forever
             self.error = f"training failed unexpectedly: {type(error).__name__}: {error}"
         finally:
-            self._done.set()
+            try:
+                if self._on_finish is not None:
+                    self._on_finish(self)  # before done: a waiter wakes to a registry that has moved on
+            finally:
+                self._done.set()
 
     def _on_progress(self, progress: TrainingProgress) -> bool:
         self.progress.append(progress)
         return self._stop.is_set()
 
     def stop(self) -> None:
-        """Ask training to stop; it keeps the best weights so far."""
+        """Ask training to stop; it keeps the best weights so far. A queued job ends without training."""
         self._stop.set()
+        if self._on_stop is not None:
+            self._on_stop(self)
+
+    def cancel(self, reason: str) -> None:
+        """End a job that never started: its waiters wake up with `reason` as the error."""
+        if self._started.is_set():
+            raise RuntimeError("only a queued job can be cancelled; stop() a running one")
+        self.error = reason
+        self._done.set()
+
+    @property
+    def started(self) -> bool:
+        return self._started.is_set()
 
     @property
     def done(self) -> bool:
         return self._done.is_set()
+
+    @property
+    def state(self) -> str:
+        """Where the job is: "queued", "running" or "done" (then with `model` or `error`)."""
+        return "done" if self.done else "running" if self.started else "queued"
+
+    @property
+    def usable(self) -> bool:
+        """Worth sharing with the next request: not failed, not cancelled, not stopped by hand."""
+        if not self.done:
+            return True
+        return self.error is None and self.model is not None and self.model.stopped_because != STOPPED_BY_USER
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until training ends (or `timeout` seconds pass); True if it ended."""
         return self._done.wait(timeout)
 
 
+@dataclass(frozen=True)
+class JobStatus:
+    """What the page needs to say about one (text, settings): the state, the job, the place in the queue.
+
+    state: "none" (never asked for, or forgotten long ago), "evicted" (trained here before, then evicted
+    to make room: say so and offer to retrain), "queued" (`place` 1 starts next), "running", "done" (with
+    a model), "failed" (with `job.error`).
+    """
+
+    state: str
+    job: TrainingJob | None = None
+    place: int | None = None
+
+
 class JobRegistry:
-    """The server's training jobs by (text, settings), newest kept; the same request gets the same job."""
+    """The server's training jobs by (text, settings): shared, queued fairly, evicted least recently used.
 
-    def __init__(self, max_jobs: int = 8) -> None:
+    max_jobs: finished models kept (limits.MAX_CACHED_MODELS); models a session shows are kept beyond it.
+    max_running: trainings at once (limits.MAX_CONCURRENT_TRAININGS: the cores, or LAB_MAX_TRAININGS).
+    hold_seconds: a session's hold on the model it shows lapses after this long without `show()`.
+    session_alive: optional; tells whether a session is still connected (in Streamlit:
+        `Runtime.instance().is_active_session`), so a closed tab's queued training is dropped and its hold
+        released even if nobody called `forget_session`.
+    """
+
+    def __init__(
+        self,
+        max_jobs: int = limits.MAX_CACHED_MODELS,
+        *,
+        max_running: int | None = None,
+        hold_seconds: float = limits.MODEL_HOLD_IDLE_S,
+        trainer: Trainer = train_model,
+        clock: Callable[[], float] = time.monotonic,
+        session_alive: Callable[[str], bool] | None = None,
+    ) -> None:
         self.max_jobs = max_jobs
-        self._jobs: dict[tuple[str, TrainingSettings], TrainingJob] = {}
-        self._lock = threading.Lock()
+        self.max_running = max(1, max_running or limits.MAX_CONCURRENT_TRAININGS)
+        self.hold_seconds, self._trainer, self._clock = hold_seconds, trainer, clock
+        self._alive = session_alive or (lambda session_id: True)
+        self._jobs: OrderedDict[Key, TrainingJob] = OrderedDict()  # least recently used first
+        self._queue: deque[TrainingJob] = deque()
+        self._running: set[TrainingJob] = set()
+        self._wanted: dict[str, TrainingJob] = {}  # session -> its own queued or running training
+        self._holds: dict[str, tuple[Key, float]] = {}  # session -> (the model it shows, when it said so)
+        self._evicted: OrderedDict[bytes, None] = OrderedDict()  # digests of evicted keys, bounded
+        self._lock = threading.RLock()  # reentrant: stop() of a running job may call back under it
+        configure_allocator()
 
-    def get(self, text: str, settings: TrainingSettings) -> TrainingJob | None:
-        with self._lock:
-            return self._jobs.get((text, settings))
+    # ------------------------------------------------------------ asking for models
 
-    def start(self, text: str, settings: TrainingSettings) -> TrainingJob:
-        """The job for this text and settings, started now unless one exists (running or finished).
+    def request(self, session_id: str | None, text: str, settings: TrainingSettings) -> TrainingJob:
+        """Train pressed in `session_id`: the shared job for (text, settings), queued or started now.
 
-        A job that was stopped by hand or failed is replaced, so pressing Train again retrains.
+        The same (text, settings) from any session gets the same job. The session's previous training,
+        if it was another one and nobody else waits for it, is dropped (queued) or stopped (running).
+        A finished job that failed or was stopped by hand is replaced, so pressing Train again retrains.
         """
         key = (text, settings)
         with self._lock:
             job = self._jobs.get(key)
-            if job is None or (job.done and (job.error or job.model.stopped_because == "stopped by user")):
-                job = self._jobs[key] = TrainingJob(text, settings).start()
-            self._jobs[key] = self._jobs.pop(key)  # most recently used last
-            while len(self._jobs) > self.max_jobs:  # forget the oldest finished jobs first
-                finished = [k for k, j in self._jobs.items() if j.done]
-                if not finished and len(self._jobs) <= 2 * self.max_jobs:
-                    break  # all still training: let them finish rather than lose them
-                del self._jobs[(finished or list(self._jobs))[0]]
+            if job is None or not job.usable:
+                job = self._enqueue(key)
+            self._jobs.move_to_end(key)
+            if session_id is None:
+                job.sessions.add(_SHARED)
+            else:
+                self._switch(session_id, job)
+            self._start_queued()
+            self._evict()
         return job
+
+    def start(self, text: str, settings: TrainingSettings) -> TrainingJob:
+        """The job for this text and settings (kept for the current app: a request without a session)."""
+        return self.request(None, text, settings)
+
+    def get(self, text: str, settings: TrainingSettings) -> TrainingJob | None:
+        """The job for this text and settings if the registry has one (queued, running or finished)."""
+        with self._lock:
+            return self._jobs.get((text, settings))
+
+    def status(self, text: str, settings: TrainingSettings) -> JobStatus:
+        """What to tell a session about (text, settings); see `JobStatus`."""
+        key = (text, settings)
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None:
+                return JobStatus("evicted" if _digest(key) in self._evicted else "none")
+            if not job.started and not job.done:
+                return JobStatus("queued", job, self._queue.index(job) + 1)
+            if not job.done:
+                return JobStatus("running", job)
+            return JobStatus("failed" if job.error else "done", job)
+
+    def queue_place(self, job: TrainingJob) -> int | None:
+        """1 if `job` starts next, 2 after that...; None once it runs, ends, or was never queued here."""
+        with self._lock:
+            return self._queue.index(job) + 1 if job in self._queue else None
+
+    def was_evicted(self, text: str, settings: TrainingSettings) -> bool:
+        """True if this (text, settings) was trained here and then evicted to make room."""
+        with self._lock:
+            return _digest((text, settings)) in self._evicted
+
+    # ------------------------------------------------------------ sessions
+
+    def show(self, session_id: str, text: str, settings: TrainingSettings) -> None:
+        """`session_id` is showing this model: keep it until the session shows another one, closes, or
+        stays silent for `hold_seconds` (a dead tab). Call it on every rerun that shows the model."""
+        with self._lock:
+            self._holds[session_id] = ((text, settings), self._clock())
+            if (text, settings) in self._jobs:
+                self._jobs.move_to_end((text, settings))
+
+    def release(self, session_id: str) -> None:
+        """The session no longer shows a trained model."""
+        with self._lock:
+            self._holds.pop(session_id, None)
+            self._evict()
+
+    def forget_session(self, session_id: str) -> None:
+        """The session has closed: drop its queued training (unless others wait for it) and its hold.
+
+        A running training is left to finish: it is bounded by `max_running`, and its model may serve
+        the next session that asks for the same text and settings.
+        """
+        with self._lock:
+            job = self._wanted.pop(session_id, None)
+            if job is not None:
+                self._abandon(job, session_id, DROPPED, stop_running=False)
+            self._holds.pop(session_id, None)
+            self._start_queued()
+            self._evict()
+
+    def counts(self) -> dict[str, int]:
+        """How many jobs are queued, running and finished, and how many sessions hold a model."""
+        with self._lock:
+            finished = sum(job.done for job in self._jobs.values())
+            return {"queued": len(self._queue), "running": len(self._running), "finished": finished,
+                    "holds": len(self._holds)}  # fmt: skip
+
+    # ------------------------------------------------------------ inside (all under the lock)
+
+    def _enqueue(self, key: Key) -> TrainingJob:
+        job = TrainingJob(*key, trainer=self._trainer)
+        job._on_finish, job._on_stop = self._finished, self._stopped
+        self._jobs[key] = job
+        self._queue.append(job)
+        self._evicted.pop(_digest(key), None)
+        return job
+
+    def _switch(self, session_id: str, job: TrainingJob) -> None:
+        """Make `job` the session's one training, abandoning the previous one if it was another."""
+        previous = self._wanted.get(session_id)
+        job.sessions.add(session_id)
+        if not job.done:
+            self._wanted[session_id] = job
+        else:  # already trained: the session shows it next
+            self._wanted.pop(session_id, None)
+            self._holds[session_id] = (job.key, self._clock())
+        if previous is not None and previous is not job:
+            self._abandon(previous, session_id, REPLACED, stop_running=True)
+
+    def _abandon(self, job: TrainingJob, session_id: str, reason: str, *, stop_running: bool) -> None:
+        """`session_id` no longer waits for `job`; if nobody else does, drop it (queued) or stop it."""
+        job.sessions.discard(session_id)
+        if job.sessions or job.done:
+            return
+        if not job.started:
+            self._drop_queued(job, reason)
+        elif stop_running:
+            job.stop()  # keeps its best weights; its slot frees within one progress interval
+
+    def _drop_queued(self, job: TrainingJob, reason: str) -> None:
+        self._queue.remove(job)
+        if self._jobs.get(job.key) is job:
+            del self._jobs[job.key]
+        job.cancel(reason)
+
+    def _stopped(self, job: TrainingJob) -> None:
+        """Stop pressed: a queued job ends now rather than when its turn comes."""
+        with self._lock:
+            if not job.started and not job.done and job in self._queue:
+                self._drop_queued(job, STOPPED_WHILE_QUEUED)
+
+    def _start_queued(self) -> None:
+        while self._queue and len(self._running) < self.max_running:
+            job = self._queue[0]
+            if job.sessions and not any(s == _SHARED or self._alive(s) for s in job.sessions):
+                for session_id in list(job.sessions):
+                    self._wanted.pop(session_id, None)
+                self._drop_queued(job, DROPPED)  # everyone who asked has closed their tab
+                continue
+            self._queue.popleft()
+            self._running.add(job)
+            job.start()
+
+    def _finished(self, job: TrainingJob) -> None:
+        """Called by the job's thread as training ends: free its slot, start the next, give memory back."""
+        with self._lock:
+            self._running.discard(job)
+            for session_id in job.sessions:  # each waited for this model: it is theirs to show next
+                if self._wanted.get(session_id) is job:
+                    del self._wanted[session_id]
+                    self._holds[session_id] = (job.key, self._clock())
+            job.sessions.clear()
+            self._start_queued()
+            self._evict(finishing=job)
+        release_free_memory()
+
+    def _held_keys(self) -> set[Key]:
+        """Keys some live session shows; holds silent for longer than hold_seconds lapse here."""
+        now = self._clock()
+        lapsed = [s for s, (_, seen) in self._holds.items() if now - seen > self.hold_seconds or not self._alive(s)]
+        for session_id in lapsed:
+            del self._holds[session_id]
+        return {key for key, _ in self._holds.values()}
+
+    def _evict(self, finishing: TrainingJob | None = None) -> None:
+        """Forget the least recently used finished jobs beyond max_jobs, never one a session shows."""
+        finished = [key for key, job in self._jobs.items() if job.done or job is finishing]
+        excess = len(finished) - self.max_jobs
+        if excess <= 0:
+            return
+        held = self._held_keys()
+        for key in finished:
+            if excess <= 0:
+                break
+            if key not in held:
+                self._forget(key)
+                excess -= 1
+
+    def _forget(self, key: Key) -> None:
+        job = self._jobs.pop(key)
+        if job.model is not None:
+            self._evicted[_digest(key)] = None
+            while len(self._evicted) > limits.MAX_REMEMBERED_EVICTIONS:
+                self._evicted.popitem(last=False)
+
+
+def _digest(key: Key) -> bytes:
+    """A fixed-size stand-in for (text, settings), so remembering evictions costs 32 bytes, not the text."""
+    text, settings = key
+    return hashlib.sha256(f"{text}\0{settings!r}".encode("utf-8", "surrogatepass")).digest()
+
+
+# ---------------------------------------------------------------- memory
+
+
+_allocator_lock = threading.Lock()
+_allocator_configured = False
+M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+
+
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    """The C library if it is glibc (mallopt and malloc_trim exist), else None (musl, macOS, Windows)."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def configure_allocator(max_arenas: int = limits.MALLOC_ARENA_MAX) -> bool:
+    """Cap glibc's malloc arenas, once per process; True if applied.
+
+    Each training thread otherwise gets its own arena, and freed arena memory is rarely returned: twenty
+    trainings left 1.1 GB held after they finished (issue 13). MALLOC_ARENA_MAX in the environment does
+    the same from the start of the process (the Dockerfile sets it); this call covers `streamlit run`.
+    """
+    global _allocator_configured
+    with _allocator_lock:
+        if _allocator_configured:
+            return True
+        libc = _glibc()
+        if libc is None:
+            return False
+        _allocator_configured = bool(libc.mallopt(M_ARENA_MAX, max_arenas))
+        return _allocator_configured
+
+
+def release_free_memory() -> bool:
+    """Return freed heap pages to the system (glibc's malloc_trim); True if glibc released any."""
+    libc = _glibc()
+    return bool(libc.malloc_trim(0)) if libc is not None else False

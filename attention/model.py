@@ -229,15 +229,3 @@ def embedding_gradient(ids: np.ndarray, dX: np.ndarray, vocab_size: int) -> np.n
     d = dX.shape[1]
     slots = (ids[:, None] * d + np.arange(d)).ravel()  # [N·d] flat index into [V, d]
     return np.bincount(slots, weights=dX.ravel(), minlength=vocab_size * d).reshape(vocab_size, d)
-
-
-def __getattr__(name: str):
-    """`attention.model.TrainedModel` still resolves (jobs.py imports it from here); it lives in attention.trained.
-
-    Resolved on first use rather than imported at the top, so the imports stay a tree (trained -> model).
-    """
-    if name == "TrainedModel":
-        from .trained import TrainedModel
-
-        return TrainedModel
-    raise AttributeError(f"module 'attention.model' has no attribute {name!r}")

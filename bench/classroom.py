@@ -1,6 +1,6 @@
 """A classroom on one server: N students open the lab at once and follow the lesson path.
 
-    python bench/classroom.py [--sessions 30] [--mode agent|browser] [--ramp 2] [--timeout 300]
+    python bench/classroom.py [--sessions 30] [--mode agent|browser] [--texts same|distinct] [--ramp 2] [--timeout 300]
 
 Starts ONE `streamlit run app.py` on 127.0.0.1 and opens N sessions on it, in one of two ways:
   --mode agent (default): each session talks to Streamlit's agent API (POST /_stcore/agent/interact,
@@ -15,6 +15,9 @@ Each session, after a random delay of up to --ramp s:
   3. presses "Sample again" and times it until the app is idle again;
   4. if the page has a "Train" tab and/or button, opens it, presses Train and waits for the training
      summary ("Trained ... steps"); the server caches the model, so the class trains it once.
+     With --texts distinct (agent mode) each session first pastes its own text (generated prose of
+     300-2,000 words, bench/prose.py), so the class asks for N different models at once; after the
+     summary it reruns once (the window again) and counts the model as lost if the summary is gone.
 Errors are counted per session: an exception box, a console error, a timeout, a dialog, an HTTP error.
 A background thread polls the server's memory (VmRSS of it and its children, from /proc) every 0.1 s.
 
@@ -40,6 +43,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from playwright.async_api import async_playwright
+from prose import generated_prose  # bench/prose.py
 from serving import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start  # bench/serving.py (this folder is on the path)
 
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -61,6 +65,7 @@ class Results:
     train: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     trained: int = 0
+    lost: int = 0
 
 
 # ---------------------------------------------------------------- the server and its memory
@@ -259,6 +264,15 @@ class AgentSession:
         return json.dumps(self.snapshot.get("tree", {}), ensure_ascii=False)
 
 
+TRAINED = r"Trained [\d,]+ steps"
+
+
+def own_text(n: int, seed: int) -> str:
+    """Session n's own text: generated prose of 300-2,000 words, different for every session."""
+    words = random.Random(seed * 1000 + n).randint(300, 2000)
+    return generated_prose(words, seed=seed * 1000 + n)
+
+
 def agent_student(n: int, url: str, args, results: Results) -> None:
     time.sleep(random.uniform(0, args.ramp))
     session, step = AgentSession(url, args.step_timeout), "open"
@@ -272,6 +286,9 @@ def agent_student(n: int, url: str, args, results: Results) -> None:
         results.window.append(session.interact(widget_state={"window": value - 1 if value > 1 else value + 1}))
         step = "sample again"
         results.sample.append(session.interact(trigger={"key": "sample_again"}))
+        if args.texts == "distinct":
+            step = "paste a text"
+            session.interact(widget_state={"text": own_text(n, args.seed)})
         step = "train"
         if session.node("view") is not None:
             session.interact(widget_state={"view": "Train"})
@@ -279,9 +296,15 @@ def agent_student(n: int, url: str, args, results: Results) -> None:
         if train:
             session.timeout_s = args.train_timeout
             results.train.append(session.interact(trigger={"key": train}))
-            if not re.search(r"Trained [\d,]+ steps", session.text()):
+            if not re.search(TRAINED, session.text()):
                 raise RuntimeError("no training summary after Train")
             results.trained += 1
+            if args.texts == "distinct":
+                step = "rerun after training"
+                window = session.node("window")
+                value = int(window["value"]) if window else 2
+                session.interact(widget_state={"window": value + 1 if value < 3 else value - 1})
+                results.lost += not re.search(TRAINED, session.text())
     except Exception as error:
         results.errors.append(f"session {n}: {step}: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
 
@@ -319,12 +342,21 @@ def main() -> int:
         help="agent: sessions over Streamlit's agent API, no browser (measures the server); "
         "browser: N pages in one headless Chromium on this machine (measures server and rendering together)",
     )
+    parser.add_argument(
+        "--texts",
+        choices=["same", "distinct"],
+        default="same",
+        help="same: the class trains on the default example (one model); distinct: each session pastes its own "
+        "text of 300-2,000 words first (agent mode), so the server trains N models",
+    )
     parser.add_argument("--ramp", type=float, default=2.0, help="sessions start at random within this many s")
     parser.add_argument("--step-timeout", type=float, default=60.0, help="s allowed for one step")
     parser.add_argument("--train-timeout", type=float, default=120.0, help="s allowed for training")
     parser.add_argument("--timeout", type=float, default=300.0, help="s allowed for the whole class")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.texts == "distinct" and args.mode != "agent":
+        parser.error("--texts distinct is built for --mode agent (browser mode pastes no text yet)")
     random.seed(args.seed)
 
     port = free_port()
@@ -352,7 +384,7 @@ def main() -> int:
             server.kill()
 
     print(
-        f"classroom ({args.mode} mode): {args.sessions} sessions on one server (127.0.0.1), "
+        f"classroom ({args.mode} mode, {args.texts} texts): {args.sessions} sessions on one server (127.0.0.1), "
         f"ramp {args.ramp:g} s, {elapsed:.1f} s"
     )
     print(f"{'step':34s} {'n':>6s} {'p50 (s)':>8s} {'p95 (s)':>8s} {'max (s)':>8s}")
@@ -361,6 +393,8 @@ def main() -> int:
     print(summary("Sample again to idle", results.sample, 1.0))
     print(summary("Train to summary", results.train))
     print(f"sessions that trained: {results.trained}")
+    if args.texts == "distinct":
+        print(f"models lost after one rerun: {results.lost}" + ("  (target: 0)" if results.lost else ""))
     print(f"errors: {len(results.errors)}" + ("  (target: 0)" if results.errors else ""))
     for error in results.errors[:20]:
         print(f"  {error}")

@@ -234,6 +234,14 @@ CHECKED = {
     "MAX_CACHED_MODELS",
     "TOKEN_STRIP_ROW_CHARS",
     "MAX_TRAIN_STEPS",
+    # serving limits, checked in tests/test_jobs_queue.py and tests/test_store.py
+    "MAX_CONCURRENT_TRAININGS",
+    "MODEL_HOLD_IDLE_S",
+    "MAX_REMEMBERED_EVICTIONS",
+    "MALLOC_ARENA_MAX",
+    "MAX_STORED_TEXTS",
+    "MAX_STORE_CHARS",
+    "MAX_STORED_TEXT_AGE_DAYS",
 }
 
 

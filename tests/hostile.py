@@ -1,0 +1,137 @@
+"""Hostile links and texts, shared by tests/test_hostile_links.py (a few dozen in CI) and bench/hostile.py (1,000s).
+
+A link is a URL query: any key (the app's settings, `text`, unknown ones), any value (huge, negative, NaN,
+inf, 10,000 characters, HTML, Markdown, control characters), any key repeated. `check_run` opens the app
+with one through AppTest and returns what went wrong: an exception, or a setting outside its documented
+range (the settings table: `settings_table()`), or
+a text over limits.MAX_TEXT_CHARS without the warning that only its beginning is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import string
+from functools import cache
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from attention import limits
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+
+
+@cache
+def settings_table() -> dict:
+    """Every setting a link carries (key -> attention.links.Setting): its default and documented range.
+
+    Today the table is app.py's SETTINGS; the UI split moves it to lab/state.py, and this reads it there.
+    Importing app.py outside `streamlit run` draws nothing (Streamlit's bare mode); its warnings are muted.
+    """
+    try:
+        from lab.state import SETTINGS
+    except ImportError:
+        logging.disable(logging.WARNING)  # "missing ScriptRunContext", once per Streamlit call
+        try:
+            from app import SETTINGS
+        finally:
+            logging.disable(logging.NOTSET)
+    return dict(SETTINGS)
+
+
+NUMBERS = [
+    "0", "-1", "-2147483649", "1e308", "-1e308", "1e309", "9" * 400, "nan", "NaN", "-nan", "inf", "-inf",
+    "Infinity", "1e-320", "0x10", "1_000", " 7 ", "5.5", "", "+", "١٢", "1/0", "True", "none",
+]  # fmt: skip
+MARKUP = [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "**bold** [x](javascript:alert(1))",
+    "$$\\frac{1}{0}$$", ":red[red] :material/home:", "# heading\n---\n| a | b |", "`code` ```fence",
+    "\x00\x01\x1b[31m", "\u202eevil", "🔎" * 50, "%00%ff", "../../etc/passwd", "' OR 1=1 --",
+]  # fmt: skip
+UNKNOWN_KEYS = ["", "x", "__proto__", "session_state", "_loaded", "text ", "VIEW", "t_window[]", "embed"]
+
+long_strings = st.builds(
+    lambda chunk, n: (chunk * (n // max(1, len(chunk)) + 1))[:n],
+    st.sampled_from(["a", "<b>", "9", "word ", "🔎", "\u0301"]),
+    st.sampled_from([10_000, 2_001, 150_000]),
+)
+values = st.one_of(
+    st.sampled_from(NUMBERS),
+    st.sampled_from(MARKUP),
+    long_strings,
+    st.text(max_size=40),
+    st.text(alphabet=string.printable, max_size=20),
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+@st.composite
+def links(draw) -> dict[str, str | list[str]]:
+    """A hostile query: a few keys (settings, `text`, unknown), each with one value or several (repeated)."""
+    table = settings_table()
+    keys = st.sampled_from([*table, "text", *UNKNOWN_KEYS])
+    query = {}
+    for key in draw(st.lists(keys, min_size=1, max_size=6, unique=True)):
+        if key in table and table[key].choices and draw(st.booleans()):
+            query[key] = draw(st.one_of(st.sampled_from([str(c) for c in table[key].choices]), values))
+        else:
+            query[key] = draw(st.one_of(values, st.lists(values, min_size=2, max_size=3)))
+    return query
+
+
+def out_of_range(key: str, value: object, setting) -> str | None:
+    """Why `value` is outside the documented range of `setting`, or None if it is inside."""
+    if setting.choices is not None:
+        return None if value in setting.choices else f"{key}={value!r} not one of {setting.choices}"
+    if isinstance(setting.default, bool | str):
+        return None if type(value) is type(setting.default) else f"{key}={value!r} is not a {type(setting.default)}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{key}={value!r} is not a number"
+    if isinstance(setting.default, int) and not isinstance(value, int):
+        return f"{key}={value!r} is not a whole number"
+    if not math.isfinite(value):
+        return f"{key}={value!r} is not finite"
+    if (setting.low is not None and value < setting.low) or (setting.high is not None and value > setting.high):
+        return f"{key}={value!r} outside [{setting.low}, {setting.high}]"
+    return None
+
+
+def problems(at) -> list[str]:
+    """What is wrong after a run: an exception, or any setting or the text outside its documented range."""
+    found = [f"exception: {e.message}" for e in at.exception]
+    state = at.session_state
+    for key, setting in settings_table().items():
+        if key in state:
+            why = out_of_range(key, state[key], setting)
+            if why:
+                found.append(why)
+    text = state.get("text", "")
+    if len(text) > limits.MAX_TEXT_CHARS and not any("uses the first" in w.value for w in at.warning):
+        found.append(f"a text of {len(text):,} characters (over {limits.MAX_TEXT_CHARS:,}) without the warning")
+    return found
+
+
+def open_link(query: dict, timeout_s: float = 120):
+    """The app (an AppTest, after its first run) opened with `query` as its URL query."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout_s)
+    at.query_params.update(query)
+    return at.run()
+
+
+def check_link(query: dict, timeout_s: float = 120) -> list[str]:
+    """Open the app with `query` as its URL query; what went wrong (an empty list when nothing did)."""
+    return problems(open_link(query, timeout_s))
+
+
+def check_text(text: str, timeout_s: float = 120) -> list[str]:
+    """Open the app, paste `text` into the text box; what went wrong."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout_s).run()
+    at.text_area(key="text").input(text).run()
+    return problems(at)
