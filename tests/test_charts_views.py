@@ -316,3 +316,13 @@ def test_every_chart_carries_its_sentence_as_the_aria_description():
         assert chart.to_dict()["description"] == sentence
     spec = charts.attention_heatmaps(np.stack([w, w]), TOKENS).to_dict()
     assert spec["description"].startswith("Head 1: 5 words") and "Head 2: " in spec["description"]
+
+
+def test_punctuation_labels_are_quoted_so_they_can_be_seen():
+    assert charts.position_labels(["the", ".", ",", "東", "👍"], [8, 9, 10, 11, 12]) == [
+        "8: the",
+        "9: ‘.’",
+        "10: ‘,’",
+        "11: 東",
+        "12: 👍",
+    ]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import limits
 from ..predict import NextWordDistribution
+from ..text import is_word
 from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
 
 
@@ -83,12 +84,18 @@ def token_strip_frame(
     return pd.DataFrame(rows)
 
 
+def visible_token(token: str) -> str:
+    """A token as a label: punctuation and spaces quoted (‘.’, ‘,’) so a lone dot can be seen and clicked."""
+    return token if is_word(token) else f"‘{token}’"
+
+
 def position_labels(tokens: Sequence[str], positions: Sequence[int] | None = None) -> list[str]:
-    """ "position: token" labels, so two "the" at positions 3 and 7 stay two rows ("3: the", "7: the")."""
+    """ "position: token" labels, so two "the" at positions 3 and 7 stay two rows ("3: the", "7: the");
+    punctuation is quoted ("9: ‘.’")."""
     positions = range(1, len(tokens) + 1) if positions is None else positions
     if len(positions) != len(tokens):
         raise ValueError(f"got {len(positions)} positions for {len(tokens)} tokens; give one position per token")
-    return [f"{p}: {t}" for p, t in zip(positions, tokens, strict=True)]
+    return [f"{p}: {visible_token(t)}" for p, t in zip(positions, tokens, strict=True)]
 
 
 def _check_square(weights, n_tokens: int) -> np.ndarray:
