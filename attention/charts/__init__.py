@@ -17,10 +17,11 @@ from .frames import (
     next_word_frame,
     position_labels,
     token_strip_frame,
+    visible_token,
 )
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
-from .strip import token_strip_chart
+from .strip import PICK, picked_position, token_strip_chart
 from .style import (
     BAR_HEIGHT,
     BLACK,
@@ -37,12 +38,18 @@ from .style import (
     OTHER,
     OTHER_WORD,
     SKY,
+    STRIP_COLOURS,
     STRIP_ROLES,
     TRAIN,
     TRUE_NEXT,
     VALIDATION,
     VERMILLION,
     VISIBLE,
+    WHITE,
+    contrast_ratio,
+    ink_for,
+    shade,
+    viridis,
 )
 from .summaries import (
     summarize_attention_row,
@@ -68,13 +75,16 @@ __all__ = [
     "ORANGE",
     "OTHER",
     "OTHER_WORD",
+    "PICK",
     "SKY",
+    "STRIP_COLOURS",
     "STRIP_ROLES",
     "TRAIN",
     "TRUE_NEXT",
     "VALIDATION",
     "VERMILLION",
     "VISIBLE",
+    "WHITE",
     "attention_frame",
     "attention_heatmap",
     "attention_heatmaps",
@@ -82,13 +92,17 @@ __all__ = [
     "attention_row_frame",
     "comparison_chart",
     "comparison_frame",
+    "contrast_ratio",
     "embedding_map_chart",
     "embedding_map_frame",
+    "ink_for",
     "loss_curve_chart",
     "loss_history_frame",
     "next_word_chart",
     "next_word_frame",
+    "picked_position",
     "position_labels",
+    "shade",
     "summarize_attention_row",
     "summarize_comparison",
     "summarize_distribution",
@@ -97,4 +111,6 @@ __all__ = [
     "summarize_loss_curve",
     "token_strip_chart",
     "token_strip_frame",
+    "viridis",
+    "visible_token",
 ]

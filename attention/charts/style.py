@@ -34,8 +34,8 @@ TRAIN, VALIDATION = "train", "validation (held out)"
 CONTEXT_WORD, OTHER_WORD = "context word", "other word"
 MASKED_NOTE = "grey cells: masked (a word cannot look at later words)"
 
-SHADE_RANGE = ["#EAF3FB", "#08306B"]
-"""The token strip's attention shading: a pale blue at weight 0 to a deep blue at 1, interpolated in RGB."""
+SHADE_RANGE = ["#D4E9F8", "#08306B"]
+"""The token strip's attention shading: a pale sky blue at weight 0 to a deep blue at 1, interpolated in RGB."""
 
 # Vega's "viridis" scheme, as its 31 stops (vega-scale's schemes table), so the ink over a heatmap
 # cell can be chosen against the colour the browser will really draw there.
