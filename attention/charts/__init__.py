@@ -19,6 +19,7 @@ from .frames import (
     token_strip_frame,
     visible_token,
 )
+from .headview import attention_on_words_chart, head_view_frame, summarize_head_view
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
 from .strip import PICK, picked_position, token_strip_chart
@@ -88,6 +89,7 @@ __all__ = [
     "attention_frame",
     "attention_heatmap",
     "attention_heatmaps",
+    "attention_on_words_chart",
     "attention_row_chart",
     "attention_row_frame",
     "comparison_chart",
@@ -95,6 +97,7 @@ __all__ = [
     "contrast_ratio",
     "embedding_map_chart",
     "embedding_map_frame",
+    "head_view_frame",
     "ink_for",
     "loss_curve_chart",
     "loss_history_frame",
@@ -107,6 +110,7 @@ __all__ = [
     "summarize_comparison",
     "summarize_distribution",
     "summarize_embedding_map",
+    "summarize_head_view",
     "summarize_heatmap",
     "summarize_loss_curve",
     "token_strip_chart",

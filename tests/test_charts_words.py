@@ -1,0 +1,67 @@
+"""Attention on the words (the head view) and the small matrix pictures of step by step."""
+
+import numpy as np
+import pytest
+
+from attention import causal_mask, charts, softmax
+
+
+def causal(h, n, seed=0):
+    scores = np.random.default_rng(seed).normal(size=(h, n, n))
+    return softmax(np.where(causal_mask(n), scores, -np.inf))
+
+
+def test_head_view_frame_has_one_line_per_visible_pair_and_the_chosen_words_last():
+    w = causal(2, 4)
+    frame = charts.head_view_frame(w, ["the", "cat", "sat", "."], positions=[5, 6, 7, 8])
+    assert len(frame) == 2 * 10  # n(n+1)/2 visible pairs per head
+    assert (frame["j"] <= frame["i"]).all()
+    for _, r in frame.iterrows():
+        assert r["weight"] == pytest.approx(w[int(r["head"][-1]) - 1, r["i"], r["j"]])
+    head1 = frame[frame["head"] == "head 1"]
+    assert list(head1["i"].iloc[-4:]) == [3] * 4 and set(head1["emphasis"].iloc[-4:]) == {"the chosen word looks at"}
+    assert "8: ‘.’" in set(frame["query"])
+
+
+@pytest.mark.parametrize(("h", "n"), [(1, 1), (1, 5), (2, 12), (4, 32)])
+def test_head_view_panels_per_head_and_rows_that_do_not_overlap(h, n):
+    words = [f"w{i}" for i in range(n)]
+    spec = charts.attention_on_words_chart(causal(h, n), words).to_dict()
+    assert len(spec["hconcat"]) == h
+    for present in (False, True):
+        row, _, font = charts.headview._sizes(charts.position_labels(words), present)
+        assert row >= font + 5  # one label per row, with space between
+    assert [p["title"]["text"] for p in spec["hconcat"]] == [f"head {k + 1}" for k in range(h)]
+    assert spec["description"].startswith("The chosen word, 'w")
+
+
+def test_head_view_lines_width_and_opacity_by_weight_chosen_on_top():
+    spec = charts.attention_on_words_chart(causal(1, 3), ["a", "b", "c"]).to_dict()
+    earlier, chosen = spec["hconcat"][0]["layer"][:2]
+    for layer in (earlier, chosen):
+        assert layer["mark"]["type"] == "rule"
+        assert layer["encoding"]["strokeWidth"]["field"] == layer["encoding"]["opacity"]["field"] == "weight"
+    assert (
+        chosen["encoding"]["strokeWidth"]["scale"]["range"][1] > earlier["encoding"]["strokeWidth"]["scale"]["range"][1]
+    )
+    assert [t["field"] for t in chosen["encoding"]["tooltip"]] == ["head", "query", "key", "weight"]
+
+
+def test_head_view_summary_names_each_heads_peak():
+    w = np.zeros((2, 3, 3))
+    w[:, 0, 0], w[:, 1, :2] = 1, 0.5
+    w[0, 2] = [0.7, 0.2, 0.1]
+    w[1, 2] = [0.1, 0.3, 0.6]
+    assert charts.summarize_head_view(w, ["the", "cat", "sat"], [4, 5, 6]) == (
+        "The chosen word, 'sat' (position 6), looks most at 'the' (position 4) in head 1 (70%) "
+        "and at 'sat' (position 6) in head 2 (60%)."
+    )
+
+
+def test_head_view_refuses_bad_shapes_with_a_fix():
+    with pytest.raises(ValueError, match=r"\[heads, n, n\]"):
+        charts.attention_on_words_chart(np.ones((3, 3)), ["a", "b", "c"])
+    with pytest.raises(ValueError, match="smaller context window"):
+        charts.attention_on_words_chart(causal(1, 33), [f"w{i}" for i in range(33)])
+    with pytest.raises(ValueError, match="one word per row"):
+        charts.attention_on_words_chart(causal(1, 3), ["a", "b"])
