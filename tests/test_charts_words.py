@@ -65,3 +65,30 @@ def test_head_view_refuses_bad_shapes_with_a_fix():
         charts.attention_on_words_chart(causal(1, 33), [f"w{i}" for i in range(33)])
     with pytest.raises(ValueError, match="one word per row"):
         charts.attention_on_words_chart(causal(1, 3), ["a", "b"])
+
+
+def test_matrix_frame_one_row_per_cell_masked_where_not_finite():
+    m = np.where(causal_mask(3), np.arange(9.0).reshape(3, 3), -np.inf)
+    frame = charts.matrix_frame(m, ["1: a", "2: b", "3: c"])
+    assert len(frame) == 9 and frame["masked"].sum() == 3
+    assert frame.loc[frame["masked"], "value"].isna().all()
+    assert list(frame.loc[frame["chosen"], "row"].unique()) == ["3: c"]
+    assert len(charts.matrix_frame(np.ones(5), ["q"])) == 5  # a vector is one row
+    with pytest.raises(ValueError, match="one label per row"):
+        charts.matrix_frame(np.ones((2, 2)), ["a"])
+
+
+def test_matrix_chart_is_compact_marks_the_chosen_row_and_shows_numbers_on_hover():
+    labels = charts.position_labels(["the", "cat", "sat", "."], [4, 5, 6, 7])
+    spec = charts.matrix_chart(np.random.default_rng(0).normal(size=(4, 32)), labels, title="X").to_dict()
+    cells, chosen = spec["layer"]
+    assert spec["height"] <= 90 and spec["width"] <= 340  # ~20 px rows: 12 of them fit two screens at window 4
+    assert [t["field"] for t in cells["encoding"]["tooltip"]] == ["row", "column", "value"]
+    assert cells["encoding"]["color"]["scale"]["scheme"] == "blueorange"  # signed values: diverging, centred on 0
+    domain = cells["encoding"]["color"]["scale"]["domain"]
+    assert domain[0] == -domain[1]
+    assert chosen["transform"][0] == {"filter": "datum.chosen"} and chosen["mark"]["stroke"] == charts.VERMILLION
+    weights = softmax(np.where(causal_mask(4), 0.0, -np.inf))
+    spec = charts.matrix_chart(weights, labels, column_labels=labels, column_title="key").to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"] == {"scheme": "viridis", "domain": [0, 1]}
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["values"] == labels  # a few keys: every label fits

@@ -22,6 +22,7 @@ from .frames import (
 from .headview import attention_on_words_chart, head_view_frame, summarize_head_view
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
+from .matrices import matrix_chart, matrix_frame
 from .strip import PICK, picked_position, token_strip_chart
 from .style import (
     BAR_HEIGHT,
@@ -101,6 +102,8 @@ __all__ = [
     "ink_for",
     "loss_curve_chart",
     "loss_history_frame",
+    "matrix_chart",
+    "matrix_frame",
     "next_word_chart",
     "next_word_frame",
     "picked_position",
