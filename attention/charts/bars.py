@@ -48,7 +48,7 @@ def next_word_chart(
     )
     labels = (
         alt.Chart()
-        .mark_text(align="left", dx=3, color="gray")
+        .mark_text(align="left", dx=3)
         .encode(x=alt.X("probability:Q"), y=y, text=alt.Text("probability:Q", format=".1%"), tooltip=tooltip)
     )
     return alt.layer(bars, labels, data=frame).properties(height=BAR_HEIGHT * len(frame), autosize=FIT_WIDTH)
@@ -74,7 +74,7 @@ def attention_row_chart(
             tooltip=tooltip,
         )
     )
-    labels = bars.mark_text(align="left", dx=3, color="gray").encode(text=alt.Text("weight:Q", format=".1%"))
+    labels = bars.mark_text(align="left", dx=3).encode(text=alt.Text("weight:Q", format=".1%"))
     chart = (bars + labels).properties(
         height=BAR_HEIGHT * len(frame),
         autosize=FIT_WIDTH,
@@ -119,7 +119,7 @@ def comparison_chart(
     )
     labels = (
         alt.Chart()
-        .mark_text(align="left", dx=3, fontSize=10, color="gray")
+        .mark_text(align="left", dx=3, fontSize=10)
         .encode(
             x=alt.X("probability:Q"),
             y=y,
