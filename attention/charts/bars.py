@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import altair as alt
 
 from ..predict import NextWordDistribution
-from .frames import attention_row_frame, comparison_frame, next_word_frame
+from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
 from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, TRUE_NEXT, VERMILLION
 from .summaries import summarize_attention_row, summarize_comparison
 
@@ -22,7 +22,7 @@ def next_word_chart(
 ) -> alt.LayerChart:
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange."""
     frame = next_word_frame(distribution, top_k=top_k, true_next=true_next, highlight_label=highlight_label)
-    frame["label"] = frame["rank"].astype(str) + ". " + frame["word"]
+    frame["label"] = frame["rank"].astype(str) + ". " + frame["word"].map(visible_token)  # "4. ‘,’"
     # Sorted by a field, not by a list of labels: the spec then stays the same when only the numbers
     # change, and Streamlit updates the drawn chart's data instead of rebuilding it.
     y = alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min"), title=None, axis=alt.Axis(labelLimit=160))
