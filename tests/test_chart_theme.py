@@ -98,3 +98,41 @@ def test_heatmap_at_window_32_is_near_square_with_thinned_horizontal_labels():
     x_axis = spec["layer"][0]["encoding"]["x"]["axis"]
     assert x_axis["labelAngle"] == 0 and len(x_axis["values"]) < 32
     assert spec["width"] == spec["height"] <= 480
+
+
+def explicit_text_colours(node, inside_text=False):
+    """(colour, where) for every colour a text mark sets itself (mark property, value, condition)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from explicit_text_colours(item, inside_text)
+        return
+    if not isinstance(node, dict):
+        return
+    mark = node.get("mark")
+    is_text = inside_text or mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text")
+    if isinstance(mark, dict) and is_text:
+        yield from ((mark[k], "mark") for k in ("color", "fill") if k in mark)
+    for channel in ("color", "fill"):
+        enc = node.get("encoding", {}).get(channel) if is_text else None
+        if isinstance(enc, dict):
+            conditions = enc.get("condition", [])
+            for part in [enc, *(conditions if isinstance(conditions, list) else [conditions])]:
+                if "value" in part:
+                    yield part["value"], "value"
+                if "field" in part and part.get("scale", "") is None:
+                    yield f"field:{part['field']}", "column"
+    for key, value in node.items():
+        if key not in ("mark", "encoding", "datasets"):
+            yield from explicit_text_colours(value)
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_no_builder_hard_codes_text_colour_on_the_background(present):
+    """Text on the background takes the theme's colour; only text inside a cell or box sets its own, and
+    that is black/white chosen against the cell (tested above and in tests/test_charts.py)."""
+    from tests.chart_gallery import gallery
+
+    allowed = {("#FFFFFF", "value"), ("#000000", "value"), ("field:ink", "column")}  # heatmap values, strip ink
+    for name, chart in gallery(present).items():
+        found = set(explicit_text_colours(chart.to_dict()))
+        assert found <= allowed, (name, found - allowed)

@@ -65,7 +65,11 @@ def loss_curve_chart(history) -> alt.Chart:
                 scale=alt.Scale(domain=series, range=[BLUE, ORANGE]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
-            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]]), legend=None),
+            strokeDash=alt.StrokeDash(  # the same legend as colour: one legend, solid and dashed (no Vega warning)
+                "series:N",
+                scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title="loss on"),
                 alt.Tooltip("step:Q", title="step"),
