@@ -56,6 +56,22 @@ def _colour(values: np.ndarray, title: str) -> alt.Color:
     return alt.Color("value:Q", scale=scale, legend=alt.Legend(title=title, orient="right", gradientLength=60))
 
 
+def _column_axis(columns: list[str], title: str, row_px: int, present: bool) -> tuple[alt.X, int]:
+    """The column channel and cell width: labels on two lines ("12" over "little"), thinned so none overlap."""
+    font = font_sizes(present)["label"]
+    widest = max(text_px(part, font) for label in columns for part in label.split(": ", 1))  # two-line labels
+    limit = int(min(widest, 7 * font))
+    # columns widen to fit their labels when the budget allows (a few keys), else shrink (32 dimensions)
+    cell_w = int(max(6, min(max(row_px, limit + 6), (480 if present else 320) // max(len(columns), 1))))
+    axis = alt.Axis(
+        labelAngle=0,
+        labelExpr=TWO_LINES,
+        labelLimit=limit,
+        values=shown_labels(columns, int(np.ceil((limit + 6) / cell_w))),
+    )
+    return alt.X("column:N", sort=columns, title=title, axis=axis), cell_w
+
+
 def matrix_chart(
     matrix,  # [rows, columns] (or [columns] for one vector); -inf/NaN cells are drawn grey (masked)
     row_labels: Sequence[str],  # [rows] e.g. position_labels(words, positions); the last row is the chosen word
@@ -71,18 +87,7 @@ def matrix_chart(
     frame = matrix_frame(matrix, row_labels, column_labels)
     rows, columns = list(dict.fromkeys(frame["row"])), list(dict.fromkeys(frame["column"]))
     row_px = 28 if present else 20
-    font = font_sizes(present)["label"]
-    widest = max(text_px(part, font) for label in columns for part in label.split(": ", 1))  # two-line labels
-    limit = int(min(widest, 7 * font))
-    # columns widen to fit their labels when the budget allows (a few keys), else shrink (32 dimensions)
-    cell_w = int(max(6, min(max(row_px, limit + 6), (480 if present else 320) // max(len(columns), 1))))
-    x_axis = alt.Axis(
-        labelAngle=0,
-        labelExpr=TWO_LINES,
-        labelLimit=limit,
-        values=shown_labels(columns, int(np.ceil((limit + 6) / cell_w))),
-    )
-    x = alt.X("column:N", sort=columns, title=column_title, axis=x_axis)
+    x, cell_w = _column_axis(columns, column_title, row_px, present)
     y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=140))
     tooltip = [
         alt.Tooltip("row:N", title="word"),

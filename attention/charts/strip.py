@@ -59,32 +59,8 @@ def _shades(x_scale, y_scale, tooltip, chosen: str) -> alt.Chart:
     )
 
 
-def token_strip_chart(
-    tokens: Sequence[str],
-    position: int,
-    context_window: int,
-    *,
-    span: int = 40,
-    chars_per_row: int = 64,
-    attention=None,  # [context_window] the chosen word's attention weights, oldest context word first
-    present: bool = False,
-) -> alt.LayerChart:
-    """The text as a strip of tokens, with the context window and the word to predict highlighted.
-
-    Click a token to pick it (selection `PICK`, field `index`); hover for its position (and, given
-    `attention`, how much the chosen word attends to it: the context boxes are shaded by that weight).
-    `present=True` draws 18 px text in bigger boxes, for a projector.
-    """
-    px_per_char, row_height, font = SIZES[present]
-    frame = token_strip_frame(
-        tokens, position, context_window, span=span, chars_per_row=chars_per_row, attention=attention
-    )
-    n_rows = int(frame["row"].max()) + 1 if len(frame) else 1
-    frame["top"], frame["bottom"], frame["middle"] = frame["row"] + 0.1, frame["row"] + 0.9, frame["row"] + 0.5
-    frame["ink"] = _ink(frame) if len(frame) else []
-    x_scale = alt.Scale(domain=[0, chars_per_row], range=[0, chars_per_row * px_per_char], nice=False)
-    y_scale = alt.Scale(domain=[0, n_rows], range=[0, n_rows * row_height], nice=False)
-    tooltip = _tooltip(attention is not None)
+def _boxes_and_words(x_scale, y_scale, tooltip, font: int) -> tuple[alt.Chart, alt.Chart]:
+    """One box per token coloured by role (clickable: selection PICK), and its text in black or white."""
     pick = alt.selection_point(name=PICK, fields=["index"], on="click", clear=False, empty=False)
     # Charts share the frame through the layer, and every channel is an explicit object rather than a
     # "field:type" string: Altair then skips re-hashing the data and re-parsing the schema (7x faster).
@@ -116,6 +92,36 @@ def token_strip_chart(
             tooltip=tooltip,
         )
     )
+    return boxes, words
+
+
+def token_strip_chart(
+    tokens: Sequence[str],
+    position: int,
+    context_window: int,
+    *,
+    span: int = 40,
+    chars_per_row: int = 64,
+    attention=None,  # [context_window] the chosen word's attention weights, oldest context word first
+    present: bool = False,
+) -> alt.LayerChart:
+    """The text as a strip of tokens, with the context window and the word to predict highlighted.
+
+    Click a token to pick it (selection `PICK`, field `index`); hover for its position (and, given
+    `attention`, how much the chosen word attends to it: the context boxes are shaded by that weight).
+    `present=True` draws 18 px text in bigger boxes, for a projector.
+    """
+    px_per_char, row_height, font = SIZES[present]
+    frame = token_strip_frame(
+        tokens, position, context_window, span=span, chars_per_row=chars_per_row, attention=attention
+    )
+    n_rows = int(frame["row"].max()) + 1 if len(frame) else 1
+    frame["top"], frame["bottom"], frame["middle"] = frame["row"] + 0.1, frame["row"] + 0.9, frame["row"] + 0.5
+    frame["ink"] = _ink(frame) if len(frame) else []
+    x_scale = alt.Scale(domain=[0, chars_per_row], range=[0, chars_per_row * px_per_char], nice=False)
+    y_scale = alt.Scale(domain=[0, n_rows], range=[0, n_rows * row_height], nice=False)
+    tooltip = _tooltip(attention is not None)
+    boxes, words = _boxes_and_words(x_scale, y_scale, tooltip, font)
     layers = [boxes, words]
     if attention is not None:
         chosen = frame.loc[frame["role"] == "predict after", "shown"]

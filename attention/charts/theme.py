@@ -84,7 +84,7 @@ def _merge(base: dict, extra: dict) -> dict:
 
 
 def _lift_text(node, minimum: int) -> None:
-    """Raise every explicit font size in the spec (text marks, text size channels, axes, titles) to `minimum`."""
+    """Raise every explicit font size in the spec (marks, axes, titles, text size channels) to `minimum`."""
     if isinstance(node, list):
         for item in node:
             _lift_text(item, minimum)
@@ -92,18 +92,17 @@ def _lift_text(node, minimum: int) -> None:
     if not isinstance(node, dict):
         return
     for key, value in node.items():
-        if key.endswith(("fontSize", "FontSize")) and isinstance(value, int | float) and value < minimum:
+        if key.lower().endswith("fontsize") and isinstance(value, int | float) and value < minimum:
             node[key] = minimum
         else:
             _lift_text(value, minimum)
-    mark, size = node.get("mark"), node.get("encoding", {}).get("size")
-    is_text = mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text")
-    if is_text and isinstance(size, dict):
-        for part in [size, *(size.get("condition", []) if isinstance(size.get("condition"), list) else [])]:
+    mark = node.get("mark")
+    if mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text"):
+        size = node.get("encoding", {}).get("size", {})
+        conditions = size.get("condition", [])
+        for part in [size, *(conditions if isinstance(conditions, list) else [conditions])]:
             if isinstance(part.get("value"), int | float) and part["value"] < minimum:
                 part["value"] = minimum
-        if isinstance(size.get("condition"), dict) and size["condition"].get("value", minimum) < minimum:
-            size["condition"]["value"] = minimum
 
 
 def apply_theme(spec: dict, *, dark: bool = False, present: bool = False) -> dict:
