@@ -20,6 +20,8 @@ import altair as alt
 import pandas as pd
 from altair.utils.data import to_values
 
+from .charts.theme import apply_theme
+
 _CHILDREN = ("layer", "hconcat", "vconcat", "concat", "spec")
 
 
@@ -36,17 +38,50 @@ def _inline_frames(chart: Any) -> None:
             _inline_frames(child)
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> dict:
+def export_title(text: str, *, position: int, method: str, seed: int | None = None, words: int = 6) -> str:
+    """The line an exported picture carries, so a slide says what it shows:
+    "“Mary had a little lamb its …” · after word 5 · the blog's method (random embeddings) · seed 42".
+
+    `position` is the 1-based text position of the chosen word; `text` is cut to its first `words` words.
+    """
+    first = text.split()
+    quoted = " ".join(first[:words]) + (" …" if len(first) > words else "")
+    parts = [f"“{quoted}”", f"after word {position}", method]
+    if seed is not None:
+        parts.append(f"seed {seed}")
+    return " · ".join(parts)
+
+
+def _with_title_line(spec: dict, line: str) -> dict:
+    """The export line becomes the title; the chart's own title and subtitle move under it as subtitle lines."""
+    old = spec.get("title")
+    old = {"text": old} if isinstance(old, str | list) else dict(old or {})
+    lines = []
+    for key in ("text", "subtitle"):
+        value = old.pop(key, None)
+        lines += value if isinstance(value, list) else [value] if value else []
+    title = {**old, "text": line, "anchor": "start"} | ({"subtitle": lines} if lines else {})
+    return {**spec, "title": title}
+
+
+def chart_spec(
+    chart: alt.TopLevelMixin, *, title_line: str | None = None, dark: bool = False, present: bool = False
+) -> dict:
     """The chart's Vega-Lite spec with all data inline, whatever its number of rows; `chart` is not modified.
 
     A picture has no container to fit, so charts that fit their width on the page ("fit-x") are
-    exported at their natural size: the plot as specified plus axes, legend and title.
+    exported at their natural size: the plot as specified plus axes, legend and title. `title_line`
+    (see `export_title`) is drawn as the picture's first line; `dark`/`present` apply the page's theme.
     """
     copy = chart.copy(deep=True)
     _inline_frames(copy)
     spec = copy.to_dict()
     if spec.get("autosize", {}).get("type", "").startswith("fit"):
         spec["autosize"] = {"type": "pad", "contains": "padding"}
+    if title_line:
+        spec = _with_title_line(spec, title_line)
+    if title_line or dark or present:
+        spec = apply_theme(spec, dark=dark, present=present)
     return spec
 
 
@@ -64,18 +99,26 @@ def _vl_version(vl_convert) -> str | None:
     return major_minor if major_minor in vl_convert.get_vegalite_versions() else None
 
 
-def chart_to_svg(chart: alt.TopLevelMixin) -> str:
-    """An SVG document of the chart, rendered offline (no data, font or script is fetched)."""
+def chart_to_svg(chart: alt.TopLevelMixin, **title_and_theme) -> str:
+    """An SVG document of the chart, rendered offline (no data, font or script is fetched).
+
+    Keywords as `chart_spec`: title_line=export_title(...), dark=, present=.
+    """
     vlc = _vl_convert()
-    return vlc.vegalite_to_svg(chart_spec(chart), vl_version=_vl_version(vlc), allowed_base_urls=[])
+    spec = chart_spec(chart, **title_and_theme)
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version(vlc), allowed_base_urls=[])
 
 
-def chart_to_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
-    """PNG bytes of the chart; `scale=2` doubles the pixel width and height (sharp on projectors and slides)."""
+def chart_to_png(chart: alt.TopLevelMixin, scale: float = 2, **title_and_theme) -> bytes:
+    """PNG bytes of the chart; `scale=2` doubles the pixel width and height (sharp on projectors and slides).
+
+    Keywords as `chart_spec`: title_line=export_title(...), dark=, present=.
+    """
     if not 0 < scale <= 8:
         raise ValueError(f"scale must be between 0 and 8 (got {scale}); 2 suits slides")
     vlc = _vl_convert()
-    return vlc.vegalite_to_png(chart_spec(chart), vl_version=_vl_version(vlc), scale=scale, allowed_base_urls=[])
+    spec = chart_spec(chart, **title_and_theme)
+    return vlc.vegalite_to_png(spec, vl_version=_vl_version(vlc), scale=scale, allowed_base_urls=[])
 
 
 def frame_to_csv(frame: pd.DataFrame) -> bytes:

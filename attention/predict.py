@@ -31,14 +31,14 @@ class NextWordDistribution:
 
 @dataclass(frozen=True)
 class BlogMethodResult(NextWordDistribution):
-    """The blog's method, step by step: q = mean(E[context]), s = E·q / sqrt(d), p = softmax(s / T)."""
+    """The blog's method, step by step: q = mean(E[context]), s = E·q / sqrt(d_e), p = softmax(s / τ)."""
 
-    query: np.ndarray  # [d] mean embedding of the context
-    dot_products: np.ndarray  # [V] E·q, before dividing by sqrt(d)
+    query: np.ndarray  # [d_e] mean embedding of the context
+    dot_products: np.ndarray  # [V] E·q, before dividing by sqrt(d_e)
 
 
 def blog_method(
-    embeddings: np.ndarray,  # [V, d], row i for vocabulary.words[i]
+    embeddings: np.ndarray,  # [V, d_e], row i for vocabulary.words[i]
     vocabulary: Vocabulary,
     context: Sequence[str],
     *,
@@ -47,7 +47,7 @@ def blog_method(
 ) -> BlogMethodResult:
     """Score every vocabulary word against the averaged context, as the blog does (bugs optional).
 
-    Correct: p = softmax(s / T). faithful=True: p = softmax(exp(s) / T), the blog's numbers.
+    Correct: p = softmax(s / τ). faithful=True: p = softmax(exp(s) / τ), the blog's numbers (τ = temperature).
     """
     word_to_index = {word: i for i, word in enumerate(vocabulary.words)}
     query = seed.context_query(context, embeddings, word_to_index)
@@ -80,12 +80,12 @@ def context_slice(n_tokens: int, position: int, context_window: int) -> slice:
     return slice(position + 1 - context_window, position + 1)
 
 
-QUERY_FORMULA = r"q = \frac{1}{k}\sum_{j=t-k+1}^{t} E[w_j], \qquad s_v = \frac{E[v]\cdot q}{\sqrt{d}}"
+QUERY_FORMULA = r"q = \frac{1}{k}\sum_{j=t-k+1}^{t} E[w_j], \qquad s_v = \frac{E[v]\cdot q}{\sqrt{d_e}}"
 """The blog's query and scores, as `seed.context_query` and `seed.attention_scores` compute them."""
 
 PROBABILITY_FORMULAS = {
-    False: r"p(v) = \operatorname{softmax}(s / T)_v = \frac{\exp(s_v / T)}{\sum_{u} \exp(s_u / T)}",
-    True: r"p(v) = \operatorname{softmax}(e^{s} / T)_v = \frac{\exp(e^{s_v} / T)}{\sum_{u} \exp(e^{s_u} / T)}",
+    False: r"p(v) = \operatorname{softmax}(s / \tau)_v = \frac{\exp(s_v / \tau)}{\sum_{u} \exp(s_u / \tau)}",
+    True: r"p(v) = \operatorname{softmax}(e^{s} / \tau)_v = \frac{\exp(e^{s_v} / \tau)}{\sum_{u} \exp(e^{s_u} / \tau)}",
 }
 """faithful -> the formula `seed.next_word_probabilities` computes (shown in the app with st.latex)."""
 

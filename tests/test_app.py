@@ -49,7 +49,7 @@ def test_opens_on_the_default_example_with_both_charts(app):
     assert len(app.get("vega_lite_chart")) == 2
     assert bar_words(app) and len(bar_words(app)) >= 10
     assert app.metric[0].label == "Sampled next word"
-    assert any(r"\operatorname{softmax}(s / T)" in latex.value for latex in app.latex)
+    assert any(r"\operatorname{softmax}(s / \tau)" in latex.value for latex in app.latex)
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))

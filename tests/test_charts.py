@@ -88,3 +88,39 @@ def test_next_word_chart_can_name_its_highlight(distribution):
     rows = dataset(spec)
     assert [r["kind"] for r in rows if r["word"] == "mat"] == ["the word it chose"]
     assert layer_encodings(spec)[0]["color"]["scale"]["domain"] == [charts.OTHER, "the word it chose"]
+
+
+def test_token_strip_can_be_clicked_to_pick_a_text_position():
+    tokens = "the cat sat on the mat .".split()
+    spec = charts.token_strip_chart(tokens, position=5, context_window=3).to_dict()
+    (param,) = spec["params"]
+    assert param["name"] == charts.PICK == "pick"
+    assert param["select"] == {"type": "point", "fields": ["index"], "on": "click", "clear": False}
+    rows = dataset(spec)
+    assert [r["index"] for r in rows] == list(range(1, 8))  # 1-based text positions, as the app shows them
+    assert rows[-1]["shown"] == "‘.’"  # punctuation quoted so it can be seen and clicked
+    assert charts.picked_position({"selection": {"pick": [{"index": 4}]}}) == 4
+    assert charts.picked_position({"selection": {"pick": []}}) is None
+    assert charts.picked_position(None) is None
+
+
+def test_token_strip_shades_the_context_by_the_chosen_words_attention():
+    tokens = "the cat sat on the mat".split()
+    spec = charts.token_strip_chart(tokens, position=4, context_window=3, attention=[0.1, 0.6, 0.3]).to_dict()
+    rows = {r["index"]: r for r in dataset(spec)}
+    assert [rows[i]["weight"] for i in (3, 4, 5)] == [0.1, 0.6, 0.3]
+    assert rows[1]["weight"] is None and rows[6]["weight"] is None  # outside the window: no weight
+    _, shades, words = layer_encodings(spec)
+    assert shades["color"]["field"] == "weight" and shades["color"]["scale"]["domain"] == [0, 1]
+    assert shades["color"]["legend"]["title"] == "attention from ‘the’"
+    assert [t["field"] for t in words["tooltip"]] == ["index", "token", "role", "weight"]
+    assert spec["resolve"] == {"scale": {"color": "independent"}}
+    for r in rows.values():
+        fill = (
+            charts.shade(r["weight"])
+            if r["role"] == "context"
+            else dict(zip(charts.STRIP_ROLES, charts.STRIP_COLOURS, strict=True))[r["role"]]
+        )
+        assert charts.contrast_ratio(r["ink"], fill) >= 4.5
+    with pytest.raises(ValueError, match="one attention weight per context word"):
+        charts.token_strip_chart(tokens, position=4, context_window=3, attention=[0.5, 0.5])

@@ -176,10 +176,12 @@ def test_embedding_map_caps_the_words_but_keeps_the_context():
     assert kinds["w3"] == kinds["w250"] == charts.CONTEXT_WORD and kinds["w0"] == charts.OTHER_WORD
     w250 = next(r for r in rows if r["word"] == "w250")
     assert (w250["x"], w250["y"]) == pytest.approx(tuple(points[250]))
-    dots, names = (layer["encoding"] for layer in spec["layer"])
-    assert dots["color"]["scale"]["domain"] == [charts.OTHER_WORD, charts.CONTEXT_WORD]
-    assert dots["size"]["scale"]["range"][1] > dots["size"]["scale"]["range"][0]  # context words bigger
-    assert names["text"]["field"] == "word"
+    other_dots, other_names, context_dots, context_names = spec["layer"]  # one pair of layers per kind
+    assert context_dots["encoding"]["color"]["scale"]["domain"] == [charts.OTHER_WORD, charts.CONTEXT_WORD]
+    assert context_dots["mark"]["size"] > other_dots["mark"]["size"]  # context words bigger
+    assert context_names["mark"]["fontSize"] > other_names["mark"]["fontSize"]
+    assert context_names["encoding"]["text"]["field"] == other_names["encoding"]["text"]["field"] == "word"
+    assert "color" not in context_names["encoding"]  # names take the theme's text colour: readable in dark mode
     assert spec["height"] == 420
 
 
@@ -316,3 +318,13 @@ def test_every_chart_carries_its_sentence_as_the_aria_description():
         assert chart.to_dict()["description"] == sentence
     spec = charts.attention_heatmaps(np.stack([w, w]), TOKENS).to_dict()
     assert spec["description"].startswith("Head 1: 5 words") and "Head 2: " in spec["description"]
+
+
+def test_punctuation_labels_are_quoted_so_they_can_be_seen():
+    assert charts.position_labels(["the", ".", ",", "東", "👍"], [8, 9, 10, 11, 12]) == [
+        "8: the",
+        "9: ‘.’",
+        "10: ‘,’",
+        "11: 東",
+        "12: 👍",
+    ]

@@ -134,3 +134,27 @@ def test_export_filename_never_empty_and_bounded():
     assert len(long) < 140 and re.fullmatch(r"[a-z0-9-]+_[a-z0-9-]+\.json", long)
     with pytest.raises(ValueError, match="extension"):
         export.export_filename("a", "b", "...")
+
+
+def test_export_title_names_the_text_position_method_and_seed():
+    line = export.export_title(
+        "Mary had a little lamb its fleece was white", position=5, method="the blog's method", seed=42
+    )
+    assert line == "“Mary had a little lamb its …” · after word 5 · the blog's method · seed 42"
+    assert export.export_title("a b", position=2, method="trained model") == "“a b” · after word 2 · trained model"
+
+
+def test_exported_spec_carries_the_title_line_above_the_charts_own_title():
+    line = export.export_title("the cat sat", position=3, method="trained model", seed=1)
+    spec = export.chart_spec(heatmap(), title_line=line, dark=True)
+    assert spec["title"]["text"] == line
+    assert spec["title"]["subtitle"] == ["attention weights", charts.MASKED_NOTE]  # the chart's own title kept
+    assert spec["config"]["background"] == "#0E1117"
+    bars = export.chart_spec(charts.loss_curve_chart([]), title_line=line)
+    assert bars["title"] == {"text": line, "anchor": "start"}
+
+
+def test_exported_picture_draws_the_title_line(vl_convert):
+    line = export.export_title("the cat sat", position=3, method="the blog's method", seed=7)
+    svg = export.chart_to_svg(heatmap(), title_line=line)
+    assert "after word 3" in svg and "seed 7" in svg

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import altair as alt
 
 from ..predict import NextWordDistribution
-from .frames import attention_row_frame, comparison_frame, next_word_frame
+from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
 from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, TRUE_NEXT, VERMILLION
 from .summaries import summarize_attention_row, summarize_comparison
 
@@ -22,7 +22,7 @@ def next_word_chart(
 ) -> alt.LayerChart:
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange."""
     frame = next_word_frame(distribution, top_k=top_k, true_next=true_next, highlight_label=highlight_label)
-    frame["label"] = frame["rank"].astype(str) + ". " + frame["word"]
+    frame["label"] = frame["rank"].astype(str) + ". " + frame["word"].map(visible_token)  # "4. ‘,’"
     # Sorted by a field, not by a list of labels: the spec then stays the same when only the numbers
     # change, and Streamlit updates the drawn chart's data instead of rebuilding it.
     y = alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min"), title=None, axis=alt.Axis(labelLimit=160))
@@ -48,7 +48,7 @@ def next_word_chart(
     )
     labels = (
         alt.Chart()
-        .mark_text(align="left", dx=3, color="gray")
+        .mark_text(align="left", dx=3)
         .encode(x=alt.X("probability:Q"), y=y, text=alt.Text("probability:Q", format=".1%"), tooltip=tooltip)
     )
     return alt.layer(bars, labels, data=frame).properties(height=BAR_HEIGHT * len(frame), autosize=FIT_WIDTH)
@@ -74,7 +74,7 @@ def attention_row_chart(
             tooltip=tooltip,
         )
     )
-    labels = bars.mark_text(align="left", dx=3, color="gray").encode(text=alt.Text("weight:Q", format=".1%"))
+    labels = bars.mark_text(align="left", dx=3).encode(text=alt.Text("weight:Q", format=".1%"))
     chart = (bars + labels).properties(
         height=BAR_HEIGHT * len(frame),
         autosize=FIT_WIDTH,
@@ -119,7 +119,7 @@ def comparison_chart(
     )
     labels = (
         alt.Chart()
-        .mark_text(align="left", dx=3, fontSize=10, color="gray")
+        .mark_text(align="left", dx=3, fontSize=10)
         .encode(
             x=alt.X("probability:Q"),
             y=y,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import limits
 from ..predict import NextWordDistribution
+from ..text import is_word
 from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
 
 
@@ -44,30 +45,40 @@ def _display_width(token: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
 
 
+def _strip_role(i: int, position: int, context_window: int) -> str:
+    if i == position:
+        return "predict after"
+    if position - context_window < i < position:
+        return "context"
+    return "next word" if i == position + 1 else "other"
+
+
 def token_strip_frame(
-    tokens: Sequence[str], position: int, context_window: int, *, span: int = 40, chars_per_row: int = 64
+    tokens: Sequence[str],
+    position: int,
+    context_window: int,
+    *,
+    span: int = 40,
+    chars_per_row: int = 64,
+    attention=None,  # [context_window] the chosen word's attention over its context, oldest first
 ) -> pd.DataFrame:
     """Tokens around `position` (0-based), laid out in wrapped rows, each with its role.
 
     Roles: "predict after" (the word at `position`), "context" (the rest of the window),
-    "next word" (the word that really follows), "other".
+    "next word" (the word that really follows), "other". `index` is the 1-based text position;
+    `shown` quotes punctuation (‘.’) so it can be seen; `weight` is the chosen word's attention
+    to the token (NaN outside the window, or without `attention`).
     """
+    weights = _window_weights(attention, position, context_window)
     first, last = max(0, position - span), min(len(tokens), position + span + 1)
     rows = []
     x, row = 0, 0
     for i in range(first, last):
         shown = tokens[i] if len(tokens[i]) <= 16 else tokens[i][:15] + "…"
+        shown = visible_token(shown)
         width = _display_width(shown) + 1
         if x + width > chars_per_row and x > 0:
             x, row = 0, row + 1
-        if i == position:
-            role = "predict after"
-        elif position - context_window < i < position:
-            role = "context"
-        elif i == position + 1:
-            role = "next word"
-        else:
-            role = "other"
         rows.append(
             {
                 "index": i + 1,
@@ -76,19 +87,36 @@ def token_strip_frame(
                 "x": x,
                 "x2": x + width - 0.3,
                 "row": row,
-                "role": role,
+                "role": _strip_role(i, position, context_window),
+                "weight": weights.get(i, np.nan),
             }
         )
         x += width
     return pd.DataFrame(rows)
 
 
+def _window_weights(attention, position: int, context_window: int) -> dict[int, float]:
+    """{0-based text index: weight} for the window ending at `position`; {} without attention."""
+    if attention is None:
+        return {}
+    w = np.asarray(attention, dtype=np.float64)
+    if w.ndim != 1 or len(w) != context_window:
+        raise ValueError(f"give one attention weight per context word: got shape {w.shape}, window {context_window}")
+    return {position - context_window + 1 + j: float(v) for j, v in enumerate(w)}
+
+
+def visible_token(token: str) -> str:
+    """A token as a label: punctuation and spaces quoted (‘.’, ‘,’) so a lone dot can be seen and clicked."""
+    return token if is_word(token) else f"‘{token}’"
+
+
 def position_labels(tokens: Sequence[str], positions: Sequence[int] | None = None) -> list[str]:
-    """ "position: token" labels, so two "the" at positions 3 and 7 stay two rows ("3: the", "7: the")."""
+    """ "position: token" labels, so two "the" at positions 3 and 7 stay two rows ("3: the", "7: the");
+    punctuation is quoted ("9: ‘.’")."""
     positions = range(1, len(tokens) + 1) if positions is None else positions
     if len(positions) != len(tokens):
         raise ValueError(f"got {len(positions)} positions for {len(tokens)} tokens; give one position per token")
-    return [f"{p}: {t}" for p, t in zip(positions, tokens, strict=True)]
+    return [f"{p}: {visible_token(t)}" for p, t in zip(positions, tokens, strict=True)]
 
 
 def _check_square(weights, n_tokens: int) -> np.ndarray:

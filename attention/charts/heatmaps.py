@@ -1,70 +1,128 @@
-"""Attention heatmaps: who looks at whom, one panel per head."""
+"""Attention heatmaps: who looks at whom, one panel per head, cells near square and labels that never overlap."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from .frames import attention_frame, position_labels
-from .style import BLACK, FIT_WIDTH, HEATMAP_SCHEME, MASKED_GREY, MASKED_NOTE, NATURAL_SIZE
+from .style import (
+    BLACK,
+    FIT_WIDTH,
+    HEATMAP_SCHEME,
+    MASKED_GREY,
+    MASKED_NOTE,
+    NATURAL_SIZE,
+    WHITE,
+    black_ink_from,
+    viridis,
+)
 from .summaries import summarize_heatmap
+from .theme import font_sizes
+
+CHAR_EM = 0.62
+"""Width of an average label character in ems: a generous estimate for sans-serif, so labels never collide."""
 
 
-def _heatmap_size(n: int, cap: int) -> int:
-    return int(min(cap, max(160, 24 * n)))
+def text_px(label: str, font: float) -> float:
+    """Estimated width in pixels of `label` drawn at `font` px."""
+    return len(label) * CHAR_EM * font
 
 
-def _heatmap(
-    frame: pd.DataFrame,
-    labels: list[str],
-    *,
-    size: int,
-    title: str,
-    show_values: bool,
-    show_query_axis: bool = True,
-    with_note: bool = True,
-) -> alt.LayerChart:
-    x = alt.X(
-        "key:N", sort=labels, title="looks at (key)", axis=alt.Axis(labelAngle=-45, labelLimit=90, labelOverlap=False)
+VALUE_INK_FROM = black_ink_from(viridis)
+"""Cell values print in white on the dark end of viridis and in black from this weight on (≥ 4.5:1 either way)."""
+_VALUE_INK = alt.condition(f"datum.weight < {VALUE_INK_FROM}", alt.value(WHITE), alt.value(BLACK))
+
+TWO_LINES = "split(datum.label, ': ', 2)"
+"""Vega expression: "12: little" -> ["12", "little"], drawn as two lines under a column."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How big a heatmap's cells are and which labels it prints (every `x_step`-th column, `y_step`-th row)."""
+
+    cell: int
+    x_step: int
+    y_step: int
+    label_limit: int  # px: longer labels end in "…"
+    font: int
+
+
+def heatmap_layout(labels: Sequence[str], *, cap: int, present: bool = False) -> Layout:
+    """Square cells filling at most `cap` px, labels thinned (counted back from the last word) until none overlap."""
+    n, font = max(len(labels), 1), font_sizes(present)["label"]
+    cell = int(max(min(cap // n, 56 if present else 40), math.ceil(160 / n)))
+    # key labels print on two lines, position over word ("12" / "little"): the word's width is what counts
+    widest = max((text_px(part, font) for label in labels for part in label.split(": ", 1)), default=0)
+    label_limit = int(max(min(widest, 7 * font), font))  # at most ~11 characters on the key axis
+    x_step = math.ceil((label_limit + 6) / cell)  # horizontal key labels: one per x_step columns
+    y_step = math.ceil((font + 3) / cell)  # query labels: one line of text per y_step rows
+    return Layout(cell=cell, x_step=x_step, y_step=y_step, label_limit=label_limit, font=font)
+
+
+def shown_labels(labels: Sequence[str], step: int) -> list[str]:
+    """Every `step`-th label, counted back from the last (the word we predict after is always labelled)."""
+    return list(labels)[::-1][::step][::-1]
+
+
+def _encodings(labels: list[str], layout: Layout, show_query_axis: bool):
+    x_axis = alt.Axis(
+        labelAngle=0,
+        labelLimit=layout.label_limit,
+        labelOverlap=True,
+        labelExpr=TWO_LINES,
+        values=shown_labels(labels, layout.x_step),
     )
-    y_axis = alt.Axis(labelLimit=90, labelOverlap=False) if show_query_axis else None
-    y = alt.Y("query:N", sort=labels, title="word (query)", axis=y_axis)
+    y_axis = alt.Axis(labelLimit=120, labelOverlap=True, values=shown_labels(labels, layout.y_step))
+    x = alt.X("key:N", sort=labels, title="looks at (key)", axis=x_axis)
+    y = alt.Y("query:N", sort=labels, title="word (query)", axis=y_axis if show_query_axis else None)
     tooltip = [
         alt.Tooltip("query:N", title="word (query)"),
         alt.Tooltip("key:N", title="looks at (key)"),
         alt.Tooltip("weight:Q", title="attention weight", format=".1%"),
         alt.Tooltip("status:N", title="status"),
     ]
+    return x, y, tooltip
+
+
+def _heatmap(
+    frame: pd.DataFrame,
+    labels: list[str],
+    layout: Layout,
+    *,
+    title: str,
+    show_values: bool,
+    show_query_axis: bool = True,
+    with_note: bool = True,
+) -> alt.LayerChart:
+    x, y, tooltip = _encodings(labels, layout, show_query_axis)
     colour = alt.Color(
         "weight:Q",
         scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
         legend=alt.Legend(title="attention weight", format="%", orient="bottom", gradientLength=120),
     )
     cells = (
-        alt.Chart(frame)
-        .mark_rect(stroke="white", strokeWidth=0.5)
+        alt.Chart()
+        .mark_rect(stroke=MASKED_GREY, strokeWidth=0.5)
         .encode(x=x, y=y, color=alt.condition("datum.masked", alt.value(MASKED_GREY), colour), tooltip=tooltip)
     )
     layers = [cells]
     if show_values:
         values = (
-            alt.Chart(frame)
+            alt.Chart()
             .transform_filter("!datum.masked")
-            .mark_text(fontSize=10)
-            .encode(
-                x=x,
-                y=y,
-                text=alt.Text("weight:Q", format=".0%"),
-                color=alt.condition("datum.weight < 0.6", alt.value("white"), alt.value(BLACK)),
-                tooltip=tooltip,
-            )
+            .mark_text(fontSize=min(layout.font, int(layout.cell * 0.32)))
+            .encode(x=x, y=y, text=alt.Text("weight:Q", format=".0%"), color=_VALUE_INK, tooltip=tooltip)
         )
         layers.append(values)
     chart_title = alt.Title(title, subtitle=MASKED_NOTE if with_note else alt.Undefined, anchor="start")
-    return alt.layer(*layers).properties(width=size, height=size, title=chart_title)
+    size = layout.cell * len(labels)
+    return alt.layer(*layers, data=frame).properties(width=size, height=size, title=chart_title)
 
 
 def attention_heatmap(
@@ -74,17 +132,19 @@ def attention_heatmap(
     positions: Sequence[int] | None = None,
     title: str | None = None,
     show_values: bool | None = None,
+    present: bool = False,
 ) -> alt.LayerChart:
     """Who looks at whom: cell (i, j) is how much word i attends to word j; future cells greyed out.
 
-    Values print in the cells when there are at most 12 words (`show_values` overrides); every cell
-    has a tooltip. Refuses more than limits.MAX_HEATMAP_TOKENS words.
+    Values print in the cells when there are at most 12 words (`show_values` overrides), in black or
+    white to contrast with the cell; every cell has a tooltip. `present=True` sizes cells and thins
+    labels for the projector's 18 px text. Refuses more than limits.MAX_HEATMAP_TOKENS words.
     """
     frame = attention_frame(weights, tokens, positions)
     labels = position_labels(tokens, positions)
     show = len(labels) <= 12 if show_values is None else show_values
-    size = _heatmap_size(len(labels), 480)
-    chart = _heatmap(frame, labels, size=size, title=title or "attention weights", show_values=show)
+    layout = heatmap_layout(labels, cap=720 if present else 480, present=present)
+    chart = _heatmap(frame, labels, layout, title=title or "attention weights", show_values=show)
     # fit-x: in a Streamlit column (width="stretch") the cells shrink to the column, so it never overflows
     return chart.properties(autosize=FIT_WIDTH, description=summarize_heatmap(weights, tokens, positions))
 
@@ -95,19 +155,21 @@ def attention_heatmaps(
     *,
     positions: Sequence[int] | None = None,
     show_values: bool | None = None,
+    present: bool = False,
 ) -> alt.HConcatChart:
-    """One heatmap per head, side by side ("head 1", "head 2", ...), sharing one colour scale."""
+    """One heatmap per head, side by side ("head 1", "head 2", ...), sharing one colour scale and one legend."""
     w = np.asarray(weights_per_head, dtype=np.float64)
     if w.ndim != 3:
         raise ValueError(f"weights per head must have shape [heads, n, n], got {w.shape}")
     labels = position_labels(tokens, positions)
     show = len(labels) <= 12 if show_values is None else show_values
-    size = _heatmap_size(len(labels), cap=max(160, min(300, 1200 // max(len(w), 1))))
+    cap = max(160, min(420 if present else 300, (1700 if present else 1200) // max(len(w), 1)))
+    layout = heatmap_layout(labels, cap=cap, present=present)
     charts = [
         _heatmap(
             attention_frame(head, tokens, positions),
             labels,
-            size=size,
+            layout,
             title=f"head {h + 1}",
             show_values=show,
             show_query_axis=h == 0,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import altair as alt
 
 from .frames import embedding_map_frame, loss_history_frame
-from .style import BLACK, BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION
+from .style import BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION
 from .summaries import _summarize_loss_frame, summarize_embedding_map
 
 
@@ -22,26 +22,31 @@ def embedding_map_chart(
     """Words as points in a 2-D map of their embeddings, the context words bigger and in orange."""
     frame = embedding_map_frame(points, words, highlight=highlight)
     kinds = [OTHER_WORD, CONTEXT_WORD]
-    tooltip = [alt.Tooltip("word:N"), alt.Tooltip("kind:N", title="kind"), "x:Q", "y:Q"]
-    base = alt.Chart(frame).encode(
-        x=alt.X("x:Q", title=axis_titles[0], scale=alt.Scale(zero=False)),
-        y=alt.Y("y:Q", title=axis_titles[1], scale=alt.Scale(zero=False)),
-        tooltip=tooltip,
+    tooltip = [alt.Tooltip("word:N"), alt.Tooltip("kind:N", title="kind"), alt.Tooltip("x:Q"), alt.Tooltip("y:Q")]
+    x = alt.X("x:Q", title=axis_titles[0], scale=alt.Scale(zero=False))
+    y = alt.Y("y:Q", title=axis_titles[1], scale=alt.Scale(zero=False))
+    colour = alt.Color(
+        "kind:N", scale=alt.Scale(domain=kinds, range=[BLUE, ORANGE]), legend=alt.Legend(title=None, orient="top")
     )
-    dots = base.mark_point(filled=True, opacity=0.85).encode(
-        color=alt.Color(
-            "kind:N", scale=alt.Scale(domain=kinds, range=[BLUE, ORANGE]), legend=alt.Legend(title=None, orient="top")
-        ),
-        size=alt.Size("kind:N", scale=alt.Scale(domain=kinds, range=[30, 160]), legend=None),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"]), legend=None),
-    )
-    names = base.mark_text(align="left", dx=6, dy=-4).encode(
-        text="word:N",
-        color=alt.condition(f"datum.kind == '{CONTEXT_WORD}'", alt.value(BLACK), alt.value("gray")),
-        size=alt.condition(f"datum.kind == '{CONTEXT_WORD}'", alt.value(14), alt.value(10)),
-    )
+    # One layer per kind (shape and size as mark properties, not channels): a size channel on a nominal
+    # field and legend=None beside a legend on the same field are what Vega warned about.
+    # Names carry no colour of their own: the theme's text colour keeps them readable in dark mode.
+    layers = []
+    for kind, shape, size, font, weight in (
+        (OTHER_WORD, "circle", 30, 11, "normal"),
+        (CONTEXT_WORD, "diamond", 160, 14, "bold"),
+    ):
+        keep = alt.FieldEqualPredicate(field="kind", equal=kind)
+        dots = alt.Chart().transform_filter(keep).mark_point(filled=True, opacity=0.85, shape=shape, size=size)
+        names = (
+            alt.Chart().transform_filter(keep).mark_text(align="left", dx=6, dy=-4, fontSize=font, fontWeight=weight)
+        )
+        layers += [
+            dots.encode(x=x, y=y, color=colour, tooltip=tooltip),
+            names.encode(x=x, y=y, text=alt.Text("word:N"), tooltip=tooltip),
+        ]
     description = summarize_embedding_map(points, words, highlight=highlight)
-    chart = (dots + names).properties(height=420, autosize=FIT_WIDTH, description=description)
+    chart = alt.layer(*layers, data=frame).properties(height=420, autosize=FIT_WIDTH, description=description)
     return chart.properties(title=title) if title else chart
 
 
@@ -60,7 +65,11 @@ def loss_curve_chart(history) -> alt.Chart:
                 scale=alt.Scale(domain=series, range=[BLUE, ORANGE]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
-            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]]), legend=None),
+            strokeDash=alt.StrokeDash(  # the same legend as colour: one legend, solid and dashed (no Vega warning)
+                "series:N",
+                scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title="loss on"),
                 alt.Tooltip("step:Q", title="step"),

@@ -1,32 +1,72 @@
-"""The token strip: the text as a row of boxes, with the chosen word and its context window marked."""
+"""The token strip: the text as a row of boxes, the chosen word and its context window marked, clickable.
+
+Clicking a box selects its text position through the point selection named `PICK` ("pick"); in
+Streamlit, `st.vega_lite_chart(spec, on_select="rerun", key=...)` returns it as
+`event["selection"]["pick"] == [{"index": 7}]` (1-based text position), or `[]` before any click.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
+import pandas as pd
 
 from .frames import token_strip_frame
-from .style import BLUE, GREY, NATURAL_SIZE, ORANGE, SKY, STRIP_ROLES
+from .style import NATURAL_SIZE, SHADE_RANGE, STRIP_COLOURS, STRIP_ROLES, ink_for, shade
+
+PICK = "pick"
+"""Name of the strip's click selection: its value is the clicked token's 1-based text position, `index`."""
+SIZES = {False: (10, 30, 14), True: (13, 40, 18)}
+"""present -> (px per character, px per row, font px): monospace text at 0.6 em per character fits its box."""
 
 
-def token_strip_chart(
-    tokens: Sequence[str], position: int, context_window: int, *, span: int = 40, chars_per_row: int = 64
-) -> alt.LayerChart:
-    """The text as a strip of tokens, with the context window and the word to predict highlighted."""
-    frame = token_strip_frame(tokens, position, context_window, span=span, chars_per_row=chars_per_row)
-    px_per_char, row_height = 10, 30
-    n_rows = int(frame["row"].max()) + 1 if len(frame) else 1
-    frame["top"], frame["bottom"], frame["middle"] = frame["row"] + 0.1, frame["row"] + 0.9, frame["row"] + 0.5
-    frame["ink"] = ["white" if role == "predict after" else "black" for role in frame["role"]]
-    x_scale = alt.Scale(domain=[0, chars_per_row], range=[0, chars_per_row * px_per_char], nice=False)
-    y_scale = alt.Scale(domain=[0, n_rows], range=[0, n_rows * row_height], nice=False)
+def _ink(frame: pd.DataFrame) -> list[str]:
+    """Black or white text per box, against the box's role colour or its attention shade."""
+    role_fill = dict(zip(STRIP_ROLES, STRIP_COLOURS, strict=True))
+    shaded = (frame["role"] == "context") & frame["weight"].notna()
+    return [
+        ink_for(shade(w) if s else role_fill[r]) for r, w, s in zip(frame["role"], frame["weight"], shaded, strict=True)
+    ]
+
+
+def _tooltip(with_attention: bool) -> list[alt.Tooltip]:
     tooltip = [alt.Tooltip("index:Q", title="position"), alt.Tooltip("token:N", title="token"), alt.Tooltip("role:N")]
+    if with_attention:
+        tooltip.append(alt.Tooltip("weight:Q", title="attention from the chosen word", format=".1%"))
+    return tooltip
+
+
+def _shades(x_scale, y_scale, tooltip, chosen: str) -> alt.Chart:
+    """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much)."""
+    return (
+        alt.Chart()
+        .transform_filter("datum.role == 'context' && isValid(datum.weight)")
+        .mark_rect(cornerRadius=3, cursor="pointer")
+        .encode(
+            x=alt.X("x:Q", scale=x_scale, axis=None),
+            x2=alt.X2("x2:Q"),
+            y=alt.Y("top:Q", scale=y_scale, axis=None),
+            y2=alt.Y2("bottom:Q"),
+            color=alt.Color(
+                "weight:Q",
+                scale=alt.Scale(domain=[0, 1], range=SHADE_RANGE, interpolate="rgb"),
+                legend=alt.Legend(title=f"attention from {chosen}", format="%", orient="top", gradientLength=100),
+            ),
+            tooltip=tooltip,
+        )
+    )
+
+
+def _boxes_and_words(x_scale, y_scale, tooltip, font: int) -> tuple[alt.Chart, alt.Chart]:
+    """One box per token coloured by role (clickable: selection PICK), and its text in black or white."""
+    pick = alt.selection_point(name=PICK, fields=["index"], on="click", clear=False, empty=False)
     # Charts share the frame through the layer, and every channel is an explicit object rather than a
     # "field:type" string: Altair then skips re-hashing the data and re-parsing the schema (7x faster).
     boxes = (
         alt.Chart()
-        .mark_rect(cornerRadius=3)
+        .mark_rect(cornerRadius=3, cursor="pointer")
         .encode(
             x=alt.X("x:Q", scale=x_scale, axis=None),
             x2=alt.X2("x2:Q"),
@@ -34,23 +74,72 @@ def token_strip_chart(
             y2=alt.Y2("bottom:Q"),
             color=alt.Color(
                 "role:N",
-                scale=alt.Scale(domain=STRIP_ROLES, range=[BLUE, SKY, ORANGE, GREY]),
+                scale=alt.Scale(domain=STRIP_ROLES, range=STRIP_COLOURS),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=tooltip,
         )
+        .add_params(pick)
     )
     words = (
         alt.Chart()
-        .mark_text(align="left", dx=4, font="monospace", fontSize=14)
+        .mark_text(align="left", dx=4, font="monospace", fontSize=font, cursor="pointer")
         .encode(
             x=alt.X("x:Q", scale=x_scale, axis=None),
             y=alt.Y("middle:Q", scale=y_scale, axis=None),
             text=alt.Text("shown:N"),
-            color=alt.Color("ink:N", scale=None),  # a column rather than alt.condition, for the same reason
+            fill=alt.Fill("ink:N", scale=None),  # black or white against its own box, whatever the theme
             tooltip=tooltip,
         )
     )
-    return alt.layer(boxes, words, data=frame).properties(
+    return boxes, words
+
+
+def token_strip_chart(
+    tokens: Sequence[str],
+    position: int,
+    context_window: int,
+    *,
+    span: int = 40,
+    chars_per_row: int = 64,
+    attention=None,  # [context_window] the chosen word's attention weights, oldest context word first
+    present: bool = False,
+) -> alt.LayerChart:
+    """The text as a strip of tokens, with the context window and the word to predict highlighted.
+
+    Click a token to pick it (selection `PICK`, field `index`); hover for its position (and, given
+    `attention`, how much the chosen word attends to it: the context boxes are shaded by that weight).
+    `present=True` draws 18 px text in bigger boxes, for a projector.
+    """
+    px_per_char, row_height, font = SIZES[present]
+    frame = token_strip_frame(
+        tokens, position, context_window, span=span, chars_per_row=chars_per_row, attention=attention
+    )
+    n_rows = int(frame["row"].max()) + 1 if len(frame) else 1
+    frame["top"], frame["bottom"], frame["middle"] = frame["row"] + 0.1, frame["row"] + 0.9, frame["row"] + 0.5
+    frame["ink"] = _ink(frame) if len(frame) else []
+    x_scale = alt.Scale(domain=[0, chars_per_row], range=[0, chars_per_row * px_per_char], nice=False)
+    y_scale = alt.Scale(domain=[0, n_rows], range=[0, n_rows * row_height], nice=False)
+    tooltip = _tooltip(attention is not None)
+    boxes, words = _boxes_and_words(x_scale, y_scale, tooltip, font)
+    layers = [boxes, words]
+    if attention is not None:
+        chosen = frame.loc[frame["role"] == "predict after", "shown"]
+        layers.insert(1, _shades(x_scale, y_scale, tooltip, f"‘{chosen.iloc[0]}’" if len(chosen) else "the word"))
+    chart = alt.layer(*layers, data=frame).properties(
         width=chars_per_row * px_per_char, height=n_rows * row_height, autosize=NATURAL_SIZE
     )
+    return chart.resolve_scale(color="independent") if attention is not None else chart
+
+
+def picked_position(event) -> int | None:
+    """The 1-based text position a click on the strip picked, from what `st.vega_lite_chart(...,
+    on_select="rerun")` returned (a mapping with "selection"); None before any click."""
+    try:
+        points = event["selection"][PICK]
+    except (KeyError, TypeError):
+        return None
+    if not points:
+        return None
+    index = points[0].get("index") if isinstance(points[0], dict) else None
+    return int(index) if isinstance(index, int | float | np.integer) and not np.isnan(index) else None
