@@ -1,14 +1,15 @@
 """Self-attention next-word lab: paste text, pick a word and a context window, watch attention predict.
 
 The page in order: settings from the link, the title, the sidebar, the text box, then the stage
-(position, token strip, tabs and the open view). Widgets live in `lab/`; every number in `attention/`.
+(position, token strip, the view picker and the open view). Widgets live in `lab/`; every number in
+`attention/`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lab import controls, page, state
+from lab import controls, page, state, training
 
 st.set_page_config(
     page_title="Self-attention next-word lab",
@@ -16,13 +17,15 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
 )
+training.warm_up_default_model()  # once per server: Predict opens on the built-in example's trained model
 state.load_from_link()
-st.title("Self-attention next-word lab")
-st.caption(
-    "Pick a word in the text, choose how many words before it the model may look at, "
-    "and see which word it predicts next."
-)
-controls.sidebar()
 if st.session_state.present:
     st.markdown(page.PRESENTATION_CSS, unsafe_allow_html=True)
+st.title("Self-attention next-word lab")
+if not st.session_state.present:
+    st.caption(
+        "Pick a word in the text, choose how many words before it the model may look at, "
+        "and see which word it predicts next."
+    )
+controls.sidebar()
 page.stage(controls.text_input())

@@ -47,8 +47,8 @@ def sidebar() -> None:
         st.header("The blog's method")
         widget("faithful")
         st.caption(
-            "On: p = softmax(exp(s)), the blog's double exponential, which distorts the odds. "
-            "Off: the corrected p = softmax(s / T)."
+            "On: p = softmax(exp(s) / τ), the blog's double exponential, which distorts the odds. "
+            "Off: the corrected p = softmax(s / τ). See the view *The blog's method: a toy*."
         )
         widget("dim")
         widget("seed")
@@ -58,7 +58,9 @@ def sidebar() -> None:
 
 
 def text_input() -> str:
-    text = st.text_area(
+    """The text box (folded away in presentation mode, where the screen belongs to the charts)."""
+    where = st.expander("Your text", key="text_open") if st.session_state.present else st.container()
+    text = where.text_area(
         "Your text",
         key="text",
         persist_state="session",
@@ -83,9 +85,13 @@ def position_controls(n_tokens: int) -> int:
     position = clamp("position", 1, n_tokens - 1)
     if n_tokens > 2:
         position = widget("position", high=n_tokens - 1)
-    with st.container(horizontal=True):
-        st.button("◀ Previous", on_click=step_position, args=(-1, n_tokens), disabled=position <= 1)
-        st.button("Next ▶", on_click=step_position, args=(1, n_tokens), disabled=position >= n_tokens - 1)
+    with st.container(horizontal=True, key="steppers"):
+        for label, delta, keys in (("◀ Previous", -1, ("Left", "PageUp")), ("Next ▶", 1, ("Right", "PageDown"))):
+            disabled = not 1 <= position + delta <= n_tokens - 1
+            # One key per button: in presentation mode a twin takes the clicker's PageUp/PageDown (its CSS hides it).
+            for i, key in enumerate(keys[: 2 if st.session_state.present else 1]):
+                st.button(label, on_click=step_position, args=(delta, n_tokens), disabled=disabled, shortcut=key,
+                          key=f"step_{delta}_{i}", help=f"Key: {keys[0]} (presenting: {keys[1]} too)")  # fmt: skip
     clamp("window", 1, position)
     if position > 1:
         help_text = f"How many words up to and including token {position} form the context (1 to {position})."

@@ -6,26 +6,32 @@ alone, not the title, sidebar and text box above it.
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 import streamlit as st
 
 import attention
 from attention import charts, limits, links
+from attention.charts.theme import apply_theme
 from attention.examples import EXAMPLES
 
 from .controls import position_controls, widget
-from .render import vega_lite_spec
+from .render import is_dark, is_present, vega_lite_spec
 from .state import ViewContext, save_to_link, view_context
+from .training import ready_model
 from .views import VIEWS
 
 PRESENTATION_CSS = """
 <style>
-  .stApp, .stMarkdown p, .stCaption, label p { font-size: 1.25rem !important; }
-  h1 { font-size: 2.6rem !important; }
-  .block-container { max-width: 100% !important; padding-left: 2rem; padding-right: 2rem; }
+  .stApp, .stMarkdown p, .stCaption, label p, button p { font-size: 1.3rem !important; }
+  h1 { font-size: 2.6rem !important; padding: 0 !important; }
+  h3 { font-size: 1.7rem !important; }
+  .block-container { max-width: 100% !important; padding: 1rem 2rem !important; }
+  [data-testid="stHeader"] { height: 0; }
+  .st-key-step_-1_1, .st-key-step_1_1 { display: none; }
 </style>
-"""  # presentation mode's larger type; a constant: no user text ever goes into HTML
+"""  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -35,12 +41,37 @@ def tokenize_text(text: str) -> tuple[list[str], attention.Vocabulary]:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def token_strip_spec(text: str, position: int, window: int) -> dict:
+def token_strip_spec(text: str, position: int, window: int, attention_row: tuple | None, dark: bool, present: bool):
     tokens, _ = tokenize_text(text)
     strip = charts.token_strip_chart(
-        tokens, position, window, span=limits.TOKEN_STRIP_SPAN, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS
-    )
-    return vega_lite_spec(strip)
+        tokens, position, window, span=limits.TOKEN_STRIP_SPAN, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS,
+        attention=attention_row, present=present,
+    )  # fmt: skip
+    return apply_theme(vega_lite_spec(strip), dark=dark, present=present)
+
+
+def strip_attention(ctx: ViewContext) -> tuple | None:
+    """The chosen word's attention over its window (mean over heads), if the model is trained already;
+    words beyond the model's own window get none (NaN)."""
+    model = ready_model(ctx)
+    if model is None:
+        return None
+    row = model.attention_weights(ctx.context)[:, -1].mean(axis=0)  # [n] over the words the model sees
+    return (float("nan"),) * (ctx.window - len(row)) + tuple(float(w) for w in row)
+
+
+def pick_position(n_tokens: int) -> None:
+    """A click on the token strip picks that word (the window then follows its rules)."""
+    picked = charts.picked_position(st.session_state.get("strip"))
+    if picked is not None:
+        st.session_state.position = min(max(picked, 1), n_tokens - 1)
+
+
+def token_strip(ctx: ViewContext) -> None:
+    spec = token_strip_spec(ctx.text, ctx.position, ctx.window, strip_attention(ctx), is_dark(), is_present())
+    st.vega_lite_chart(spec, width="content", theme=None, key="strip",
+                       on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
+    st.caption("Click a word to predict what follows it; hover for its position and the attention it gets.")
 
 
 def usable_tokens(text: str) -> tuple[list[str], attention.Vocabulary] | None:
@@ -70,7 +101,7 @@ def stage(text: str) -> None:
             position = position_controls(len(tokens))
         ctx = view_context(text, tokens, vocabulary, position)
         with strip:
-            st.vega_lite_chart(token_strip_spec(text, position, ctx.window), width="content")
+            token_strip(ctx)
         view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view
     save_to_link(text)
     link_box(text)

@@ -13,24 +13,40 @@ import streamlit as st
 
 import attention
 from attention import charts, export
+from attention.charts.theme import apply_theme
 
 
-def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st) -> None:
-    """Draw an Altair chart; given as partial(charts.builder, ...) its spec is built once per input.
+def is_dark() -> bool:
+    """The reader's theme (their system's, or the one they chose in the menu)."""
+    theme = getattr(st.context, "theme", None)
+    return getattr(theme, "type", None) == "dark"
+
+
+def is_present() -> bool:
+    return bool(st.session_state.get("present"))
+
+
+def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st, **selection):
+    """Draw an Altair chart in the reader's theme (and projector sizes in presentation mode); given as
+    partial(charts.builder, ...) its spec is built once per input. `selection`: on_select= and key=.
 
     Building and validating an Altair chart costs 10-20 ms, most of a rerun; a class stepping
     through the same text asks for the same charts again and again, so they are cached.
     """
+    dark, present = is_dark(), is_present()
     if isinstance(chart, partial):
-        spec = chart_spec(chart.func.__name__, chart.args, chart.keywords)
+        spec = chart_spec(chart.func.__name__, chart.args, chart.keywords, dark, present)
     else:
-        spec = vega_lite_spec(chart)
-    where.vega_lite_chart(spec, width=width)
+        spec = apply_theme(vega_lite_spec(chart), dark=dark, present=present)
+    return where.vega_lite_chart(spec, width=width, theme=None, **selection)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def chart_spec(builder: str, args: tuple, kwargs: dict) -> dict:
-    return vega_lite_spec(getattr(charts, builder)(*args, **kwargs))
+def chart_spec(builder: str, args: tuple, kwargs: dict, dark: bool = False, present: bool = False) -> dict:
+    make = getattr(charts, builder)
+    if present and "present" in inspect.signature(make).parameters:
+        kwargs = {**kwargs, "present": True}  # bigger cells and boxes for the bigger text
+    return apply_theme(vega_lite_spec(make(*args, **kwargs)), dark=dark, present=present)
 
 
 def arrow_bytes(rows: list[dict]) -> bytes:
@@ -70,20 +86,26 @@ def show_code(*functions: Callable) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def export_row(chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str) -> None:
+def export_row(
+    chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str, *, title_line: str
+) -> None:
     """PNG, SVG, CSV and JSON downloads in one expander: its buttons are drawn only when it is opened and
-    the files (and a partial's chart) made only when clicked, so a rerun sends one element, not five."""
+    the files (and a partial's chart) made only when clicked, so a rerun sends one element, not five.
+    Pictures carry `title_line` (export.export_title: the text, the position, the method, the seed)."""
     with st.expander("Download: PNG, SVG, CSV, JSON", key=f"export_{kind}", on_change="rerun") as box:
         if box.open:
-            download_buttons(chart, frame, kind, what)
+            download_buttons(chart, frame, kind, what, title_line)
 
 
-def download_buttons(chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str) -> None:
+def download_buttons(
+    chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str, title_line: str
+) -> None:
     make_chart = chart if isinstance(chart, partial) else lambda: chart
     temperature = st.session_state.temperature
+    look = {"title_line": title_line, "dark": is_dark(), "present": is_present()}
     files = {
-        "png": (lambda: export.chart_to_png(make_chart()), "image/png"),
-        "svg": (lambda: export.chart_to_svg(make_chart()), "image/svg+xml"),
+        "png": (lambda: export.chart_to_png(make_chart(), **look), "image/png"),
+        "svg": (lambda: export.chart_to_svg(make_chart(), **look), "image/svg+xml"),
         "csv": (lambda: export.frame_to_csv(frame), "text/csv"),
         "json": (lambda: export.frame_to_json(frame), "application/json"),
     }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 import attention
-from attention import limits, links
+from attention import export, limits, links
 from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.links import Setting
 from attention.parameters import POSITION_KINDS
@@ -24,14 +24,14 @@ from attention.settings import TrainingSettings
 VIEW_NAMES = (
     "Predict",
     "Train",
+    "Attention on the words",
     "Attention map",
     "Step by step",
-    "Blog vs corrected",
     "Generate",
     "What if",
     "Embedding map",
+    "The blog's method: a toy",
 )  # the views, in order; lab/views/__init__.py maps each to its module
-METHODS = {"blog": "Random embeddings (the blog)", "trained": "Trained on this text"}
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 TRAINING_DEFAULTS = TrainingSettings()
 
@@ -60,7 +60,7 @@ CONTROLS: dict[str, Control] = {
         "Reproduce the blog post's numbers exactly, double exponential included.",
     ),
     "dim": Control(
-        Setting(3, low=2, high=limits.MAX_EMBEDDING_DIM), "slider", "Embedding dimension d",
+        Setting(3, low=2, high=limits.MAX_EMBEDDING_DIM), "slider", "Blog embedding size d_e",
         "Length of each word's random vector. The blog uses 3.",
     ),
     "seed": Control(
@@ -68,8 +68,8 @@ CONTROLS: dict[str, Control] = {
         "Fixes the random embeddings, the sampling and the training, so everyone sees the same numbers.", step=1,
     ),
     "temperature": Control(
-        Setting(1.0, low=0.1, high=3.0), "slider", "Temperature T",
-        "Divides the scores before softmax: below 1 sharpens the distribution, above 1 flattens it.", step=0.1,
+        Setting(1.0, low=0.1, high=3.0), "slider", "Temperature τ",
+        "τ divides the scores before the softmax: below 1 sharpens the distribution, above 1 flattens it.", step=0.1,
     ),
     "top_k": Control(
         Setting(10, low=3, high=limits.MAX_TOP_K), "slider", "Words shown in the chart",
@@ -80,10 +80,6 @@ CONTROLS: dict[str, Control] = {
         "The last word the model sees. The token after it is the 'true' next word.",
     ),  # its top is the text's length: clamped by the controls
     "window": Control(Setting(4, low=1), "slider", "Context window k (words it may look at)"),  # top: position
-    "method": Control(
-        Setting("blog", choices=tuple(METHODS)), "radio", "Predict with",
-        "Switch between the blog's random embeddings and the model trained on this text.", labels=METHODS,
-    ),
     "view": Control(
         Setting(VIEW_NAMES[0], choices=VIEW_NAMES), "segmented_control", "View",
         "Each view shows the same prediction from another side.",
@@ -91,7 +87,7 @@ CONTROLS: dict[str, Control] = {
     "draw": Control(Setting(0, low=0, high=10**9), "none"),  # Sample again
     "t_window": Control(
         Setting(TRAINING_DEFAULTS.context_window, low=1, high=limits.MAX_CONTEXT_WINDOW), "slider",
-        "Context window T", "How many words the model sees at once. The prediction uses at most this many.",
+        "Model window n_ctx", "The longest context the model trains with; a prediction uses at most this many words.",
     ),
     "t_dim": Control(
         Setting(TRAINING_DEFAULTS.dim, choices=(8, 16, 32, 64)), "select_slider", "Model dimension d",
@@ -118,8 +114,8 @@ CONTROLS: dict[str, Control] = {
     ),
     "gen_words": Control(Setting(12, low=1, high=limits.MAX_GENERATED_WORDS), "slider", "Words to generate"),
     "gen_top_k": Control(
-        Setting(0, low=0, high=limits.MAX_TOP_K), "slider", "Sample only from the top k words (0 = all)",
-        "Keep the k most probable words, renormalise, then sample. 1 always takes the most probable word.",
+        Setting(0, low=0, high=limits.MAX_TOP_K), "slider", "Sample only from the top N words (0 = all)",
+        "Keep the N most probable words, renormalise, then sample. 1 always takes the most probable word.",
     ),
     "edit": Control(Setting("shuffle", choices=tuple(EDITS)), "radio", "Change", labels=EDITS),
 }  # fmt: skip
@@ -189,6 +185,10 @@ class ViewContext:
     @property
     def true_next(self) -> str | None:
         return self.tokens[self.position + 1] if self.position + 1 < len(self.tokens) else None
+
+    def title_line(self, method: str) -> str:
+        """The line an exported picture carries: the text's first words, the position, the method, the seed."""
+        return export.export_title(self.text, position=self.position + 1, method=method, seed=self.seed)
 
     @property
     def label(self) -> str:

@@ -8,7 +8,9 @@ import streamlit as st
 
 import attention
 from attention import charts, limits
+from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.jobs import JobRegistry, TrainingJob
+from attention.settings import TrainingSettings
 
 from .render import show_chart
 from .state import ViewContext
@@ -67,3 +69,17 @@ def progress(job: TrainingJob) -> None:
         f"(held out {latest.validation_loss:.3f})",
     )
     show_chart(partial(charts.loss_curve_chart, tuple(job.progress)))  # one spec shared by every watcher
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_default_model() -> bool:
+    """Once per server, at its first page view: train the built-in example's model (well under a second),
+    so Predict opens on a trained model for everyone. Returns True, for the cache."""
+    training_jobs().start(EXAMPLES[DEFAULT_EXAMPLE], TrainingSettings())
+    return True
+
+
+def ready_model(ctx: ViewContext) -> attention.TrainedModel | None:
+    """The model for this text and settings if it is already trained; never starts a training."""
+    job = existing_job(ctx)
+    return job.model if job is not None and job.done and not job.error else None

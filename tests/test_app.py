@@ -7,15 +7,25 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attention import limits
+from attention import formulas, limits
 from attention.examples import EXAMPLES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
+BLOG = "The blog's method: a toy"
+
+
+def open_blog() -> AppTest:
+    """The blog's method, whose controls (dimension, seed, faithful, temperature, top N) these tests drive."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["view"] = BLOG
+    return at.run()
+
+
 @pytest.fixture
 def app():
-    return AppTest.from_file(APP, default_timeout=30).run()
+    return open_blog()
 
 
 def charts_of(at):
@@ -43,10 +53,21 @@ def messages(at):
     return " ".join(m.value for m in [*at.info, *at.warning])
 
 
-def test_opens_on_the_default_example_with_both_charts(app):
+def test_opens_on_the_default_example_and_its_trained_model():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert at.text_area(key="text").value == EXAMPLES["Nursery rhyme"]
+    assert at.button_group(key="view").value == "Predict"
+    assert bar_words(at) and len(bar_words(at)) >= 10
+    assert at.metric[0].label == "Sampled next word"
+    assert any(formulas.MODEL_SUMMARY in latex.value for latex in at.latex)  # the model's formula, not the blog's
+    assert not any("random" in c.value for c in at.caption)
+
+
+def test_the_blog_lesson_names_the_post_and_shows_its_charts(app):
     assert not app.exception
-    assert app.text_area(key="text").value == EXAMPLES["Nursery rhyme"]
-    assert len(app.get("vega_lite_chart")) == 2
+    assert "Understanding Self-Attention Mechanism in Natural Language Processing" in app.markdown[0].value
+    assert len(app.get("vega_lite_chart")) == 3  # the token strip, the next-word bars, as written vs corrected
     assert bar_words(app) and len(bar_words(app)) >= 10
     assert app.metric[0].label == "Sampled next word"
     assert any(r"\operatorname{softmax}(s / \tau)" in latex.value for latex in app.latex)
@@ -100,7 +121,7 @@ def test_sample_again_draws_anew_and_is_reproducible(app):
         draws.append(app.metric[0].value)
     assert not app.exception
     assert len(set([first, *draws])) > 1  # sampling, not argmax
-    again = AppTest.from_file(APP, default_timeout=30).run()
+    again = open_blog()
     assert again.metric[0].value == first  # same seed, same first draw
 
 
@@ -201,6 +222,7 @@ def test_a_link_reopens_the_same_numbers(app):
         "seed": "42",
         "faithful": "1",
         "draw": "1",
+        "view": BLOG,
     }
     reopened = AppTest.from_file(APP, default_timeout=30)
     reopened.query_params.update(query)

@@ -8,11 +8,14 @@ than the viewport, every chart inside the main column.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.conftest import wait_until_idle
 
 pytestmark = pytest.mark.browser
+BLOG = "The blog's method: a toy"
 
 CHART = '[data-testid="stVegaLiteChart"]'
 NEXT_WORD = "probability of being the next word"
@@ -58,7 +61,9 @@ def slider(page, label: str, *, sidebar: bool = False):
 
 
 def open_app(page, app_url: str) -> None:
-    page.goto(app_url)
+    """The blog's method: its next-word chart is drawn for any text of two words (no training needed), and
+    every sidebar control (the Blog-faithful toggle too) changes it."""
+    page.goto(f"{app_url}/?view={quote(BLOG)}")
     next_word_chart(page).locator(".marks").first.wait_for(timeout=60_000)
     wait_until_idle(page)
 

@@ -24,7 +24,10 @@ NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(APP, default_timeout=60).run()
+    """The blog's method: its view has the token strip, the next-word bars and the vocabulary caption."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["view"] = "The blog's method: a toy"
+    return at.run()
 
 
 def limit(name: str):
@@ -60,6 +63,7 @@ def strip_table(at) -> pa.Table:
 
 def bar_table(at) -> pa.Table:
     tables = [t for _, t in chart_frames(at) if t is not None and "probability" in t.column_names]
+    tables = [t for t in tables if "change" not in t.column_names]  # not the before/after comparison
     assert len(tables) == 1, "expected one next-word chart"
     return tables[0]
 
@@ -116,7 +120,7 @@ def test_embedding_dimension_slider_stops_at_the_limit_and_runs_there(app):
     assert slider.max == cap
     slider.set_value(cap).run()
     assert not app.exception
-    assert f"d = {cap}" in messages(app)
+    assert f"d_e = {cap}" in messages(app)
 
 
 @pytest.mark.parametrize("where", ["start", "middle", "end"])
@@ -186,7 +190,7 @@ def test_training_on_too_short_a_text_is_refused_with_the_minimum_named(app):
 @pytest.mark.parametrize(
     ("name", "pattern"),
     [
-        ("MAX_CONTEXT_WINDOW", r"context window|window.*train|train.*window"),
+        ("MAX_CONTEXT_WINDOW", r"context window|model window|window.*train|train.*window"),
         ("MAX_MODEL_DIM", r"model dimension|d_model|\bmodel d\b"),
         ("MAX_HEADS", r"\bheads?\b"),
         ("MAX_EPOCHS", r"\bepochs?\b"),

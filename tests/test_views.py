@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -89,31 +91,47 @@ def test_trained_predictions_follow_the_text():
     assert probability > 30  # percent; random embeddings give about 2.5%
 
 
+def matrix_pictures(at) -> list[pd.DataFrame]:
+    """The step-by-step pictures' numbers: every chart whose data marks the chosen row, as [rows, columns]."""
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        table = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+        if "chosen" in table.columns:
+            rows = list(dict.fromkeys(table["row"]))
+            columns = list(dict.fromkeys(table["column"]))
+            out.append(table.pivot(index="row", columns="column", values="value").loc[rows, columns])
+    return out
+
+
 def test_step_by_step_shows_the_cores_numbers():
     at = open_app(view="Step by step", position=9, window=4)
     assert_fine(at)
     tokens = attention.tokenize(EXAMPLES["Nursery rhyme"])
     model = attention.train_model(EXAMPLES["Nursery rhyme"], **DEFAULT_TRAINING)
     steps = model.forward_steps(tokens[5:9])
-    shown = [df.value for df in at.dataframe]
+    shown = matrix_pictures(at)
     expected = [steps.X, steps.Q[0], steps.K[0], steps.V[0], steps.scores[0], steps.scaled_scores[0]]
-    for table, numbers in zip(shown, expected, strict=False):
-        np.testing.assert_array_equal(table.to_numpy(), np.round(numbers, 3))
-    assert list(shown[0].index) == ["6: ,", "7: sitting", "8: in", "9: the"]
+    assert len(shown) == 11  # X, Q, K, V, scores, scaled, mask, weights, head outputs, projected, residual
+    for picture, numbers in zip(shown, expected, strict=False):
+        np.testing.assert_array_equal(picture.to_numpy(), np.asarray(numbers, dtype=np.float64))
+    assert list(shown[0].index) == ["6: ‘,’", "7: sitting", "8: in", "9: the"]
     weights = shown[7].to_numpy()
-    np.testing.assert_array_equal(weights, np.round(steps.weights[0], 3))
+    np.testing.assert_array_equal(weights, np.asarray(steps.weights[0], dtype=np.float64))
     assert (weights[np.triu_indices(4, 1)] == 0).all()
-    output = shown[-1]
+    mask = shown[6].to_numpy()
+    assert np.isnan(mask[np.triu_indices(4, 1)]).all() and (mask[np.tril_indices(4)] == 0).all()  # masked: grey
+    bars = [c for c in at.get("vega_lite_chart") if "probability" in c.proto.spec][-1]
+    output = pa.ipc.open_stream(bars.proto.datasets[0].data.data).read_all().to_pandas().sort_values("rank")
     top = int(np.argmax(steps.probabilities))
     assert output["word"].iloc[0] == model.vocabulary.words[top] == "tree"
-    assert output["p"].iloc[0] == pytest.approx(round(float(steps.probabilities[top]), 4))
+    assert output["probability"].iloc[0] == pytest.approx(float(steps.probabilities[top]), rel=1e-6)
 
 
 def test_what_if_shuffle_without_positions_changes_nothing():
     at = open_app(view="What if", method="trained", t_positions="none", position=20, window=6)
     assert_fine(at)
     assert any("cannot tell word order apart" in info.value for info in at.info)
-    assert any("Total variation distance: **0.000**" in md.value for md in at.markdown)
+    assert any("The prediction did not move" in md.value for md in at.markdown)
 
 
 def test_what_if_shuffle_with_learned_positions_changes_the_prediction():

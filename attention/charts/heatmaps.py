@@ -99,12 +99,15 @@ def _heatmap(
     show_values: bool,
     show_query_axis: bool = True,
     with_note: bool = True,
+    legend: bool = True,
 ) -> alt.LayerChart:
     x, y, tooltip = _encodings(labels, layout, show_query_axis)
     colour = alt.Color(
         "weight:Q",
         scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
-        legend=alt.Legend(title="attention weight", format="%", orient="bottom", gradientLength=120),
+        legend=alt.Legend(title="attention weight", format="%", orient="bottom", gradientLength=120)
+        if legend
+        else None,
     )
     cells = (
         alt.Chart()
@@ -133,8 +136,12 @@ def attention_heatmap(
     title: str | None = None,
     show_values: bool | None = None,
     present: bool = False,
+    legend: bool = True,
 ) -> alt.LayerChart:
     """Who looks at whom: cell (i, j) is how much word i attends to word j; future cells greyed out.
+
+    `legend=False` leaves out the colour legend: heads drawn side by side as separate charts (so they
+    wrap on a phone) share one fixed scale, 0 to 100%, and one legend under the first.
 
     Values print in the cells when there are at most 12 words (`show_values` overrides), in black or
     white to contrast with the cell; every cell has a tooltip. `present=True` sizes cells and thins
@@ -144,7 +151,7 @@ def attention_heatmap(
     labels = position_labels(tokens, positions)
     show = len(labels) <= 12 if show_values is None else show_values
     layout = heatmap_layout(labels, cap=720 if present else 480, present=present)
-    chart = _heatmap(frame, labels, layout, title=title or "attention weights", show_values=show)
+    chart = _heatmap(frame, labels, layout, title=title or "attention weights", show_values=show, legend=legend)
     # fit-x: in a Streamlit column (width="stretch") the cells shrink to the column, so it never overflows
     return chart.properties(autosize=FIT_WIDTH, description=summarize_heatmap(weights, tokens, positions))
 

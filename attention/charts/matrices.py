@@ -39,6 +39,7 @@ def matrix_frame(matrix, row_labels: Sequence[str], column_labels: Sequence[str]
             "row": [row_labels[i] for i in r],
             "column": [columns[j] for j in c],
             "value": np.where(finite, values, np.nan),
+            "shade": np.where(finite, values, 0.0),  # what the colour encodes: Vega-Lite drops NaN cells, masked too
             "masked": ~finite,
             "chosen": r == m.shape[0] - 1,
         }
@@ -53,7 +54,8 @@ def _colour(values: np.ndarray, title: str) -> alt.Color:
     else:
         bound = float(np.abs(finite).max()) if finite.size and np.abs(finite).max() > 0 else 1.0
         scale = alt.Scale(scheme="blueorange", domain=[-bound, bound])
-    return alt.Color("value:Q", scale=scale, legend=alt.Legend(title=title, orient="right", gradientLength=60))
+    legend = alt.Legend(title=title, orient="bottom", gradientLength=120, direction="horizontal")
+    return alt.Color("shade:Q", scale=scale, legend=legend)
 
 
 def _column_axis(columns: list[str], title: str, row_px: int, present: bool) -> tuple[alt.X, int]:
@@ -62,7 +64,7 @@ def _column_axis(columns: list[str], title: str, row_px: int, present: bool) -> 
     widest = max(text_px(part, font) for label in columns for part in label.split(": ", 1))  # two-line labels
     limit = int(min(widest, 7 * font))
     # columns widen to fit their labels when the budget allows (a few keys), else shrink (32 dimensions)
-    cell_w = int(max(6, min(max(row_px, limit + 6), (480 if present else 320) // max(len(columns), 1))))
+    cell_w = int(max(6, min(max(row_px, limit + 6), (400 if present else 220) // max(len(columns), 1))))
     axis = alt.Axis(
         labelAngle=0,
         labelExpr=TWO_LINES,

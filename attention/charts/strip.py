@@ -52,7 +52,7 @@ def _shades(x_scale, y_scale, tooltip, chosen: str) -> alt.Chart:
             color=alt.Color(
                 "weight:Q",
                 scale=alt.Scale(domain=[0, 1], range=SHADE_RANGE, interpolate="rgb"),
-                legend=alt.Legend(title=f"attention from {chosen}", format="%", orient="top", gradientLength=100),
+                legend=alt.Legend(title=f"attention from {chosen}", format="%", orient="bottom", gradientLength=100),
             ),
             tooltip=tooltip,
         )

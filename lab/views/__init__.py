@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..state import VIEW_NAMES, ViewContext
-from . import attention_map, blog, embedding_map, generate, predict, step_by_step, train, what_if
+from . import attention_map, blog, embedding_map, generate, predict, step_by_step, train, what_if, words
 
 VIEWS: dict[str, Callable[[ViewContext], None]] = {
     "Predict": predict.render,
     "Train": train.render,
+    "Attention on the words": words.render,
     "Attention map": attention_map.render,
     "Step by step": step_by_step.render,
-    "Blog vs corrected": blog.render,
     "Generate": generate.render,
     "What if": what_if.render,
     "Embedding map": embedding_map.render,
+    "The blog's method: a toy": blog.render,
 }
 assert tuple(VIEWS) == VIEW_NAMES, "every tab has a view, in the order of the tabs"

@@ -1,4 +1,4 @@
-"""Attention map: who looks at whom, one heatmap per head, plus the last word's row."""
+"""Attention map: who looks at whom, every head in one figure with one colour legend."""
 
 from __future__ import annotations
 
@@ -27,18 +27,20 @@ def render(ctx: ViewContext) -> None:
         "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Grey cells are the "
         "future, masked so no word can peek ahead; a weight of 0 is dark purple, never grey."
     )
-    heatmap_grid(weights, words, positions)
-    chart = charts.attention_heatmaps(weights, words, positions=positions)  # all heads in one picture
-    frames = [charts.attention_frame(weights[h], words, positions).assign(head=h + 1) for h in range(len(weights))]
-    export_row(chart, pd.concat(frames), "attention-map", ctx.label)
+    heatmaps(ctx, weights, words, positions, title_line=ctx.title_line("self-attention trained on this text"))
     attention_row(ctx, model)
     show_code(attention.scaled_dot_product_attention)
 
 
-def heatmap_grid(weights, words: list[str], positions: list[int] | None = None) -> None:
-    """One heatmap per head, two per row (one per row on a phone), each fitted to its column."""
+def heatmaps(ctx: ViewContext, weights, words: list[str], positions: list[int], *, title_line: str) -> None:
+    """One heatmap per head, two per row (stacked on a phone), one colour legend under the first; a sentence
+    per head; the downloads carry every head in one picture (charts.attention_heatmaps)."""
     columns = st.columns(min(len(weights), 2))
     for h, head in enumerate(weights):
         with columns[h % len(columns)]:
-            show_chart(partial(charts.attention_heatmap, head, words, positions=positions, title=f"head {h + 1}"))
+            show_chart(partial(charts.attention_heatmap, head, words, positions=positions, title=f"head {h + 1}",
+                               legend=h == 0))  # fmt: skip
             st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(head, words, positions)))
+    figure = partial(charts.attention_heatmaps, weights, words, positions=positions)
+    frames = [charts.attention_frame(weights[h], words, positions).assign(head=h + 1) for h in range(len(weights))]
+    export_row(figure, pd.concat(frames), "attention-map", ctx.label, title_line=title_line)

@@ -10,10 +10,10 @@ import streamlit as st
 from attention import analysis, charts
 from attention.text import words_by_frequency
 
-from ..render import plain, show_chart, show_code
+from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from ..training import trained_model
-from .predict import blog_embeddings
+from .blog import blog_embeddings
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -29,16 +29,19 @@ def render(ctx: ViewContext) -> None:
     with left:
         rows, words = analysis.embedding_rows(blog_embeddings(len(ctx.vocabulary), ctx.dim, ctx.seed),
                                               ctx.vocabulary, frequent)  # fmt: skip
-        word_map(rows, words, ctx.context, "random (the blog)")
+        word_map(ctx, rows, words, "random (the blog)")
     with right:
         model = trained_model(ctx)
         if model is not None:
             rows, words = analysis.embedding_rows(model.parameters["E"], model.vocabulary, frequent)
-            word_map(rows, words, ctx.context, "trained on this text")
+            word_map(ctx, rows, words, "trained on this text")
     show_code(analysis.pca_2d)
 
 
-def word_map(rows: np.ndarray, words: list[str], context: list[str], title: str) -> None:
+def word_map(ctx: ViewContext, rows: np.ndarray, words: list[str], title: str) -> None:
     points = analysis.pca_2d(rows).points
-    show_chart(partial(charts.embedding_map_chart, points, words, highlight=context, title=title))
-    st.caption(plain(charts.summarize_embedding_map(points, words, highlight=context)))
+    chart = partial(charts.embedding_map_chart, points, words, highlight=ctx.context, title=title)
+    show_chart(chart)
+    st.caption(plain(charts.summarize_embedding_map(points, words, highlight=ctx.context)))
+    export_row(chart, charts.embedding_map_frame(points, words, highlight=ctx.context), f"embedding-map-{title}",
+               ctx.label, title_line=ctx.title_line(f"embedding map, {title}"))  # fmt: skip

@@ -11,10 +11,10 @@ from attention import charts, generation
 from attention.predict import rng_for
 
 from ..controls import widget
-from ..render import plain, show_chart, show_code
+from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from ..training import trained_model
-from .attention_map import heatmap_grid
+from .attention_map import heatmaps
 from .predict import sample_again
 
 GENERATE_STREAM = 7
@@ -39,15 +39,22 @@ def render(ctx: ViewContext) -> None:
     st.markdown("**Generated** " + attention.as_code_span(" ".join(generated), max_chars=800))
     st.caption(f"Seed {ctx.seed}, temperature {ctx.temperature:g}; Sample again draws anew.")
     st.button("Sample again", key="generate_again", on_click=sample_again)
+    first = ctx.position + 2  # the first generated word's text position (1-based)
     chosen = st.selectbox(
         "Look at one generated word", range(len(steps)),
-        format_func=lambda i: f"{i + 1}: {generated[i]}", key="gen_pick", persist_state="session",
+        format_func=lambda i: f"{first + i}: {generated[i]}", key="gen_pick", persist_state="session",
     )  # fmt: skip
-    step = steps[min(chosen or 0, len(steps) - 1)]
-    show_chart(partial(charts.next_word_chart, step.distribution, top_k=ctx.top_k, true_next=step.word,
-                       score_title="logit z", highlight_label="the word it chose"))  # fmt: skip
+    chosen = min(chosen or 0, len(steps) - 1)
+    step = steps[chosen]
+    chart = partial(charts.next_word_chart, step.distribution, top_k=ctx.top_k, true_next=step.word,
+                    score_title="logit z", highlight_label="the word it chose")  # fmt: skip
+    show_chart(chart)
     st.caption(plain(charts.summarize_distribution(step.distribution)))
+    title_line = ctx.title_line(f"generated word {first + chosen}, seed {ctx.seed}")
+    export_row(chart, charts.next_word_frame(step.distribution, top_k=ctx.top_k, true_next=step.word),
+               "generated-word", f"{first + chosen}-{step.word}", title_line=title_line)  # fmt: skip
     _, words = model.context_ids(step.context)
+    positions = list(range(first + chosen - len(words), first + chosen))  # the words it saw end just before
     st.markdown("**Attention while predicting it**")
-    heatmap_grid(model.attention_weights(list(step.context)), list(words))
+    heatmaps(ctx, model.attention_weights(list(step.context)), list(words), positions, title_line=title_line)
     show_code(generation.generate, generation.top_k_filter)

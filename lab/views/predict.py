@@ -1,32 +1,20 @@
-"""Predict: which word comes next, by the blog's method or by the model trained on this text."""
+"""Predict: which word comes next, by the model trained on this text."""
 
 from __future__ import annotations
 
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
 import attention
 from attention import analysis, charts, formulas
 from attention.predict import rng_for
 
-from ..controls import widget
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from ..training import trained_model
 
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def blog_embeddings(vocab_size: int, dim: int, seed: int) -> np.ndarray:
-    return attention.random_embeddings(vocab_size, dim, np.random.default_rng(seed))
-
-
-def blog_result(ctx: ViewContext) -> attention.BlogMethodResult:
-    embeddings = blog_embeddings(len(ctx.vocabulary), ctx.dim, ctx.seed)
-    return attention.blog_method(
-        embeddings, ctx.vocabulary, ctx.context, temperature=ctx.temperature, faithful=ctx.faithful
-    )
+TRAINED = "trained on this text"
 
 
 def sample_again() -> None:
@@ -34,33 +22,39 @@ def sample_again() -> None:
 
 
 def render(ctx: ViewContext) -> None:
-    widget("method")
-    if st.session_state.method == "trained":
-        model = trained_model(ctx)
-        if model is None:
-            return
-        distribution, score_title = model.next_word_distribution(ctx.context, temperature=ctx.temperature), "logit z"
-    else:
-        model, distribution, score_title = None, blog_result(ctx), "score s"
+    model = trained_model(ctx)
+    if model is None:
+        return
+    distribution = model.next_word_distribution(ctx.context, temperature=ctx.temperature)
     chart_col, side_col = st.columns([3, 2], gap="large")
     with chart_col:
-        st.subheader("Which word comes next?")
-        chart = partial(
-            charts.next_word_chart, distribution, top_k=ctx.top_k, true_next=ctx.true_next, score_title=score_title
-        )
-        show_chart(chart)
-        st.caption(plain(charts.summarize_distribution(distribution)))
-        frame = charts.next_word_frame(distribution, top_k=ctx.top_k, true_next=ctx.true_next)
-        export_row(chart, frame, "next-word-probabilities", ctx.label)
+        next_word_panel(ctx, distribution, "logit z", ctx.title_line(f"self-attention {TRAINED}"))
     with side_col:
-        sampled_word(ctx, distribution, blog=model is None)
-    if model is None:
-        blog_explained(ctx, distribution)
-    else:
-        model_explained(ctx, model)
+        sampled_word(ctx, distribution)
+    attention_row(ctx, model)
+    st.markdown("**How the probabilities are computed**")
+    st.latex(formulas.MODEL_SUMMARY)
+    st.caption(
+        f"k = {min(ctx.window, model.context_window)} context words (the model was trained with contexts of up "
+        f"to n_ctx = {model.context_window}); the temperature τ = {ctx.temperature:g} divides z before the "
+        "softmax. See **Step by step** for every number."
+    )
+    show_code(attention.TrainedModel.next_word_distribution, attention.model.forward)
 
 
-def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution, *, blog: bool) -> None:
+def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:
+    """The next-word bars (the word that really follows in orange), their summary and downloads."""
+    st.subheader("Which word comes next?")
+    chart = partial(
+        charts.next_word_chart, distribution, top_k=ctx.top_k, true_next=ctx.true_next, score_title=score_title
+    )
+    show_chart(chart)
+    st.caption(plain(charts.summarize_distribution(distribution)))
+    frame = charts.next_word_frame(distribution, top_k=ctx.top_k, true_next=ctx.true_next)
+    export_row(chart, frame, "next-word-probabilities", ctx.label, title_line=title_line)
+
+
+def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution) -> None:
     rng = rng_for(ctx.seed, ctx.position, ctx.window, st.session_state.draw)
     st.metric("Sampled next word", attention.sample_word(distribution, rng))
     st.button("Sample again", key="sample_again", on_click=sample_again, help="Draw another word.")
@@ -71,58 +65,6 @@ def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution,
         )
     else:
         st.markdown("This is the last token of the text, so there is no true next word to compare with.")
-    if blog:
-        st.caption(
-            "These embeddings are random, as in the blog, so the prediction is noise: the point is to see "
-            "the mechanism. Switch to **Trained on this text** for predictions that mean something."
-        )
-
-
-def blog_explained(ctx: ViewContext, result: attention.BlogMethodResult) -> None:
-    st.markdown("**How the probabilities are computed**")
-    st.latex(attention.QUERY_FORMULA)
-    st.latex(attention.PROBABILITY_FORMULAS[ctx.faithful])
-    st.caption(
-        f"k = {ctx.window} context words, d = {ctx.dim}, T = {ctx.temperature:g}, "
-        f"and v runs over all {len(ctx.vocabulary)} words of the vocabulary."
-    )
-    numbers_table(ctx, result)
-    show_code(attention.seed.attention_scores, attention.seed.next_word_probabilities, attention.blog_method)
-
-
-def numbers_table(ctx: ViewContext, result: attention.BlogMethodResult) -> None:
-    with st.expander("The numbers behind the chart", key="numbers_open", on_change="rerun") as box:
-        if not box.open:
-            return
-        shown_words = ", ".join(attention.as_code_span(w, max_chars=40) for w in ctx.context[:12])
-        st.markdown(
-            "The query q is the mean of the context words' embeddings: "
-            + shown_words
-            + (" …" if len(ctx.context) > 12 else "")
-        )
-        st.dataframe({"q": np.round(result.query, 4)}, width="content")
-        shown = result.top_k(ctx.top_k)
-        st.dataframe(
-            {
-                "word": [result.words[i] for i in shown],
-                "E[v]·q": np.round(result.dot_products[shown], 4),
-                "s = E[v]·q / √d": np.round(result.scores[shown], 4),
-                "p(v)": np.round(result.probabilities[shown], 4),
-            },
-            hide_index=True,
-        )
-
-
-def model_explained(ctx: ViewContext, model: attention.TrainedModel) -> None:
-    attention_row(ctx, model)
-    st.markdown("**How the probabilities are computed**")
-    st.latex(formulas.MODEL_SUMMARY)
-    st.caption(
-        f"k = {min(ctx.window, model.context_window)} context words (the model sees at most T = "
-        f"{model.context_window}), T = {ctx.temperature:g} divides z before the softmax. "
-        "See **Step by step** for every number."
-    )
-    show_code(attention.TrainedModel.next_word_distribution, attention.model.forward)
 
 
 def attention_row(ctx: ViewContext, model: attention.TrainedModel) -> None:
@@ -132,5 +74,9 @@ def attention_row(ctx: ViewContext, model: attention.TrainedModel) -> None:
     st.markdown("**Where the last word looks**: its attention weights over the context, per head")
     for h, col in enumerate(st.columns(max(len(weights), 2))[: len(weights)]):
         with col:
-            show_chart(partial(charts.attention_row_chart, weights[h, -1], words, positions, title=f"head {h + 1}"))
+            chart = partial(charts.attention_row_chart, weights[h, -1], words, positions, title=f"head {h + 1}")
+            show_chart(chart)
             st.caption(plain(charts.summarize_attention_row(weights[h, -1], words, positions)))
+            frame = charts.attention_row_frame(weights[h, -1], words, positions)
+            export_row(chart, frame, f"attention-row-head-{h + 1}", ctx.label,
+                       title_line=ctx.title_line(f"head {h + 1}, {TRAINED}"))  # fmt: skip

@@ -40,7 +40,8 @@ def summary(model: attention.TrainedModel) -> None:
     chart = partial(charts.loss_curve_chart, model.history)
     show_chart(chart)
     st.caption(plain(charts.summarize_loss_curve(model.history)))
-    export_row(chart, charts.loss_history_frame(model.history), "loss-curve", "")
+    export_row(chart, charts.loss_history_frame(model.history), "loss-curve", "",
+               title_line=f"loss curve · {model.steps:,} steps · seed {model.settings.seed}")  # fmt: skip
     st.markdown(
         f"Trained {model.steps:,} steps in {model.seconds:.1f} s; stopped: {model.stopped_because}; "
         f"kept the weights of step {model.best_step:,} (lowest validation loss). "

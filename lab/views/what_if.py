@@ -12,12 +12,14 @@ from attention.predict import rng_for
 
 from ..controls import widget
 from ..render import export_row, plain, show_chart, show_code
-from ..state import ViewContext
+from ..state import EDITS, ViewContext
 from ..training import trained_model
 
 SHUFFLE_STREAM = 11
 """rng_for(seed, draw, SHUFFLE_STREAM): the shuffle's own random stream."""
 LABELS = {"before_label": "before", "after_label": "after"}
+NOTHING_MOVED = 1e-4
+"""Below this total variation distance the two distributions are the same up to float32 rounding."""
 
 
 def render(ctx: ViewContext) -> None:
@@ -37,10 +39,13 @@ def render(ctx: ViewContext) -> None:
     chart = partial(charts.comparison_chart, before, after, top_k=ctx.top_k, **LABELS)
     show_chart(chart)
     change = analysis.distribution_change(before, after)
-    st.caption(plain(charts.summarize_comparison(before, after)))
-    st.markdown(
-        f"Total variation distance: **{change.total_variation:.3f}** (0 = no change, 1 = completely different)."
-    )
+    if change.total_variation < NOTHING_MOVED:
+        st.markdown(f"The prediction did not move: total variation distance **{change.total_variation:.1e}**.")
+    else:
+        st.caption(plain(charts.summarize_comparison(before, after)))
+        st.markdown(
+            f"Total variation distance: **{change.total_variation:.3f}** (0 = no change, 1 = completely different)."
+        )
     if edit == "shuffle" and model.settings.positions == "none":
         st.info(
             "This model has no position information, so it cannot tell word order apart: shuffling the earlier "
@@ -48,7 +53,8 @@ def render(ctx: ViewContext) -> None:
             "there, not where. That is why transformers add positions to the embeddings."
         )
     frame = charts.comparison_frame(before, after, top_k=ctx.top_k, **LABELS)
-    export_row(chart, frame, "what-if", f"{edit}-after-{ctx.position + 1}")
+    export_row(chart, frame, "what-if", f"{edit}-after-{ctx.position + 1}",
+               title_line=ctx.title_line(f"what if: {EDITS[edit]}"))  # fmt: skip
     show_code(analysis.shuffle_earlier_words, analysis.distribution_change)
 
 
@@ -65,5 +71,6 @@ def edited_context(ctx: ViewContext, model: attention.TrainedModel, seen: list[s
             st.info("The context has one word; removing it would leave nothing to predict from. Widen the window.")
             return None
         return analysis.remove_word(seen, index)
-    replacement = st.selectbox("Replace it with", model.vocabulary.words, key="edit_word", persist_state="session")
-    return analysis.replace_word(seen, index, replacement)
+    others = [word for word in model.vocabulary.words if word != seen[index]]  # a replacement that changes it
+    replacement = st.selectbox("Replace it with", others, key="edit_word", persist_state="session")
+    return analysis.replace_word(seen, index, replacement or others[0])

@@ -1,0 +1,37 @@
+"""Attention on the words: a line from each word to each word it looks at, one panel per head."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+import attention
+from attention import analysis, charts
+
+from ..render import export_row, plain, show_chart, show_code
+from ..state import ViewContext
+from ..training import trained_model
+
+
+def render(ctx: ViewContext) -> None:
+    model = trained_model(ctx)
+    if model is None:
+        return
+    words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
+    weights = model.attention_weights(ctx.context)  # [h, n, n]
+    st.subheader("Attention on the words: who looks at whom")
+    st.caption(
+        "Each word on the left looks at the words on the right up to itself; a line's width and strength show "
+        "how much. The chosen word's lines stand out: they are the ones that make the prediction."
+    )
+    columns = st.columns(min(len(weights), 2))  # two heads a row; a phone stacks them
+    for h in range(len(weights)):
+        with columns[h % len(columns)]:
+            show_chart(partial(charts.attention_on_words_chart, weights[h : h + 1], words, positions=positions,
+                               title=f"head {h + 1}"), width="content")  # fmt: skip
+    chart = partial(charts.attention_on_words_chart, weights, words, positions=positions)  # every head: the export
+    st.caption(plain(charts.summarize_head_view(weights, words, positions=positions)))
+    export_row(chart, charts.head_view_frame(weights, words, positions=positions), "attention-on-words", ctx.label,
+               title_line=ctx.title_line("self-attention trained on this text"))  # fmt: skip
+    show_code(attention.scaled_dot_product_attention)
