@@ -1,6 +1,7 @@
 """A classroom on one server: N students open the lab at once and follow the lesson path.
 
     python bench/classroom.py [--sessions 30] [--mode agent|browser] [--texts same|distinct] [--ramp 2] [--timeout 300]
+                              [--server-cpus 0]
 
 Starts ONE `streamlit run app.py` on 127.0.0.1 and opens N sessions on it, in one of two ways:
   --mode agent (default): each session talks to Streamlit's agent API (POST /_stcore/agent/interact,
@@ -18,6 +19,11 @@ Each session, after a random delay of up to --ramp s:
      With --texts distinct (agent mode) each session first pastes its own text (generated prose of
      300-2,000 words, bench/prose.py), so the class asks for N different models at once; after the
      summary it reruns once (the window again) and counts the model as lost if the summary is gone.
+     While its model waits in the queue or trains, an agent session reruns the page every POLL_S seconds
+     (the agent API runs no `run_every` fragment) until the summary shows.
+     One more session (the N+1st) opens before the wave and, from the first Train press until every
+     session has its model, keeps changing the context window: its times are the window change
+     *during* the wave, while the server trains and N sessions wait in its queue.
 Errors are counted per session: an exception box, a console error, a timeout, a dialog, an HTTP error.
 A background thread polls the server's memory (VmRSS of it and its children, from /proc) every 0.1 s.
 
@@ -66,6 +72,10 @@ class Results:
     errors: list[str] = field(default_factory=list)
     trained: int = 0
     lost: int = 0
+    during_wave: list[float] = field(default_factory=list)  # the N+1st session's window changes
+    wave: threading.Event = field(default_factory=threading.Event)  # set at the first Train press
+    finished: int = 0  # sessions done (trained, or failed)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 # ---------------------------------------------------------------- the server and its memory
@@ -265,6 +275,10 @@ class AgentSession:
 
 
 TRAINED = r"Trained [\d,]+ steps"
+WAITING = re.compile(r"in the queue|Training[:…]")  # the queue's place, or the live progress bar
+POLL_S = 1.0
+"""A waiting session's refresh: the agent API runs no `run_every` fragment, so it reruns the whole page once a
+second (a browser reruns only the small fragment: 1 s in the queue, 0.25 s while training), an upper bound on load."""
 
 
 def own_text(n: int, seed: int) -> str:
@@ -295,7 +309,13 @@ def agent_student(n: int, url: str, args, results: Results) -> None:
         train = session.trigger_labelled(r"Train")
         if train:
             session.timeout_s = args.train_timeout
-            results.train.append(session.interact(trigger={"key": train}))
+            results.wave.set()
+            t0 = time.perf_counter()
+            session.interact(trigger={"key": train})
+            while WAITING.search(session.text()) and time.perf_counter() - t0 < args.train_timeout:
+                time.sleep(POLL_S)  # a browser's run_every fragment would redraw; the agent API asks again
+                session.interact()
+            results.train.append(time.perf_counter() - t0)
             if not re.search(TRAINED, session.text()):
                 raise RuntimeError("no training summary after Train")
             results.trained += 1
@@ -307,12 +327,37 @@ def agent_student(n: int, url: str, args, results: Results) -> None:
                 results.lost += not re.search(TRAINED, session.text())
     except Exception as error:
         results.errors.append(f"session {n}: {step}: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
+    finally:
+        with results.lock:
+            results.finished += 1
+
+
+def agent_bystander(url: str, args, results: Results) -> None:
+    """The N+1st session: opens first, then changes the window again and again while the class trains."""
+    session, n = AgentSession(url, args.step_timeout), args.sessions
+    try:
+        session.interact()
+        if not results.wave.wait(args.timeout):
+            return
+        while results.finished < args.sessions:
+            window = session.node("window")
+            value = int(window["value"]) if window else 2
+            results.during_wave.append(session.interact(widget_state={"window": value - 1 if value > 2 else 3}))
+            time.sleep(0.2)  # a student reading the chart before the next change
+    except Exception as error:
+        results.errors.append(f"session {n}: during the wave: {type(error).__name__}: {str(error)[:160]}")
 
 
 def agent_classroom(url: str, args, results: Results) -> None:
     threads = [threading.Thread(target=agent_student, args=(n, url, args, results)) for n in range(args.sessions)]
+    if args.texts == "distinct":
+        bystander = threading.Thread(target=agent_bystander, args=(url, args, results))
+        bystander.start()
+        time.sleep(1.0)  # it opens before the class does
     for thread in threads:
         thread.start()
+    if args.texts == "distinct":
+        threads.append(bystander)
     deadline = time.monotonic() + args.timeout
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
@@ -354,13 +399,17 @@ def main() -> int:
     parser.add_argument("--train-timeout", type=float, default=120.0, help="s allowed for training")
     parser.add_argument("--timeout", type=float, default=300.0, help="s allowed for the whole class")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--server-cpus", help='pin the server (not the simulated students) to these CPUs with taskset, e.g. "0"'
+    )
     args = parser.parse_args()
     if args.texts == "distinct" and args.mode != "agent":
         parser.error("--texts distinct is built for --mode agent (browser mode pastes no text yet)")
     random.seed(args.seed)
 
     port = free_port()
-    server = start(ROOT / "app.py", port, *(["--server.enableAgentApi", "true"] if args.mode == "agent" else []))
+    agent = ["--server.enableAgentApi", "true"] if args.mode == "agent" else []
+    server = start(ROOT / "app.py", port, *agent, cpus=args.server_cpus)
     memory = MemoryPoll(server.pid)
     memory.start()
     time.sleep(0.3)
@@ -385,16 +434,20 @@ def main() -> int:
 
     print(
         f"classroom ({args.mode} mode, {args.texts} texts): {args.sessions} sessions on one server (127.0.0.1), "
-        f"ramp {args.ramp:g} s, {elapsed:.1f} s"
+        f"ramp {args.ramp:g} s, {elapsed:.1f} s" + (f", server on CPUs {args.server_cpus}" if args.server_cpus else "")
     )
     print(f"{'step':34s} {'n':>6s} {'p50 (s)':>8s} {'p95 (s)':>8s} {'max (s)':>8s}")
     print(summary("open to next-word chart", results.open))
     print(summary("context window to redrawn chart", results.window, 1.0))
     print(summary("Sample again to idle", results.sample, 1.0))
     print(summary("Train to summary", results.train))
+    if args.texts == "distinct":
+        print(summary(f"session {args.sessions + 1}: window, during the wave", results.during_wave, 1.0))
     print(f"sessions that trained: {results.trained}")
     if args.texts == "distinct":
+        late = sum(seconds > 60 for seconds in results.train)
         print(f"models lost after one rerun: {results.lost}" + ("  (target: 0)" if results.lost else ""))
+        print(f"sessions that waited over 60 s for their model: {late}" + ("  (target: 0)" if late else ""))
     print(f"errors: {len(results.errors)}" + ("  (target: 0)" if results.errors else ""))
     for error in results.errors[:20]:
         print(f"  {error}")

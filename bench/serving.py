@@ -34,10 +34,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(script: Path, port: int, *extra: str) -> subprocess.Popen:
-    """`streamlit run script` on 127.0.0.1:port, quietly, without waiting for it."""
+def launch(script: Path, port: int, *extra: str, cpus: str | None = None) -> subprocess.Popen:
+    """`streamlit run script` on 127.0.0.1:port, quietly, without waiting for it; `cpus` ("0") pins it with taskset."""
+    pin = ["taskset", "-c", cpus] if cpus else []
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        [*pin, sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -57,9 +58,9 @@ def wait_healthy(port: int, timeout_s: float = 60) -> None:
     raise RuntimeError(f"streamlit did not answer on port {port} within {timeout_s:g} s")
 
 
-def start(script: Path, port: int, *extra: str) -> subprocess.Popen:
+def start(script: Path, port: int, *extra: str, cpus: str | None = None) -> subprocess.Popen:
     """Launch and wait until healthy; the process is killed if it never answers."""
-    process = launch(script, port, *extra)
+    process = launch(script, port, *extra, cpus=cpus)
     try:
         wait_healthy(port)
     except RuntimeError:

@@ -58,21 +58,28 @@ def sidebar() -> None:
 
 
 def text_input() -> str:
-    """The text box (folded away in presentation mode, where the screen belongs to the charts)."""
+    """The text box (at most limits.MAX_TEXT_CHARS characters; folded away in presentation mode, where the
+    screen belongs to the charts) and what became of a link's text."""
     where = st.expander("Your text", key="text_open") if st.session_state.present else st.container()
     text = where.text_area(
         "Your text",
         key="text",
         persist_state="session",
         height=180,
-        help="Paste any text. It is split into words and punctuation; the lab predicts each next word.",
+        max_chars=limits.MAX_TEXT_CHARS,
+        help=f"Paste any text, up to {limits.MAX_TEXT_CHARS:,} characters (about 20,000 words). It is split into "
+        "words and punctuation; the lab predicts each next word.",
     )
-    if len(text) > limits.MAX_TEXT_CHARS:
+    if missing := st.session_state.pop("_missing_text", None):
+        st.warning(missing)
+    if len(text) > limits.MAX_TEXT_CHARS:  # a link's text=, which no text box limit checks
         st.warning(
             f"Your text has {len(text):,} characters; the lab uses the first {limits.MAX_TEXT_CHARS:,}. "
             "Paste a shorter passage to use all of it."
         )
         text = text[: limits.MAX_TEXT_CHARS]
+    elif len(text) == limits.MAX_TEXT_CHARS:
+        st.caption(f"The text box holds {limits.MAX_TEXT_CHARS:,} characters; a longer paste is cut there.")
     return text
 
 

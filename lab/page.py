@@ -18,7 +18,7 @@ from attention.examples import EXAMPLES
 
 from .controls import position_controls, widget
 from .render import is_dark, is_present, vega_lite_spec
-from .state import ViewContext, save_to_link, view_context
+from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
 from .training import ready_model
 from .views import VIEWS
 
@@ -117,13 +117,22 @@ def view(name: str, ctx: ViewContext) -> None:
 def link_box(text: str) -> None:
     with st.expander("Share this exact view", key="share_open", on_change="rerun") as box:
         if text != EXAMPLES[st.session_state.example] and not links.text_fits_in_link(text):
-            st.info(
-                f"Your text has {len(text):,} characters, too long for a link (over {limits.MAX_LINK_TEXT_CHARS:,}). "
-                "The link keeps every other setting; paste the text again after opening it."
-            )
+            if TEXT_KEY in st.query_params:
+                st.info(
+                    f"Your text has {len(text):,} characters, too long for a link (over "
+                    f"{limits.MAX_LINK_TEXT_CHARS:,}), so it is kept on this server and the link carries its key: "
+                    "the link works for anyone who opens it here, also after the server restarts."
+                )
+            else:
+                st.info(
+                    f"Your text has {len(text):,} characters, too long for a link (over "
+                    f"{limits.MAX_LINK_TEXT_CHARS:,}), and the server could not keep it. The link keeps every other "
+                    "setting; paste the text again after opening it."
+                )
         if box.open:  # the link is built only when asked for
             base = st.context.url or ""
-            st.code(f"{base}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
+            st.code(f"{base}?{urlencode(shared_query())}", language=None, wrap_lines=True)
             st.caption(
-                "Copy it with the button at the right of the box: it reopens the same text, settings and numbers."
+                "Copy it with the button at the right of the box: it reopens the same text, settings and numbers. "
+                "Long texts are kept on the server so links work."
             )

@@ -10,6 +10,8 @@ keeps no value for widgets a run does not draw (the training settings count in e
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -20,6 +22,9 @@ from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.links import Setting
 from attention.parameters import POSITION_KINDS
 from attention.settings import TrainingSettings
+from attention.store import TextStore, text_key
+
+_LOG = logging.getLogger(__name__)
 
 VIEW_NAMES = (
     "Predict",
@@ -34,6 +39,15 @@ VIEW_NAMES = (
 )  # the views, in order; lab/views/__init__.py maps each to its module
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 TRAINING_DEFAULTS = TrainingSettings()
+TEXT_KEY = "text_key"
+"""Link key for a text too long for the URL: its key in the server's text store (attention/store.py)."""
+TRAINING_MARK = "training"
+"""Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
+MISSING_TEXT = (
+    "This link's text is no longer on this server: a stored text nobody opens for "
+    f"{limits.MAX_STORED_TEXT_AGE_DAYS} days is let go, and a link made on another server keeps its text there. "
+    "The page shows an example instead; paste the text again and the page makes a new link."
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,7 @@ def training_settings() -> TrainingSettings:
 
 
 def load_from_link() -> None:
-    """Once per session: every setting from the URL (or its default), and the text."""
+    """Once per session: every setting from the URL (or its default), and the text (in the URL or the store)."""
     if st.session_state.get("_loaded"):
         return
     query = st.query_params.to_dict()
@@ -141,18 +155,75 @@ def load_from_link() -> None:
     values.update(links.decode(query, SETTINGS))
     for key, value in values.items():
         st.session_state[key] = value
-    st.session_state.text = query.get("text") or EXAMPLES[values["example"]]
+    st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[values["example"]]
+    if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
+        st.session_state._interrupted = (st.session_state.text, training_settings())
     st.session_state._loaded = True
 
 
+@st.cache_resource(show_spinner=False)
+def text_store() -> TextStore | None:
+    """The server's store of long texts (LAB_STORE_PATH), or None if it cannot be opened (links then lack them)."""
+    try:
+        return TextStore()
+    except (OSError, sqlite3.Error) as error:
+        _LOG.warning("text store unavailable, long texts stay out of links: %s", error)
+        return None
+
+
+def stored_text(key: str | None) -> str | None:
+    """The text a link's key stands for; None (and a warning for the text box) if the store has no such text."""
+    if key is None:
+        return None
+    store = text_store()
+    text = store.get(key) if store is not None else None
+    if text is None:
+        st.session_state._missing_text = MISSING_TEXT
+    else:
+        st.session_state._stored_key = key
+    return text
+
+
+def store_text(text: str) -> str | None:
+    """The store key of `text`, storing it the first time this session links it; None if it cannot be stored."""
+    key = text_key(text)
+    if st.session_state.get("_stored_key") == key:
+        return key
+    store = text_store()
+    if store is None:
+        return None
+    try:
+        store.put(text)
+    except (OSError, sqlite3.Error, ValueError) as error:
+        _LOG.warning("could not store a text of %d characters: %s", len(text), error)
+        return None
+    st.session_state._stored_key = key
+    return key
+
+
 def save_to_link(text: str) -> None:
-    """Keep the URL in step with the settings, so a copied link reopens the same numbers."""
+    """Keep the URL in step with the settings, so a copied link reopens the same numbers.
+
+    A text that fits goes in the link itself; a longer one goes to the server's store and the link
+    carries its key. While the session's model trains, the link also says so (TRAINING_MARK).
+    """
     values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
     query = links.encode(values, SETTINGS)
-    if text != EXAMPLES[st.session_state.example] and links.text_fits_in_link(text):
-        query["text"] = text
+    if text != EXAMPLES[st.session_state.example]:
+        if links.text_fits_in_link(text):
+            query["text"] = text
+        elif (key := store_text(text)) is not None:
+            query[TEXT_KEY] = key
+    job = st.session_state.get("_job")
+    if job is not None and not job.done:
+        query[TRAINING_MARK] = "1"
     if dict(st.query_params.to_dict()) != query:
         st.query_params.from_dict(query)
+
+
+def shared_query() -> dict[str, str]:
+    """The link to share: the page's query without the training mark (another reader is not mid-training)."""
+    return {key: value for key, value in st.query_params.to_dict().items() if key != TRAINING_MARK}
 
 
 def clamp(key: str, low: int, high: int) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ from bench import serving
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = serving.CHROMIUM_ARGS
 CHROMIUM = serving.CHROMIUM
+
+
+def pytest_configure(config):
+    """Long texts the tests' pages store go to a throwaway file, not the project's var/texts.sqlite3."""
+    os.environ["LAB_STORE_PATH"] = str(Path(tempfile.mkdtemp(prefix="lab-store-")) / "texts.sqlite3")
 
 
 def _missing_browser_reason() -> str | None:

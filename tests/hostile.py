@@ -1,9 +1,9 @@
 """Hostile links and texts, shared by tests/test_hostile_links.py (a few dozen in CI) and bench/hostile.py (1,000s).
 
-A link is a URL query: any key (the app's settings, `text`, unknown ones), any value (huge, negative, NaN,
-inf, 10,000 characters, HTML, Markdown, control characters), any key repeated. `check_run` opens the app
-with one through AppTest and returns what went wrong: an exception, or a setting outside its documented
-range (the settings table: `settings_table()`), or
+A link is a URL query: any key (the app's settings, `text`, `text_key`, `training`, unknown ones), any value
+(huge, negative, NaN, inf, 10,000 characters, HTML, Markdown, control characters), any key repeated.
+`check_run` opens the app with one through AppTest and returns what went wrong: an exception, or a setting
+outside its documented range (the settings table: `settings_table()`), or
 a text over limits.MAX_TEXT_CHARS without the warning that only its beginning is used.
 """
 
@@ -51,6 +51,7 @@ MARKUP = [
     "\x00\x01\x1b[31m", "\u202eevil", "🔎" * 50, "%00%ff", "../../etc/passwd", "' OR 1=1 --",
 ]  # fmt: skip
 UNKNOWN_KEYS = ["", "x", "__proto__", "session_state", "_loaded", "text ", "VIEW", "t_window[]", "embed"]
+LINK_KEYS = ["text", "text_key", "training"]  # the text (in the URL or by its store key) and the training mark
 
 long_strings = st.builds(
     lambda chunk, n: (chunk * (n // max(1, len(chunk)) + 1))[:n],
@@ -72,7 +73,7 @@ values = st.one_of(
 def links(draw) -> dict[str, str | list[str]]:
     """A hostile query: a few keys (settings, `text`, unknown), each with one value or several (repeated)."""
     table = settings_table()
-    keys = st.sampled_from([*table, "text", *UNKNOWN_KEYS])
+    keys = st.sampled_from([*table, *LINK_KEYS, *UNKNOWN_KEYS])
     query = {}
     for key in draw(st.lists(keys, min_size=1, max_size=6, unique=True)):
         if key in table and table[key].choices and draw(st.booleans()):
@@ -133,5 +134,5 @@ def check_text(text: str, timeout_s: float = 120) -> list[str]:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=timeout_s).run()
-    at.text_area(key="text").input(text).run()
+    at.text_area(key="text").set_value(text).run()  # past the box's max_chars too, as a hostile client sends it
     return problems(at)

@@ -164,9 +164,16 @@ def test_two_tokens_work_without_sliders(app):
 
 
 def test_huge_text_is_capped_and_says_so(app):
-    set_text(app, "the cat sat on the mat. " * 9000)  # 216,000 characters
-    assert f"first {limits.MAX_TEXT_CHARS:,}" in messages(app)
+    huge = "the cat sat on the mat. " * 9000  # 216,000 characters
+    app.text_area(key="text").set_value(huge).run()  # past the text box's max_chars, as a script could send it
+    assert len(app.text_area(key="text").value) == limits.MAX_TEXT_CHARS
+    assert f"holds {limits.MAX_TEXT_CHARS:,} characters" in " ".join(c.value for c in app.caption)
     assert bar_words(app)
+    linked = AppTest.from_file(APP, default_timeout=30)
+    linked.query_params["text"] = huge
+    linked.run()
+    assert f"first {limits.MAX_TEXT_CHARS:,}" in messages(linked)
+    assert bar_words(linked)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +239,7 @@ def test_a_link_reopens_the_same_numbers(app):
     assert reopened.metric[0].value == app.metric[0].value
 
 
-def test_a_link_carries_short_custom_text_but_not_long_text(app):
+def test_a_link_carries_short_custom_text_and_the_key_of_a_long_one(app):
     set_text(app, "my own little text about a cat and a hat")
     assert app.query_params["text"] == "my own little text about a cat and a hat"
     reopened = AppTest.from_file(APP, default_timeout=30)
@@ -240,9 +247,27 @@ def test_a_link_carries_short_custom_text_but_not_long_text(app):
     reopened.run()
     assert reopened.text_area(key="text").value == "my own little text about a cat and a hat"
 
-    set_text(app, "word " * 1000)
-    assert "text" not in app.query_params
-    assert "too long for a link" in messages(app)
+    long_text = " ".join(f"word{i}" for i in range(3000))
+    set_text(app, long_text)
+    assert "text" not in app.query_params and "text_key" in app.query_params
+    assert "too long for a link" in messages(app) and "kept on this server" in messages(app)
+    reopened = AppTest.from_file(APP, default_timeout=30)
+    reopened.query_params.update(dict(app.query_params))
+    reopened.run()
+    assert not reopened.exception and not reopened.warning
+    assert reopened.text_area(key="text").value == long_text
+    assert charts_of(reopened) == charts_of(app)
+
+
+def test_a_link_whose_stored_text_is_gone_says_so():
+    for key in ("0123456789abcdef", "not-a-key", "<b>x</b>"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params.update({"text_key": key})
+        at.run()
+        assert not at.exception
+        assert "no longer on this server" in " ".join(w.value for w in at.warning)
+        assert at.text_area(key="text").value == EXAMPLES["Nursery rhyme"]  # the example, said out loud
+        assert "text_key" not in at.query_params  # the page's own link no longer points at nothing
 
 
 def test_invalid_link_values_fall_back_to_defaults():

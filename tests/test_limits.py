@@ -77,14 +77,22 @@ def vocabulary_size(at) -> int:
 # --- the limits the app already has -------------------------------------------------------------------------
 
 
-def test_text_over_the_limit_is_cut_and_the_warning_names_the_limit(app):
+def test_the_text_box_stops_at_the_limit_and_a_longer_text_is_cut_with_a_word(app):
     cap = limit("MAX_TEXT_CHARS")
     body = ("alpha beta " * (cap // 11 + 1))[:cap]
-    set_text(app, body + " zebra")  # "zebra" lies past the cap
-    warning = " ".join(w.value for w in app.warning)
-    assert f"{cap:,}" in warning, warning
-    assert f"{len(body) + 6:,}" in warning, "the warning says how long the pasted text was"
+    assert app.text_area(key="text").max_chars == cap  # the browser's text box takes no more
+    app.text_area(key="text").set_value(body + " zebra").run()  # a client that ignores max_chars
+    assert not app.exception
+    assert f"holds {cap:,} characters" in messages(app)
     assert vocabulary_size(app) == 2, "words past the cap must not reach the vocabulary"
+
+    linked = AppTest.from_file(APP, default_timeout=60)
+    linked.query_params.update({"text": body + " zebra", "view": "The blog's method: a toy"})  # no box limit here
+    linked.run()
+    warning = " ".join(w.value for w in linked.warning)
+    assert f"{cap:,}" in warning, warning
+    assert f"{len(body) + 6:,}" in warning, "the warning says how long the linked text was"
+    assert vocabulary_size(linked) == 2, "words past the cap must not reach the vocabulary"
 
 
 def test_text_exactly_at_the_limit_gets_no_warning(app):
@@ -262,10 +270,11 @@ def test_every_limit_is_documented_and_checked(name):
 # --- limits added with the views, links and training jobs ---------------------------------------------
 
 
-def test_text_too_long_for_a_link_is_left_out_and_the_app_says_so(app):
+def test_text_too_long_for_a_link_is_stored_and_the_app_says_so(app):
     set_text(app, "a " * (limits.MAX_LINK_TEXT_CHARS // 2 + 1))
-    assert "text" not in app.query_params
+    assert "text" not in app.query_params and len(app.query_params["text_key"]) == 16
     assert f"over {limits.MAX_LINK_TEXT_CHARS:,}" in messages(app)
+    assert "kept on this server" in messages(app)
 
 
 def test_every_context_the_model_sees_fits_a_heatmap():

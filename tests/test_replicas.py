@@ -8,8 +8,8 @@ test checks routing from what nginx did, not from what the page looks like:
   - a Chromium page through nginx draws the app on each replica (its websocket upgraded: status 101 there);
   - the same link gives the same numbers on either replica;
   - both replicas see one text store (the same LAB_STORE_PATH): a text put by a process with replica A's
-    environment is read by a process with replica B's. (The page does not put texts in the store yet;
-    when it does, this check moves to a link opened through each replica.)
+    environment is read by a process with replica B's, and a long text pasted into a page on one replica
+    (stored, its key in the link) opens through nginx on the other replica.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -196,3 +197,32 @@ def test_both_replicas_share_one_text_store(replicas):
         [sys.executable, "-c", read, key], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert back == chapter
+
+
+def test_a_long_text_pasted_on_one_replica_opens_through_the_other(replicas, proxy, browser):
+    url, log = proxy
+    (first, first_route), (second, second_route) = route_cookies(url, log).items()
+    text = " ".join(f"word{i % 331}" for i in range(3000))  # ~24,000 characters: only its key fits a link
+    pages = {}
+    for replica, route in ((first, first_route), (second, second_route)):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": "lab_route", "value": route, "url": url}])
+        pages[replica] = context.new_page()
+    writer = pages[first]
+    writer.goto(url)
+    writer.locator("textarea").first.fill(text)
+    writer.locator("textarea").first.press("Control+Enter")
+    writer.wait_for_url(re.compile(r"text_key=[0-9a-f]{16}"), timeout=60_000)
+    link = writer.url
+    assert "text=" not in link
+
+    reader = pages[second]
+    reader.goto(link + "&view=" + quote("The blog's method: a toy"))  # its chart needs no training
+    reader.locator(CHART).filter(has_text=NEXT_WORD).locator(".marks").first.wait_for(timeout=90_000)
+    assert reader.locator("textarea").first.input_value() == text
+    assert reader.get_by_text("no longer on this server").count() == 0
+    assert reader.locator('[data-testid="stException"]').count() == 0
+    for page in pages.values():
+        page.context.close()
+    routes = {route: served_by(log, route) for route in (first_route, second_route)}
+    assert routes == {first_route: {first}, second_route: {second}}  # written on one replica, read on the other

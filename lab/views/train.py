@@ -13,7 +13,7 @@ from attention import charts, limits, report
 from ..controls import training_controls
 from ..render import export_row, plain, show_chart
 from ..state import ViewContext, training_settings
-from ..training import existing_job, trained_model
+from ..training import trained_model
 
 
 def render(ctx: ViewContext) -> None:
@@ -28,10 +28,7 @@ def render(ctx: ViewContext) -> None:
     training_controls()
     ctx = dataclasses.replace(ctx, training=training_settings())  # this view's own widgets may have changed them
     pressed = st.button("Train", type="primary", key="train", help="Train now (a few seconds on the examples).")
-    if not pressed and existing_job(ctx) is None:
-        st.info("Press **Train** to train on the text above. Every view that needs the model also trains it.")
-        return
-    model = trained_model(ctx)
+    model = trained_model(ctx, train=pressed, wait_for_train=True)
     if model is not None:
         summary(model)
 

@@ -1,0 +1,151 @@
+"""The page and the training queue: place in the queue, evicted models said out loud, restarts, the link's mark.
+
+Each test gives the page its own registry (lab.training.training_jobs patched), so no other test's models
+count, and names the session each AppTest stands for (AppTest gives every instance the same session id).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import lab.training
+from attention.examples import EXAMPLES
+from attention.jobs import JobRegistry
+from attention.settings import TrainingSettings
+from attention.train import train_model
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TRAINED = "Trained "
+SETTINGS = TrainingSettings(seed=0)  # the page's defaults (lab.state.training_settings with seed 0)
+
+
+@pytest.fixture
+def page_registry(monkeypatch):
+    """Install a registry for the page; returns a function that sets which session the next run is."""
+    sessions = {"current": "student-1"}
+    monkeypatch.setattr(lab.training, "session_id", lambda: sessions["current"])
+
+    def install(registry: JobRegistry):
+        monkeypatch.setattr(lab.training, "training_jobs", lambda: registry)
+        return lambda name: sessions.__setitem__("current", name)
+
+    return install
+
+
+def open_page(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def said(at) -> str:
+    return " ".join(m.value for m in [*at.info, *at.warning, *at.markdown])
+
+
+def press(at, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def trained_steps(at) -> str:
+    """The summary's "Trained N steps" (its seconds vary with the machine's load)."""
+    return next(m.value for m in at.markdown if m.value.startswith(TRAINED)).split(" in ")[0]
+
+
+def finish(at, job) -> AppTest:
+    assert job.wait(60)
+    return at.run()  # what the progress fragment's rerun does in a browser
+
+
+def test_a_waiting_session_sees_its_place_then_its_model_and_the_link_marks_the_wait(page_registry):
+    gate = threading.Event()
+
+    def slow_trainer(text, callback=None, **settings):
+        gate.wait(60)
+        return train_model(text, callback=callback, **settings)
+
+    registry = JobRegistry(max_jobs=8, max_running=1, trainer=slow_trainer)
+    be = page_registry(registry)
+    be("student-1")
+    first = press(open_page({"view": "Train"}), "Train")
+    be("student-2")
+    second = press(open_page({"view": "Train", "example": "Short story"}), "Train")
+    try:
+        assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "running"
+        assert registry.status(EXAMPLES["Short story"], SETTINGS).state == "queued"
+        assert "number 1 in the queue" in said(second) and "starts next" in said(second)
+        assert second.query_params["training"] == "1"  # a restart now would say the training was lost
+    finally:
+        gate.set()
+    be("student-1")
+    first = finish(first, registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))
+    assert TRAINED in said(first) and "training" not in first.query_params
+    be("student-2")
+    second = finish(second, registry.get(EXAMPLES["Short story"], SETTINGS))
+    assert TRAINED in said(second) and "training" not in second.query_params
+
+
+def test_an_evicted_model_is_said_out_loud_and_retrained_only_on_request(page_registry):
+    registry = JobRegistry(max_jobs=1)
+    be = page_registry(registry)
+    be("student-1")
+    at = press(open_page({"view": "Train"}), "Train")
+    at = finish(at, registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))
+    before = trained_steps(at)
+    at.selectbox(key="example").select("Short story").run()
+    at = finish(press(at, "Train"), registry.get(EXAMPLES["Short story"], SETTINGS))  # the rhyme's model goes
+    assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "evicted"
+
+    at.selectbox(key="example").select("Nursery rhyme").run()
+    assert "let it go to make room" in said(at) and "press **Train**" in said(at)
+    assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "evicted"  # not silently retrained
+    at.segmented_control(key="view").set_value("Predict").run()  # Predict shows the trained model
+    assert "let it go to make room" in said(at) and "press **Train again**" in said(at)
+    assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "evicted"
+
+    at = finish(press(at, "Train again"), registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))
+    assert "let it go" not in said(at) and at.get("vega_lite_chart")
+    at.segmented_control(key="view").set_value("Train").run()
+    assert trained_steps(at) == before  # the same steps (the seconds may differ)
+
+
+def test_a_page_reopened_after_a_restart_mid_training_says_so_and_waits_for_train(page_registry):
+    registry = JobRegistry(max_jobs=4)
+    be = page_registry(registry)
+    be("student-1")
+    at = open_page({"view": "Predict", "method": "trained", "training": "1"})
+    assert "restarted while this model was training" in said(at) and "press **Train again**" in said(at)
+    assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "none"  # nothing started behind its back
+    at = finish(press(at, "Train again"), registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))
+    assert "restarted" not in said(at) and at.get("vega_lite_chart")
+    at = open_page({"view": "Train", "training": "1", "example": "Short story"})
+    assert "restarted while this model was training" in said(at) and "press **Train**" in said(at)
+    at = finish(press(at, "Train"), registry.get(EXAMPLES["Short story"], SETTINGS))
+    assert TRAINED in said(at) and "restarted" not in said(at)
+
+
+def test_the_shared_link_leaves_out_the_training_mark(page_registry):
+    gate = threading.Event()
+    registry = JobRegistry(
+        max_jobs=4,
+        trainer=lambda text, callback=None, **s: (gate.wait(60), train_model(text, callback=callback, **s))[1],
+    )
+    page_registry(registry)
+    at = press(open_page({"view": "Train", "seed": "3"}), "Train")
+    try:
+        assert at.query_params["training"] == "1"
+        at.session_state["share_open"] = True
+        at.run()
+        (link,) = [c.value for c in at.code if "seed=3" in c.value]
+        assert "training" not in link and "view=Train" in link
+    finally:
+        gate.set()
+
+
+def test_without_streamlits_runtime_every_session_counts_as_alive():
+    assert lab.training.session_alive("anyone")
