@@ -62,16 +62,16 @@ NOTATION: tuple[Symbol, ...] = (
 
 CUES: dict[str, str] = {
     "temperature": r"temperature|divides?\b",
-    "model window": r"sees at most|longest context|trained with|model'?s window|at most",
+    "model window": r"sees at most|longest context|trained with|model'?s? window|at most",
     "context window": r"context window|window\b|context words",
     "top words": r"\btop\b|most probable|words shown",
     "blog dimension": r"\bblog|random embedding",
     "model dimension": r"\bmodel dim|model width|width of",
     "head dimension": r"\bper head|head dim",
     "heads": r"\bheads?\b",
-    "layer": r"\blayers?\b",
+    "layer": r"(?<!output )\blayers?\b",  # not the output layer: that is no layer ℓ of the stack
     "layers": r"\bnumber of layers\b",
-    "chosen position": r"\bposition\b",
+    "chosen position": r"\bposition\b(?! embedding)",
 }
 """Meaning -> words that, close to a symbol, say which meaning the symbol has there."""
 
@@ -97,9 +97,10 @@ def _clause_meanings(clause: str) -> set[tuple[str, str]]:
     cues = [(m, meaning) for meaning, pattern in CUES.items() for m in re.finditer(pattern, clause, re.IGNORECASE)]
     for symbol in _CHECKED:
         for use in re.finditer(rf"(?<![\w\\]){re.escape(symbol)}(?![\w])", clause):
-            near = [(_gap(use, cue), meaning) for cue, meaning in cues if _gap(use, cue) <= WINDOW]
+            # the nearest cue; at equal distance the longer one ("model window" over "window")
+            near = [(_gap(use, cue), -len(cue.group()), meaning) for cue, meaning in cues if _gap(use, cue) <= WINDOW]
             if near:
-                found.add((symbol, min(near)[1]))
+                found.add((symbol, min(near)[2]))
     return found
 
 

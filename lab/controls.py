@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attention import limits
+from attention import limits, notation
 from attention.examples import EXAMPLES
 
 from .state import CONTROLS, clamp
@@ -55,6 +55,9 @@ def sidebar() -> None:
         st.header("Both methods")
         widget("temperature")
         widget("top_k")
+        with st.expander("Notation: one meaning per symbol", key="notation_open", on_change="rerun") as box:
+            if box.open:
+                st.dataframe(notation.notation_rows(), hide_index=True, column_order=("text", "meaning", "where"))
 
 
 def text_input() -> str:

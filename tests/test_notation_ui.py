@@ -1,0 +1,33 @@
+"""Every string the app shows, and every formula, uses each symbol with one meaning (attention/notation.py)."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from attention import formulas, notation, predict
+from lab.state import CONTROLS, VIEW_NAMES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def shown_strings(at: AppTest) -> list[str]:
+    texts = [e.value for kind in ("markdown", "caption", "latex", "info", "warning", "subheader") for e in at.get(kind)]
+    for kind in ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input", "button"):
+        texts += [w.label for w in at.get(kind)] + [w.help or "" for w in at.get(kind)]
+    return [t for t in texts if isinstance(t, str)]
+
+
+def test_no_symbol_has_two_meanings_anywhere_on_screen_or_in_the_formulas():
+    texts = [formulas.MODEL_SUMMARY, predict.QUERY_FORMULA, *predict.PROBABILITY_FORMULAS.values()]
+    texts += [latex + " " + why for latex, why in formulas.MODEL_STEPS.values()]
+    texts += [control.label + " " + (control.help or "") for control in CONTROLS.values()]
+    for view in VIEW_NAMES:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"view": view, "t_heads": "2"})
+        texts += shown_strings(at.run())
+    assert notation.symbol_conflicts(texts) == {}
+
+
+def test_the_checker_would_catch_the_old_double_meanings():
+    old = ["the model sees at most T = 8", "T = 1 divides z before the softmax"]
+    assert "T" in notation.symbol_conflicts(old)
