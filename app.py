@@ -21,8 +21,8 @@ training.warm_up_default_model()  # once per server: Predict opens on the built-
 state.load_from_link()
 if st.session_state.present:
     st.markdown(page.PRESENTATION_CSS, unsafe_allow_html=True)
-st.title("Self-attention next-word lab")
-if not st.session_state.present:
+if not st.session_state.present:  # a projector's screen belongs to the strip and the chart (the tab has the title)
+    st.title("Self-attention next-word lab")
     st.caption(
         "Pick a word in the text, choose how many words before it the model may look at, "
         "and see which word it predicts next."

@@ -35,6 +35,9 @@ MAX_TOP_K = 30
 TOKEN_STRIP_SPAN = 24
 """Tokens shown on each side of the chosen word in the token strip."""
 
+TOKEN_STRIP_SPAN_PRESENT = 14
+"""The same in presentation mode, whose bigger boxes would otherwise push the chart below a 720 px screen."""
+
 TOKEN_STRIP_ROW_CHARS = 34
 """Characters per row of the token strip (10 px each), so it fits a 390 px phone screen."""
 

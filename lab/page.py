@@ -25,10 +25,9 @@ from .views import VIEWS
 PRESENTATION_CSS = """
 <style>
   .stApp, .stMarkdown p, .stCaption, label p, button p { font-size: 1.3rem !important; }
-  h1 { font-size: 2.6rem !important; padding: 0 !important; }
+  [data-testid="stButtonGroup"] button p { font-size: 1.05rem !important; }
   h3 { font-size: 1.7rem !important; }
-  .block-container { max-width: 100% !important; padding: 1rem 2rem !important; }
-  [data-testid="stHeader"] { height: 0; }
+  .block-container { max-width: 100% !important; padding: 3rem 2rem 1rem !important; }
   .st-key-step_-1_1, .st-key-step_1_1 { display: none; }
 </style>
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
@@ -44,7 +43,8 @@ def tokenize_text(text: str) -> tuple[list[str], attention.Vocabulary]:
 def token_strip_spec(text: str, position: int, window: int, attention_row: tuple | None, dark: bool, present: bool):
     tokens, _ = tokenize_text(text)
     strip = charts.token_strip_chart(
-        tokens, position, window, span=limits.TOKEN_STRIP_SPAN, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS,
+        tokens, position, window, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS,
+        span=limits.TOKEN_STRIP_SPAN_PRESENT if present else limits.TOKEN_STRIP_SPAN,
         attention=attention_row, present=present,
     )  # fmt: skip
     return apply_theme(vega_lite_spec(strip), dark=dark, present=present)
@@ -71,7 +71,8 @@ def token_strip(ctx: ViewContext) -> None:
     spec = token_strip_spec(ctx.text, ctx.position, ctx.window, strip_attention(ctx), is_dark(), is_present())
     st.vega_lite_chart(spec, width="content", theme=None, key="strip",
                        on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
-    st.caption("Click a word to predict what follows it; hover for its position and the attention it gets.")
+    if not is_present():  # on a projector the screen belongs to the strip and the chart
+        st.caption("Click a word to predict what follows it; hover for its position and the attention it gets.")
 
 
 def usable_tokens(text: str) -> tuple[list[str], attention.Vocabulary] | None:

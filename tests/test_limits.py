@@ -147,6 +147,17 @@ def test_token_strip_shows_at_most_the_span_either_side(app, where):
     assert max(indices) - min(indices) <= 2 * span
 
 
+def test_token_strip_in_presentation_mode_shows_the_shorter_span():
+    span = limit("TOKEN_STRIP_SPAN_PRESENT")
+    assert span < limit("TOKEN_STRIP_SPAN")
+    n = 6 * span
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"present": "1", "text": " ".join(f"w{i}" for i in range(n)), "position": str(n // 2)})
+    at.run()
+    assert not at.exception
+    assert strip_table(at).num_rows == 2 * span + 1
+
+
 # --- the training limits (being added; each check skips until its limit and widget exist) ------------------
 
 

@@ -38,7 +38,7 @@ def _tooltip(with_attention: bool) -> list[alt.Tooltip]:
     return tooltip
 
 
-def _shades(x_scale, y_scale, tooltip, chosen: str) -> alt.Chart:
+def _shades(x_scale, y_scale, tooltip, chosen: str, orient: str) -> alt.Chart:
     """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much)."""
     return (
         alt.Chart()
@@ -52,7 +52,7 @@ def _shades(x_scale, y_scale, tooltip, chosen: str) -> alt.Chart:
             color=alt.Color(
                 "weight:Q",
                 scale=alt.Scale(domain=[0, 1], range=SHADE_RANGE, interpolate="rgb"),
-                legend=alt.Legend(title=f"attention from {chosen}", format="%", orient="bottom", gradientLength=100),
+                legend=alt.Legend(title=f"attention from {chosen}", format="%", orient=orient, gradientLength=100),
             ),
             tooltip=tooltip,
         )
@@ -125,7 +125,9 @@ def token_strip_chart(
     layers = [boxes, words]
     if attention is not None:
         chosen = frame.loc[frame["role"] == "predict after", "shown"]
-        layers.insert(1, _shades(x_scale, y_scale, tooltip, f"‘{chosen.iloc[0]}’" if len(chosen) else "the word"))
+        chosen_word = f"‘{chosen.iloc[0]}’" if len(chosen) else "the word"
+        # beside the role legend on a wide projector; below the boxes on a page that may be a phone's
+        layers.insert(1, _shades(x_scale, y_scale, tooltip, chosen_word, "top" if present else "bottom"))
     chart = alt.layer(*layers, data=frame).properties(
         width=chars_per_row * px_per_char, height=n_rows * row_height, autosize=NATURAL_SIZE
     )

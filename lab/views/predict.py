@@ -44,7 +44,8 @@ def render(ctx: ViewContext) -> None:
 
 def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:
     """The next-word bars (the word that really follows in orange), their summary and downloads."""
-    st.subheader("Which word comes next?")
+    if not st.session_state.get("present"):
+        st.subheader("Which word comes next?")
     chart = partial(
         charts.next_word_chart, distribution, top_k=ctx.top_k, true_next=ctx.true_next, score_title=score_title
     )
