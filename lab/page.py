@@ -47,7 +47,9 @@ def token_strip_spec(text: str, position: int, window: int, attention_row: tuple
         span=limits.TOKEN_STRIP_SPAN_PRESENT if present else limits.TOKEN_STRIP_SPAN,
         attention=attention_row, present=present,
     )  # fmt: skip
-    return apply_theme(vega_lite_spec(strip), dark=dark, present=present)
+    spec = apply_theme(vega_lite_spec(strip), dark=dark, present=present)
+    spec["config"]["background"] = None  # the page's own colour, as in render.show_chart
+    return spec
 
 
 def strip_attention(ctx: ViewContext) -> tuple | None:

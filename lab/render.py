@@ -38,6 +38,7 @@ def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", wh
         spec = chart_spec(chart.func.__name__, chart.args, chart.keywords, dark, present)
     else:
         spec = apply_theme(vega_lite_spec(chart), dark=dark, present=present)
+    spec["config"]["background"] = None  # on the page, the page's own colour (the theme's text contrasts with it)
     return where.vega_lite_chart(spec, width=width, theme=None, **selection)
 
 

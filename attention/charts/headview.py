@@ -143,11 +143,14 @@ def attention_on_words_chart(
     positions: Sequence[int] | None = None,  # [n] text positions (1-based), shown in the labels
     present: bool = False,
     title: str | None = None,
+    first_head: int = 1,  # the number of weights[0]'s head, when drawing heads one chart each
 ) -> alt.HConcatChart:
     """Attention drawn on the words: per head, a line from each word (left) to each word it may look at
     (right), width and opacity by weight, the chosen word's lines emphasised. 1–4 heads, 1–32 words."""
     w = _check_heads(weights, len(words))
     frame = head_view_frame(w, words, positions)
+    names = {f"head {h + 1}": f"head {first_head + h}" for h in range(len(w))}
+    frame["head"] = frame["head"].map(names)
     labels = position_labels(words, positions)
     row, label_px, _ = _sizes(labels, present)
     width, height = 2 * label_px + (170 if present else 120), row * len(labels)
@@ -158,11 +161,14 @@ def attention_on_words_chart(
     word_frame = _words(labels, row, left, right)
     panels = [
         alt.layer(
-            *(_lines(frame, x_scale, y_scale, left, right, row, f"head {h + 1}", e) for e in (EARLIER, CHOSEN)),
+            *(
+                _lines(frame, x_scale, y_scale, left, right, row, f"head {first_head + h}", e)
+                for e in (EARLIER, CHOSEN)
+            ),
             *(_word_layer(word_frame, x, y, side=s, chosen=c) for s in ("query", "key") for c in (False, True)),
         )
         .resolve_scale(strokeWidth="independent", opacity="independent")
-        .properties(width=width, height=height, title=alt.Title(f"head {h + 1}", anchor="middle"))
+        .properties(width=width, height=height, title=alt.Title(f"head {first_head + h}", anchor="middle"))
         for h in range(len(w))
     ]
     chart = alt.hconcat(*panels, spacing=16 if present else 8)

@@ -29,7 +29,7 @@ def render(ctx: ViewContext) -> None:
     for h in range(len(weights)):
         with columns[h % len(columns)]:
             show_chart(partial(charts.attention_on_words_chart, weights[h : h + 1], words, positions=positions,
-                               title=f"head {h + 1}"), width="content")  # fmt: skip
+                               first_head=h + 1), width="content")  # fmt: skip
     chart = partial(charts.attention_on_words_chart, weights, words, positions=positions)  # every head: the export
     st.caption(plain(charts.summarize_head_view(weights, words, positions=positions)))
     export_row(chart, charts.head_view_frame(weights, words, positions=positions), "attention-on-words", ctx.label,
