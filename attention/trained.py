@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evaluation import Evaluation
+from .heads import HeadScores
 from .mechanism import softmax
 from .model import forward
 from .parameters import UNKNOWN_TOKEN, Architecture, Parameters
@@ -23,6 +24,7 @@ class HistoryPoint:
     epoch: int
     train_loss: float  # loss on (up to 2,048) training tokens, each predicted from the T tokens before it
     validation_loss: float  # the same on the validation part; nan without one
+    heads: HeadScores | None = None  # every head's previous-token and induction score on the probe (heads.py)
 
 
 @dataclass(frozen=True, eq=False)
