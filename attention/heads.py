@@ -1,7 +1,7 @@
 """What each attention head does, in two numbers: its previous-token score and its induction score.
 
-Both read attention weights A[ℓ, h, i, j] (query i, key j) on a probe: random distinct words, then the
-same words again (Olsson et al., 2022, "In-context Learning and Induction Heads"):
+Both read attention weights A[ℓ, h, i, j] (query i, key j) on a probe: random distinct words (no
+punctuation), then the same words again (Olsson et al., 2022, "In-context Learning and Induction Heads"):
 
     previous-token score(ℓ, h) = mean_i A[ℓ, h, i, i-1]              over every position i ≥ 1
     induction score(ℓ, h)      = mean_i A[ℓ, h, i, prev(i) + 1]      over every i whose word occurred before,
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import forward
-from .parameters import Architecture, Parameters
+from .parameters import UNKNOWN_TOKEN, Architecture, Parameters
+from .text import Vocabulary, is_word
 
 PROBE_SEQUENCES = 8
 """Probe sequences scored at once (each a random segment and its repeat)."""
@@ -83,14 +84,31 @@ def head_scores(weights: np.ndarray, ids: np.ndarray) -> HeadScores:  # [B, L, h
     return HeadScores.from_arrays(previous_token_scores(weights), induction_scores(weights, ids))
 
 
-def probe(vocab_size: int, context_window: int, rng: np.random.Generator) -> np.ndarray | None:  # -> [P, 2m]
-    """PROBE_SEQUENCES random segments of m distinct words, each followed by its repeat (ids < vocab_size - 1,
-    so never "<unk>"); None when the window or vocabulary is too small for a repeat (m < 2)."""
-    m = min(PROBE_MAX_SEGMENT, context_window // 2, vocab_size - 1)
+def probe(words: np.ndarray, context_window: int, rng: np.random.Generator) -> np.ndarray | None:  # -> [P, 2m]
+    """PROBE_SEQUENCES random segments of m distinct ids drawn from `words`, each followed by its repeat;
+    None when the window or the words are too few for a repeat (m < 2)."""
+    m = min(PROBE_MAX_SEGMENT, context_window // 2, len(words))
     if m < 2:
         return None
-    segments = np.stack([rng.permutation(vocab_size - 1)[:m] for _ in range(PROBE_SEQUENCES)])  # [P, m]
+    segments = np.stack([words[rng.permutation(len(words))[:m]] for _ in range(PROBE_SEQUENCES)])  # [P, m]
     return np.concatenate([segments, segments], axis=1)
+
+
+def probe_words(vocabulary: Vocabulary) -> np.ndarray:  # -> [W] ids
+    """The ids a probe draws from: real words, not punctuation (a "." inside a probe segment ends a sentence
+    the repeat then continues) and not "<unk>"."""
+    return np.array([i for i, w in enumerate(vocabulary.words) if is_word(w) and w != UNKNOWN_TOKEN], dtype=np.int64)
+
+
+def training_probe(vocabulary: Vocabulary, context_window: int, seed: int) -> np.ndarray | None:  # -> [P, 2m]
+    """The probe a training run with this seed measures its heads on (its own random stream)."""
+    return probe(probe_words(vocabulary), context_window, np.random.default_rng([seed, 0x9E4D]))
+
+
+def model_scores(model) -> HeadScores | None:
+    """A trained model's head scores on its training probe (None when its vocabulary is too small)."""
+    ids = training_probe(model.vocabulary, model.context_window, model.settings.seed)
+    return None if ids is None else measure(model.architecture, model.parameters, ids)
 
 
 def measure(architecture: Architecture, parameters: Parameters, probe_ids: np.ndarray) -> HeadScores:

@@ -185,8 +185,7 @@ class _Trainer:
         self.patience = max(settings.patience, MIN_PATIENCE_EPOCHS * self.steps_per_epoch)
         scored = len(self.train_targets) + len(self.validation_targets)
         self.evaluate_every = math.ceil(scored / (EVALUATION_SHARE * settings.batch_size))  # steps
-        probe_rng = np.random.default_rng([settings.seed, 0x9E4D])  # its own stream: training draws the same
-        self.probe = heads.probe(len(vocabulary), T, probe_rng)  # [P, 2m] a repeated random segment, or None
+        self.probe = heads.training_probe(vocabulary, T, settings.seed)  # [P, 2m] a repeated segment, or None
 
     def run(self) -> TrainedModel:
         self.start = self.last_callback = clock()

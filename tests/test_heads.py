@@ -72,11 +72,15 @@ def test_head_scores_are_hashable_and_comparable_for_history_points():
 
 
 def test_the_probe_is_a_repeated_segment_of_distinct_known_words():
-    probe = heads.probe(vocab_size=30, context_window=16, rng=np.random.default_rng(0))
+    words = [f"w{i}" for i in range(12)] + [".", ",", attention.UNKNOWN_TOKEN]
+    vocabulary = attention.Vocabulary(tuple(words))
+    probe = heads.training_probe(vocabulary, context_window=16, seed=0)
     assert probe.shape == (heads.PROBE_SEQUENCES, 16)
     np.testing.assert_array_equal(probe[:, :8], probe[:, 8:])
-    assert all(len(set(row[:8])) == 8 for row in probe) and probe.max() < 29  # never <unk> (the last id)
-    assert heads.probe(vocab_size=2, context_window=16, rng=np.random.default_rng(0)) is None
+    assert all(len(set(row[:8])) == 8 for row in probe)
+    assert probe.max() < 12  # words only: never punctuation, never <unk>
+    tiny = attention.Vocabulary(("a", ".", attention.UNKNOWN_TOKEN))
+    assert heads.training_probe(tiny, context_window=16, seed=0) is None
 
 
 def test_training_reports_head_scores_live_and_in_the_history():

@@ -18,6 +18,14 @@ from .frames import (
     position_labels,
     token_strip_frame,
 )
+from .heads import (
+    head_grid_chart,
+    head_score_curve_chart,
+    head_score_history_frame,
+    head_scores_frame,
+    summarize_head_score_history,
+    summarize_head_scores,
+)
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
 from .strip import token_strip_chart
@@ -84,6 +92,10 @@ __all__ = [
     "comparison_frame",
     "embedding_map_chart",
     "embedding_map_frame",
+    "head_grid_chart",
+    "head_score_curve_chart",
+    "head_score_history_frame",
+    "head_scores_frame",
     "loss_curve_chart",
     "loss_history_frame",
     "next_word_chart",
@@ -93,6 +105,8 @@ __all__ = [
     "summarize_comparison",
     "summarize_distribution",
     "summarize_embedding_map",
+    "summarize_head_score_history",
+    "summarize_head_scores",
     "summarize_heatmap",
     "summarize_loss_curve",
     "token_strip_chart",
