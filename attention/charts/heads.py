@@ -31,8 +31,8 @@ def head_scores_frame(scores: HeadScores) -> pd.DataFrame:
 
 
 def head_grid_chart(scores: HeadScores, *, title: str | None = None) -> alt.FacetChart:
-    """Two small grids side by side, layer rows × head columns: the previous-token and the induction score,
-    each cell coloured (0 dark, 1 bright) and labelled with its value."""
+    """Two small grids, one above the other (so they fit a phone), layer rows × head columns: the
+    previous-token and the induction score, each cell coloured (0 dark, 1 bright) and labelled with its value."""
     frame = head_scores_frame(scores)
     base = alt.Chart(frame).encode(
         x=alt.X("head:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
@@ -51,7 +51,14 @@ def head_grid_chart(scores: HeadScores, *, title: str | None = None) -> alt.Face
     chart = (
         alt.layer(cells, text)
         .properties(width=70 * frame["head"].nunique(), height=44 * layers)
-        .facet(column=alt.Column("kind:N", title=None, sort=list(SCORE_KINDS.values())))
+        .facet(
+            row=alt.Row(
+                "kind:N",
+                title=None,
+                sort=list(SCORE_KINDS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left"),
+            )
+        )
         .properties(description=summarize_head_scores(scores), autosize=NATURAL_SIZE)
     )
     return chart.properties(title=title) if title else chart
