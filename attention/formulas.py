@@ -35,9 +35,9 @@ LAYER_STEPS: dict[str, tuple[str, str]] = {
         r"U^{(\ell)} = \operatorname{LN}^{(\ell)}_1\!\big(H^{(\ell-1)}\big)",
         "each word's vector rescaled to mean 0 and spread 1, then by a learned gain and bias",
     ),
-    "Q": (r"Q^{(\ell)}_h = U^{(\ell)} W^{Q(\ell)}_h", "what each word is looking for in this layer"),
-    "K": (r"K^{(\ell)}_h = U^{(\ell)} W^{K(\ell)}_h", "what each word offers to be found by"),
-    "V": (r"V^{(\ell)}_h = U^{(\ell)} W^{V(\ell)}_h", "what each word passes on when it is looked at"),
+    "Q": (r"Q^{(\ell)}_h = ⟨U⟩ W^{Q(\ell)}_h", "what each word is looking for in this layer"),
+    "K": (r"K^{(\ell)}_h = ⟨U⟩ W^{K(\ell)}_h", "what each word offers to be found by"),
+    "V": (r"V^{(\ell)}_h = ⟨U⟩ W^{V(\ell)}_h", "what each word passes on when it is looked at"),
     "scores": (r"S^{(\ell)}_h = Q^{(\ell)}_h K^{(\ell)\top}_h", "how well each query matches each key"),
     "scaled_scores": (r"S^{(\ell)}_h / \sqrt{d_k}", "scaled so the spread does not grow with d_k"),
     "weights": (
@@ -58,8 +58,7 @@ LAYER_STEPS: dict[str, tuple[str, str]] = {
         "normalised again before the MLP",
     ),
     "mlp_hidden": (
-        r"G^{(\ell)} = \operatorname{GELU}\!\big(\operatorname{LN}^{(\ell)}_2(H'^{(\ell)})\,W^{(\ell)}_1"
-        r" + b^{(\ell)}_1\big)",
+        r"G^{(\ell)} = \operatorname{GELU}\!\big(⟨U2⟩\,W^{(\ell)}_1 + b^{(\ell)}_1\big)",
         "each word on its own through a layer 4d wide; GELU is a smooth ReLU",
     ),
     "mlp_output": (r"G^{(\ell)} W^{(\ell)}_2 + b^{(\ell)}_2", "back down to d numbers per word"),
@@ -68,8 +67,14 @@ LAYER_STEPS: dict[str, tuple[str, str]] = {
         "the stream after layer ℓ: what the next layer (or the output) reads",
     ),
 }
-"""LayerSteps field -> (LaTeX with ℓ, one line of intuition). Without LayerNorm, LN is the identity
-(U = H); without the MLP block, H^(ℓ) = H'^(ℓ). `layer_formulas` fills in ℓ and drops what is off."""
+"""LayerSteps field -> (LaTeX with ℓ, one line of intuition). ⟨U⟩ and ⟨U2⟩ stand for what the attention
+and the MLP read: U^(ℓ) and LN_2(H'^(ℓ)) with LayerNorm, H^(ℓ-1) and H'^(ℓ) without. Without the MLP block,
+H^(ℓ) = H'^(ℓ). `layer_formulas` fills these in, writes ℓ as the layer's number and drops what is off."""
+
+BLOCK_INPUTS = {
+    True: {"⟨U⟩": r"U^{(\ell)}", "⟨U2⟩": r"\operatorname{LN}^{(\ell)}_2(H'^{(\ell)})"},  # with LayerNorm
+    False: {"⟨U⟩": r"H^{(\ell-1)}", "⟨U2⟩": r"H'^{(\ell)}"},
+}
 
 FINAL_STEP = (
     r"z = \operatorname{LN}_f\!\big(H^{(L)}\big)_t\,W_{\text{out}} + b",
@@ -87,12 +92,6 @@ LAYER_NOTATION: dict[str, str] = {
 """The symbols the deeper model adds (to join attention/notation.py's table)."""
 
 
-def _without_layernorm(latex: str) -> str:
-    for name in (r"\operatorname{LN}^{(\ell)}_1\!\big(H^{(\ell-1)}\big)", r"\operatorname{LN}^{(\ell)}_2(H'^{(\ell)})"):
-        latex = latex.replace(name, name.split("(", 2)[-1].removesuffix(r"\big)").removesuffix(")"))
-    return latex
-
-
 def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
     """(LayerSteps field, LaTeX, intuition) for layer `layer` (1-based) of a model with these settings,
     in the order the code computes them; ℓ is written as the layer's number."""
@@ -104,9 +103,8 @@ def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> li
             continue
         if field == "residual" and not mlp:
             latex, why = r"H^{(\ell)} = H'^{(\ell)}", "the stream after layer ℓ (no MLP block)"
-        if not layernorm:
-            latex = latex.replace(r"U^{(\ell)} W", r"H^{(\ell-1)} W")
-        latex = _without_layernorm(latex) if not layernorm else latex
+        for placeholder, symbol in BLOCK_INPUTS[layernorm].items():
+            latex = latex.replace(placeholder, symbol)
         latex = latex.replace(r"\ell-1", str(layer - 1)).replace(r"\ell", str(layer))
         rows.append((field, latex, why.replace("ℓ", str(layer))))
     return rows

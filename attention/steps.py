@@ -63,7 +63,7 @@ class ForwardSteps:
     head_outputs: np.ndarray  # [h, n, d_k]  weights·V
     concatenated: np.ndarray  # [n, d]  heads side by side
     projected: np.ndarray  # [n, d]  concatenated·W_o
-    residual: np.ndarray  # [n, d]  H = X + projected (layer 1's stream; with the MLP block, after it)
+    residual: np.ndarray  # [n, d]  H = X + projected (layer 1's attention block; the one-layer model's H)
     logits: np.ndarray  # [V]  final[last]·W_out + b
     probabilities: np.ndarray  # [V]  softmax(logits)
     layers: tuple[LayerSteps, ...] = ()  # [L] every layer, layer 1 first
@@ -131,7 +131,7 @@ def forward_steps(architecture: Architecture, p: Parameters, ids: Sequence[int],
         head_outputs=first.head_outputs,
         concatenated=first.concatenated,
         projected=first.projected,
-        residual=first.residual,
+        residual=first.attended,
         logits=logits,
         probabilities=softmax(logits),
         layers=tuple(layers),
