@@ -18,7 +18,7 @@ SCORE_PASSED = r"""() => {
 }"""
 
 
-def test_the_lesson_trains_live_and_its_induction_score_passes_one_half(browser, app_url):
+def test_the_lesson_trains_live_and_its_induction_score_passes_one_half(browser, app_url, tmp_path_factory):
     context = browser.new_context(viewport={"width": 1280, "height": 2400})
     page = context.new_page()
     errors = []
@@ -28,8 +28,10 @@ def test_the_lesson_trains_live_and_its_induction_score_passes_one_half(browser,
         page.get_by_role("button", name="Train the two-layer model").click()
         page.wait_for_selector('[data-testid="stProgress"]', timeout=60_000)  # it trains live, not in one block
         page.wait_for_function(SCORE_PASSED, timeout=300_000, polling=250)
+        page.screenshot(path=tmp_path_factory.getbasetemp() / "induction_lesson_live.png")
         page.wait_for_function("() => document.body.innerText.includes('It learned to copy.')", timeout=300_000)
         wait_until_idle(page, timeout=120_000)
+        page.screenshot(path=tmp_path_factory.getbasetemp() / "induction_lesson.png", full_page=True)
         text = page.locator('[data-testid="stMain"]').inner_text()
         accuracy = int(re.search(r"predicts (\d+)% of the second copies", text).group(1))
         assert accuracy >= 80
