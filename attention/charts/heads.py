@@ -16,6 +16,8 @@ from ..heads import HeadScores
 from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION
 
 SCORE_KINDS = {"previous_token": "previous-token score", "induction": "induction score"}
+HEADER_ON_TOP = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold")
+"""Each grid's name above it, not beside it: the two grids then fit a 390 px phone."""
 INDUCTION_THRESHOLD = 0.5
 """An induction score above this means the head puts most of its attention "one after the last time"."""
 
@@ -50,15 +52,8 @@ def head_grid_chart(scores: HeadScores, *, title: str | None = None) -> alt.Face
     layers = frame["layer"].nunique()
     chart = (
         alt.layer(cells, text)
-        .properties(width=70 * frame["head"].nunique(), height=44 * layers)
-        .facet(
-            row=alt.Row(
-                "kind:N",
-                title=None,
-                sort=list(SCORE_KINDS.values()),
-                header=alt.Header(labelAngle=0, labelAlign="left"),
-            )
-        )
+        .properties(width=56 * frame["head"].nunique(), height=40 * layers)
+        .facet(row=alt.Row("kind:N", title=None, sort=list(SCORE_KINDS.values()), header=HEADER_ON_TOP))
         .properties(description=summarize_head_scores(scores), autosize=NATURAL_SIZE)
     )
     return chart.properties(title=title) if title else chart
