@@ -20,6 +20,7 @@ from .analysis import (
 )
 from .evaluation import Evaluation
 from .generation import GenerationStep, generate, top_k_filter
+from .heads import HeadScores
 from .mechanism import AttentionResult, causal_mask, scaled_dot_product_attention, sinusoidal_positions, softmax
 from .parameters import UNKNOWN_TOKEN
 from .predict import (
@@ -31,6 +32,7 @@ from .predict import (
     context_slice,
     sample_word,
 )
+from .presets import PRESETS
 from .scores import MethodScore
 from .seed import random_embeddings
 from .settings import TrainingSettings
@@ -40,6 +42,7 @@ from .train import TrainingProgress, train_model
 from .trained import HistoryPoint, TrainedModel
 
 __all__ = [
+    "PRESETS",
     "PROBABILITY_FORMULAS",
     "QUERY_FORMULA",
     "UNKNOWN_TOKEN",
@@ -50,6 +53,7 @@ __all__ = [
     "Evaluation",
     "ForwardSteps",
     "GenerationStep",
+    "HeadScores",
     "HistoryPoint",
     "MethodScore",
     "NextWordDistribution",

@@ -30,3 +30,91 @@ MODEL_SUMMARY = (
     r"\big(\operatorname{softmax}(Q_h K_h^\top/\sqrt{d_k} + M)\,V_h\big)W^O\big)_t W_{\text{out}} + b\Big)"
 )
 """The trained model in one line, as `model.forward` computes it (temperature τ = 1)."""
+
+LAYER_STEPS: dict[str, tuple[str, str]] = {
+    "input": (r"H^{(\ell-1)}", "the residual stream coming in: X for the first layer, the last layer's H after it"),
+    "normalized": (
+        r"U^{(\ell)} = \operatorname{LN}^{(\ell)}_1\!\big(H^{(\ell-1)}\big)",
+        "each word's vector rescaled to mean 0 and spread 1, then by a learned gain and bias",
+    ),
+    "Q": (r"Q^{(\ell)}_h = ⟨U⟩ W^{Q(\ell)}_h", "what each word is looking for in this layer"),
+    "K": (r"K^{(\ell)}_h = ⟨U⟩ W^{K(\ell)}_h", "what each word offers to be found by"),
+    "V": (r"V^{(\ell)}_h = ⟨U⟩ W^{V(\ell)}_h", "what each word passes on when it is looked at"),
+    "scores": (r"S^{(\ell)}_h = Q^{(\ell)}_h K^{(\ell)\top}_h", "how well each query matches each key"),
+    "scaled_scores": (r"S^{(\ell)}_h / \sqrt{d_k}", "scaled so the spread does not grow with d_k"),
+    "weights": (
+        r"A^{(\ell)}_h = \operatorname{softmax}\!\big(S^{(\ell)}_h/\sqrt{d_k} + M\big)",
+        "each row sums to 1; M hides the future",
+    ),
+    "head_outputs": (r"O^{(\ell)}_h = A^{(\ell)}_h V^{(\ell)}_h", "each word's mix of the values it attends to"),
+    "projected": (
+        r"\operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_H\big)\,W^{O(\ell)}",
+        "heads side by side, mixed by this layer's W^O",
+    ),
+    "attended": (
+        r"H'^{(\ell)} = H^{(\ell-1)} + \operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_H\big)\,W^{O(\ell)}",
+        "the residual connection: attention adds to the stream, it does not replace it",
+    ),
+    "mlp_normalized": (
+        r"\operatorname{LN}^{(\ell)}_2\!\big(H'^{(\ell)}\big)",
+        "normalised again before the MLP",
+    ),
+    "mlp_hidden": (
+        r"G^{(\ell)} = \operatorname{GELU}\!\big(⟨U2⟩\,W^{(\ell)}_1 + b^{(\ell)}_1\big)",
+        "each word on its own through a layer 4d wide; GELU is a smooth ReLU",
+    ),
+    "mlp_output": (r"G^{(\ell)} W^{(\ell)}_2 + b^{(\ell)}_2", "back down to d numbers per word"),
+    "residual": (
+        r"H^{(\ell)} = H'^{(\ell)} + G^{(\ell)} W^{(\ell)}_2 + b^{(\ell)}_2",
+        "the stream after layer ℓ: what the next layer (or the output) reads",
+    ),
+}
+"""LayerSteps field -> (LaTeX with ℓ, one line of intuition). ⟨U⟩ and ⟨U2⟩ stand for what the attention
+and the MLP read: U^(ℓ) and LN_2(H'^(ℓ)) with LayerNorm, H^(ℓ-1) and H'^(ℓ) without. Without the MLP block,
+H^(ℓ) = H'^(ℓ). `layer_formulas` fills these in, writes ℓ as the layer's number and drops what is off."""
+
+BLOCK_INPUTS = {
+    True: {"⟨U⟩": r"U^{(\ell)}", "⟨U2⟩": r"\operatorname{LN}^{(\ell)}_2(H'^{(\ell)})"},  # with LayerNorm
+    False: {"⟨U⟩": r"H^{(\ell-1)}", "⟨U2⟩": r"H'^{(\ell)}"},
+}
+
+FINAL_STEP = (
+    r"z = \operatorname{LN}_f\!\big(H^{(L)}\big)_t\,W_{\text{out}} + b",
+    "a score per vocabulary word, from the last layer's stream at the last position t",
+)
+
+LAYER_NOTATION: dict[str, str] = {
+    "ℓ": "a layer's number, 1 to L; a superscript (ℓ) marks what belongs to layer ℓ",
+    "L": "the number of layers",
+    "H^(ℓ)": "the residual stream after layer ℓ: one d-vector per word (H^(0) = X)",
+    "LN": "LayerNorm: each word's vector minus its mean, divided by its spread, times a gain, plus a bias",
+    "MLP": "multi-layer perceptron: d -> 4d (GELU) -> d, applied to each word on its own",
+    "GELU": "Gaussian error linear unit, a smooth ReLU: GELU(z) ≈ ½z(1 + tanh(√(2/π)(z + 0.044715z³)))",
+}
+"""The symbols the deeper model adds (to join attention/notation.py's table)."""
+
+
+def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
+    """(LayerSteps field, LaTeX, intuition) for layer `layer` (1-based) of a model with these settings,
+    in the order the code computes them; ℓ is written as the layer's number."""
+    rows = []
+    for field, (latex, why) in LAYER_STEPS.items():
+        if (field == "normalized" and not layernorm) or (field == "mlp_normalized" and not (mlp and layernorm)):
+            continue
+        if field in ("mlp_hidden", "mlp_output") and not mlp:
+            continue
+        if field == "residual" and not mlp:
+            latex, why = r"H^{(\ell)} = H'^{(\ell)}", "the stream after layer ℓ (no MLP block)"
+        for placeholder, symbol in BLOCK_INPUTS[layernorm].items():
+            latex = latex.replace(placeholder, symbol)
+        latex = latex.replace(r"\ell-1", str(layer - 1)).replace(r"\ell", str(layer))
+        rows.append((field, latex, why.replace("ℓ", str(layer))))
+    return rows
+
+
+def final_formula(*, layernorm: bool) -> tuple[str, str]:
+    """The output layer's formula: z = LN_f(H^(L))_t·W_out + b (without LayerNorm, LN_f is the identity)."""
+    latex, why = FINAL_STEP
+    if not layernorm:
+        latex = latex.replace(r"\operatorname{LN}_f\!\big(H^{(L)}\big)", r"H^{(L)}")
+    return latex, why

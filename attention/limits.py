@@ -60,6 +60,9 @@ MAX_MODEL_DIM = 128
 MAX_HEADS = 4
 """Most attention heads; the model dimension must be divisible by the number of heads."""
 
+MAX_LAYERS = 3
+"""Most attention layers of the trained model (two are enough for an induction head)."""
+
 MAX_MODEL_VOCABULARY = 2000
 """The trained model keeps this many of the most frequent training words; the rest become "<unk>"."""
 

@@ -1,8 +1,8 @@
 """The tiny self-attention language model: forward and backward, with dropout.
 
-One layer of causal multi-head self-attention with a residual connection, as in "Attention Is All
-You Need" (Vaswani et al., 2017) but without the feed-forward block or layer normalisation, so
-every number between a word and its prediction can be shown:
+By default one layer of causal multi-head self-attention with a residual connection, as in
+"Attention Is All You Need" (Vaswani et al., 2017) but without the feed-forward block or layer
+normalisation, so every number between a word and its prediction can be shown:
 
     X = drop(E[w] + P)                        token embedding plus position                [T, d]
     Q, K, V = X·W_q, X·W_k, X·W_v             for each head, d_k = d / h                   [h, T, d_k]
@@ -11,9 +11,17 @@ every number between a word and its prediction can be shown:
     logits = H·W_out + b                      W_out = Eᵀ when the output layer is tied     [T, V]
     loss = -mean_t log softmax(logits_t)[w_(t+1)]    every position predicts its next word
 
+With L layers (ℓ = 1..L) each layer reads the residual stream and adds to it; the optional MLP
+block (d -> 4d -> d, GELU) and pre-LayerNorm are GPT-2's (`attention.layers` has each kind):
+
+    H_0 = X
+    H_ℓ' = H_(ℓ-1) + drop(Attention_ℓ(LN1_ℓ(H_(ℓ-1))))     LN = identity without LayerNorm
+    H_ℓ = H_ℓ' + drop(MLP_ℓ(LN2_ℓ(H_ℓ')))                   H_ℓ = H_ℓ' without the MLP block
+    logits = LN_f(H_L)·W_out + b
+
 drop(·) is inverted dropout (Srivastava et al., 2014), only while training: each entry is zeroed
 with probability r and the rest are scaled by 1 / (1 - r), so the expected value is unchanged and
-prediction needs no rescaling. The three places (embeddings, attention weights, residual branch)
+prediction needs no rescaling. The places (embeddings, attention weights, each residual branch)
 are those of GPT-2. P is learned, sinusoidal (fixed) or absent; the layout of the parameters is in
 `attention.parameters`.
 
@@ -28,13 +36,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .mechanism import causal_mask
+from .layers import (
+    AttentionCache,
+    LayerNormCache,
+    MLPCache,
+    attention_backward,
+    attention_forward,
+    layernorm_backward,
+    layernorm_forward,
+    masked_softmax_rows,
+    mlp_backward,
+    mlp_forward,
+    times,
+)
 from .parameters import (
     POSITION_KINDS,
     UNKNOWN_TOKEN,
     Architecture,
     Parameters,
     init_parameters,
+    layer_name,
     output_matrix,
     position_table,
     split_heads,
@@ -49,6 +70,7 @@ __all__ = [
     "DropoutMasks",
     "ForwardCache",
     "ForwardSteps",
+    "LayerCache",
     "Parameters",
     "backward",
     "cross_entropy",
@@ -57,6 +79,8 @@ __all__ = [
     "forward",
     "forward_steps",
     "init_parameters",
+    "layer_name",
+    "masked_softmax_rows",
     "output_matrix",
     "position_table",
     "split_heads",
@@ -68,9 +92,14 @@ __all__ = [
 class DropoutMasks:
     """Inverted-dropout masks for one batch: entries 0 (dropped) or 1 / (1 - r) (kept); None = no dropout."""
 
-    X: np.ndarray | None = None  # [B, n, d]     on the embeddings E[w] + P
-    A: np.ndarray | None = None  # [B, h, n, n]  on the attention weights
-    R: np.ndarray | None = None  # [B, n, d]     on the residual branch concat_h(A·V)·W_o
+    X: np.ndarray | None = None  # [B, n, d]        on the embeddings E[w] + P
+    A: np.ndarray | None = None  # [L, B, h, n, n]  on each layer's attention weights
+    R: np.ndarray | None = None  # [L, B, n, d]     on each layer's attention branch concat_h(A·V)·W_o
+    M: np.ndarray | None = None  # [L, B, n, d]     on each layer's MLP branch (with the MLP block)
+
+    def layer(self, name: str, layer: int) -> np.ndarray | None:
+        mask = getattr(self, name)
+        return None if mask is None else mask[layer]
 
 
 def dropout_mask(rng: np.random.Generator, shape: tuple[int, ...], rate: float, dtype) -> np.ndarray | None:
@@ -84,17 +113,32 @@ def dropout_mask(rng: np.random.Generator, shape: tuple[int, ...], rate: float, 
 def dropout_masks(
     architecture: Architecture, rng: np.random.Generator, shape: tuple[int, int], rate: float, dtype=np.float32
 ) -> DropoutMasks:  # (B, n) -> masks for a batch of B windows of n tokens
-    """Fresh masks for the three dropout places, drawn from `rng` (deterministic for a seed)."""
+    """Fresh masks for every dropout place, drawn from `rng` (deterministic for a seed).
+
+    Drawn in the order X, A, R, M with a leading layer axis, so a one-layer model draws exactly the
+    numbers it always drew.
+    """
     B, n = shape
-    d, h = architecture.dim, architecture.heads
+    d, h, L = architecture.dim, architecture.heads, architecture.layers
     return DropoutMasks(
         X=dropout_mask(rng, (B, n, d), rate, dtype),
-        A=dropout_mask(rng, (B, h, n, n), rate, dtype),
-        R=dropout_mask(rng, (B, n, d), rate, dtype),
+        A=dropout_mask(rng, (L, B, h, n, n), rate, dtype),
+        R=dropout_mask(rng, (L, B, n, d), rate, dtype),
+        M=dropout_mask(rng, (L, B, n, d), rate, dtype) if architecture.mlp else None,
     )
 
 
 NO_DROPOUT = DropoutMasks()
+
+
+@dataclass
+class LayerCache:
+    """What one layer's backward needs: H <- H + drop(attention(LN(H))); H <- H + drop(MLP(LN(H)))."""
+
+    attention: AttentionCache
+    ln1: LayerNormCache | None = None
+    mlp: MLPCache | None = None
+    ln2: LayerNormCache | None = None
 
 
 @dataclass
@@ -103,28 +147,39 @@ class ForwardCache:
 
     ids: np.ndarray  # [B, n]
     X: np.ndarray  # [B, n, d]  after embedding dropout
-    Q: np.ndarray  # [B, h, n, d_k]
-    K: np.ndarray  # [B, h, n, d_k]
-    V: np.ndarray  # [B, h, n, d_k]
-    A: np.ndarray  # [B, h, n, n]  attention weights before dropout
-    A_dropped: np.ndarray  # [B, h, n, n]  the weights that multiplied V (A itself without dropout)
-    O_cat: np.ndarray  # [B, n, d]  concatenated head outputs
-    H: np.ndarray  # [B, n, d]
+    layers: tuple[LayerCache, ...]  # [L]
+    H: np.ndarray  # [B, n, d]  the residual stream after the last layer
+    F: np.ndarray  # [B, n, d]  what the output layer reads: LN_f(H) with LayerNorm, else H
+    lnf: LayerNormCache | None
     masks: DropoutMasks
 
+    @property
+    def A(self) -> np.ndarray:  # [B, h, n, n]
+        """The first layer's attention weights (the one-layer model's only ones)."""
+        return self.layers[0].attention.A
 
-def masked_softmax_rows(S: np.ndarray) -> np.ndarray:  # [..., n, n] -> same, in place
-    """softmax over keys with the causal mask, overwriting S (the training path's fused version)."""
-    n = S.shape[-1]
-    S += np.where(causal_mask(n), 0.0, -np.inf).astype(S.dtype)  # [n, n] M, broadcast over batch and heads
-    S -= S.max(axis=-1, keepdims=True)  # the diagonal is never masked, so the max is finite
-    np.exp(S, out=S)
-    S /= S.sum(axis=-1, keepdims=True)
-    return S
+    @property
+    def weights(self) -> np.ndarray:  # [B, L, h, n, n]
+        """Every layer's attention weights."""
+        return np.stack([layer.attention.A for layer in self.layers], axis=1)
 
 
-def _times(x: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-    return x if mask is None else x * mask
+def _layer_parameters(p: Parameters, layer: int, names) -> list[np.ndarray]:
+    return [p[layer_name(name, layer)] for name in names]
+
+
+def _layer_forward(architecture: Architecture, p: Parameters, H: np.ndarray, layer: int, masks: DropoutMasks):
+    """H + drop(attention(LN(H))), then + drop(MLP(LN(H))) when on: one layer on the residual stream."""
+    ln = architecture.layernorm
+    U, ln1 = layernorm_forward(H, *_layer_parameters(p, layer, ("ln1_g", "ln1_b"))) if ln else (H, None)
+    W_qkv, W_o = _layer_parameters(p, layer, ("W_qkv", "W_o"))
+    out, att = attention_forward(U, W_qkv, W_o, architecture.heads, masks.layer("A", layer))
+    H = H + times(out, masks.layer("R", layer))  # [B, n, d]
+    if not architecture.mlp:
+        return H, LayerCache(att, ln1)
+    U, ln2 = layernorm_forward(H, *_layer_parameters(p, layer, ("ln2_g", "ln2_b"))) if ln else (H, None)
+    out, mlp = mlp_forward(U, *_layer_parameters(p, layer, ("W_1", "b_1", "W_2", "b_2")))
+    return H + times(out, masks.layer("M", layer)), LayerCache(att, ln1, mlp, ln2)
 
 
 def forward(
@@ -135,26 +190,21 @@ def forward(
     last_only: bool = False,
     masks: DropoutMasks = NO_DROPOUT,
 ) -> tuple[np.ndarray, ForwardCache]:  # [B, n] -> [B, n, V] (or [B, V] if last_only), cache
-    """logits = (X + drop(concat_h(drop(softmax(Q·Kᵀ/sqrt(d_k) + M))·V)·W_o))·W_out + b, B windows at once."""
-    B, n = ids.shape
-    h, d_k, d = architecture.heads, architecture.head_dim, architecture.dim
+    """logits = H_L·W_out + b, H_0 = drop(E[w] + P), H_ℓ = H_(ℓ-1) + drop(attention_ℓ(H_(ℓ-1))) [+ MLP_ℓ]."""
     X = p["E"][ids]  # [B, n, d]
-    pe = position_table(architecture, p, n)
+    pe = position_table(architecture, p, ids.shape[1])
     if pe is not None:
         X += pe
-    X = _times(X, masks.X)
-    QKV = (X @ p["W_qkv"]).reshape(B, n, 3, h, d_k).transpose(2, 0, 3, 1, 4)  # [3, B, h, n, d_k]
-    Q, K, V = QKV[0], QKV[1], QKV[2]
-    S = Q @ K.swapaxes(-1, -2)  # [B, h, n, n]
-    S *= np.asarray(d_k**-0.5, dtype=S.dtype)
-    A = masked_softmax_rows(S)  # [B, h, n, n]
-    A_dropped = _times(A, masks.A)
-    O_cat = (A_dropped @ V).transpose(0, 2, 1, 3).reshape(B, n, d)  # [B, n, h, d_k] -> [B, n, d]
-    H = X + _times(O_cat @ p["W_o"], masks.R)  # [B, n, d]
+    X = times(X, masks.X)
+    H, layers = X, []
+    for layer in range(architecture.layers):
+        H, cache = _layer_forward(architecture, p, H, layer, masks)
+        layers.append(cache)
+    F, lnf = layernorm_forward(H, p["lnf_g"], p["lnf_b"]) if architecture.layernorm else (H, None)
     W_out = output_matrix(architecture, p)
-    logits = (H[:, -1] if last_only else H) @ W_out  # [B, n, V] or [B, V]
+    logits = (F[:, -1] if last_only else F) @ W_out  # [B, n, V] or [B, V]
     logits += p["b_out"]
-    return logits, ForwardCache(ids, X, Q, K, V, A, A_dropped, O_cat, H, masks)
+    return logits, ForwardCache(ids, X, tuple(layers), H, F, lnf, masks)
 
 
 def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:  # [N, V], [N] -> loss, [N, V]
@@ -174,30 +224,38 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.nd
     return loss, logits
 
 
-def _output_backward(architecture, p, cache, dlogits, g) -> np.ndarray:  # -> dH [B·n, d]
-    """logits = H·W_out + b: db = Σ dlogits, dW_out = Hᵀ·dlogits, dH = dlogits·W_outᵀ (tied: E gets Hᵀ·dl too)."""
-    B, n, d = cache.H.shape
-    H2, dl2 = cache.H.reshape(B * n, d), dlogits.reshape(B * n, architecture.vocab_size)  # [B·n, d], [B·n, V]
+def _output_backward(architecture, p, cache, dlogits, g) -> np.ndarray:  # -> dF [B·n, d]
+    """logits = F·W_out + b: db = Σ dlogits, dW_out = Fᵀ·dlogits, dF = dlogits·W_outᵀ (tied: E gets Fᵀ·dl too)."""
+    B, n, d = cache.F.shape
+    F2, dl2 = cache.F.reshape(B * n, d), dlogits.reshape(B * n, architecture.vocab_size)  # [B·n, d], [B·n, V]
     dl2.sum(axis=0, out=g["b_out"])
     if architecture.tied:
-        g["E"][:] = dl2.T @ H2  # [V, d]; the input side is added later
+        g["E"][:] = dl2.T @ F2  # [V, d]; the input side is added later
         return dl2 @ p["E"]
-    np.matmul(H2.T, dl2, out=g["W_out"])
+    np.matmul(F2.T, dl2, out=g["W_out"])
     return dl2 @ p["W_out"].T
 
 
-def _attention_backward(architecture, cache, dO) -> np.ndarray:  # dO [B, h, n, d_k] -> dQKV [B·n, 3d]
-    """Through O = drop(A)·V and A = softmax(S), S = Q·Kᵀ/sqrt(d_k): dS = A ⊙ (dA - rowsum(dA ⊙ A))."""
-    B, n = cache.ids.shape
-    d_k, d = architecture.head_dim, architecture.dim
-    dA = _times(dO @ cache.V.swapaxes(-1, -2), cache.masks.A)  # [B, h, n, n] through the dropout mask
-    dV = cache.A_dropped.swapaxes(-1, -2) @ dO  # [B, h, n, d_k]
-    A = cache.A
-    dS = A * (dA - (dA * A).sum(axis=-1, keepdims=True))  # softmax backward; masked entries stay 0
-    dS *= np.asarray(d_k**-0.5, dtype=dS.dtype)
-    dQ = dS @ cache.K  # [B, h, n, d_k]
-    dK = dS.swapaxes(-1, -2) @ cache.Q  # [B, h, n, d_k]
-    return np.stack([dQ, dK, dV]).transpose(1, 3, 0, 2, 4).reshape(B * n, 3 * d)  # [B, n, 3, h, d_k] -> [B·n, 3d]
+def _through_layernorm(p, g, ln: LayerNormCache | None, d_out: np.ndarray, names) -> np.ndarray:
+    """d loss / d input of LN (or d_out itself without LayerNorm)."""
+    if ln is None:
+        return d_out
+    gain, bias = names
+    return layernorm_backward(ln, d_out, p[gain], g[gain], g[bias])
+
+
+def _layer_backward(architecture, p, g, cache: LayerCache, dH: np.ndarray, layer: int, masks) -> np.ndarray:
+    """d loss / d H_(ℓ-1) from d loss / d H_ℓ: each residual block adds its branch's gradient to dH."""
+    key = lambda name: layer_name(name, layer)  # noqa: E731
+    if cache.mlp is not None:
+        W_1, W_2 = p[key("W_1")], p[key("W_2")]
+        grads = {name: g[key(name)] for name in ("W_1", "b_1", "W_2", "b_2")}
+        dU = mlp_backward(cache.mlp, times(dH, masks.layer("M", layer)), W_1, W_2, grads)
+        dH = dH + _through_layernorm(p, g, cache.ln2, dU, (key("ln2_g"), key("ln2_b")))
+    W_qkv, W_o = p[key("W_qkv")], p[key("W_o")]
+    dR = times(dH, masks.layer("R", layer))  # the attention branch through its dropout mask
+    dU = attention_backward(cache.attention, dR, W_qkv, W_o, g[key("W_qkv")], g[key("W_o")])
+    return dH + _through_layernorm(p, g, cache.ln1, dU, (key("ln1_g"), key("ln1_b")))
 
 
 def backward(
@@ -205,15 +263,12 @@ def backward(
 ) -> None:
     """Write d loss / d parameter into the views `g`, given d loss / d logits [B, n, V]."""
     B, n = cache.ids.shape
-    h, d_k, d = architecture.heads, architecture.head_dim, architecture.dim
-    dH = _output_backward(architecture, p, cache, dlogits, g)  # [B·n, d]
-    dR = _times(dH.reshape(B, n, d), cache.masks.R).reshape(B * n, d)  # residual branch through its mask
-    np.matmul(cache.O_cat.reshape(B * n, d).T, dR, out=g["W_o"])  # H = X + drop(O·W_o)
-    dO = (dR @ p["W_o"].T).reshape(B, n, h, d_k).transpose(0, 2, 1, 3)  # [B, h, n, d_k]
-    dQKV = _attention_backward(architecture, cache, dO)
-    np.matmul(cache.X.reshape(B * n, d).T, dQKV, out=g["W_qkv"])
-    dX = dH + dQKV @ p["W_qkv"].T  # [B·n, d]  both paths from X
-    dX = _times(dX.reshape(B, n, d), cache.masks.X)  # through the embedding dropout: d(E[w] + P)
+    d = architecture.dim
+    dF = _output_backward(architecture, p, cache, dlogits, g).reshape(B, n, d)
+    dH = _through_layernorm(p, g, cache.lnf, dF, ("lnf_g", "lnf_b"))
+    for layer in reversed(range(architecture.layers)):
+        dH = _layer_backward(architecture, p, g, cache.layers[layer], dH, layer, cache.masks)
+    dX = times(dH, cache.masks.X)  # through the embedding dropout: d(E[w] + P)
     if "P" in g:
         g["P"][:] = 0.0
         g["P"][:n] = dX.sum(axis=0)

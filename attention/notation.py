@@ -69,8 +69,8 @@ CUES: dict[str, str] = {
     "model dimension": r"\bmodel dim|model width|width of",
     "head dimension": r"\bper head|head dim",
     "heads": r"\bheads?\b",
-    "layer": r"(?<!output )\blayers?\b",  # not the output layer: that is no layer ℓ of the stack
-    "layers": r"\bnumber of layers\b",
+    "layer": r"(?<!output )\blayer\b",  # not the output layer: that is no layer ℓ of the stack
+    "layers": r"\blayers\b",
     "chosen position": r"\bposition\b(?! embedding)",
 }
 """Meaning -> words that, close to a symbol, say which meaning the symbol has there."""

@@ -2,7 +2,13 @@
 
 W_q, W_k and W_v of every head are stored side by side in one matrix W_qkv [d, 3d] (columns: all
 queries, then all keys, then all values; head i owns columns i·d_k to (i+1)·d_k of each block), so
-one matrix product computes all of them. Parameters and their gradients live in one flat buffer
+one matrix product computes all of them.
+
+Layer ℓ = 1..L has its own matrices; layer 1's keep the one-layer names ("W_qkv", "W_o") and layer
+ℓ ≥ 2 adds ".ℓ" ("W_qkv.2"), so a one-layer model's parameters are exactly what they always were.
+With the MLP block a layer also has W_1 [d, 4d], b_1 [4d], W_2 [4d, d], b_2 [d]; with LayerNorm it
+has a gain and a bias before attention (ln1_g, ln1_b) and before the MLP (ln2_g, ln2_b), and the
+model one more pair before the output layer (lnf_g, lnf_b). Parameters and their gradients live in one flat buffer
 each (the dicts hold views), so clipping and AdamW are a few whole-buffer operations.
 """
 
@@ -19,11 +25,29 @@ UNKNOWN_TOKEN = "<unk>"
 """Stands for every word the model did not learn (rare or unseen). `tokenize` never produces it."""
 
 Parameters = dict[str, np.ndarray]
-"""Name -> array: E [V, d], P [T, d] (learned positions only), W_qkv [d, 3d], W_o [d, d],
-W_out [d, V] (untied only), b_out [V]."""
+"""Name -> array: E [V, d], P [T, d] (learned positions only), per layer W_qkv [d, 3d], W_o [d, d]
+(and the MLP and LayerNorm parameters when on), W_out [d, V] (untied only), b_out [V]."""
 
-NOT_DECAYED = ("P", "b_out")
-"""Weight decay shrinks the weight matrices and embeddings, not positions or the output bias (as in GPT-2)."""
+MLP_WIDTH = 4
+"""The MLP block's hidden width is MLP_WIDTH · d (as in GPT-2)."""
+
+LAYER_KINDS = ("attention", "mlp", "layernorm")
+
+
+def layer_name(name: str, layer: int) -> str:
+    """The key of parameter `name` of layer `layer` (0-based): "W_qkv" for the first, "W_qkv.2" for the second."""
+    return name if layer == 0 else f"{name}.{layer + 1}"
+
+
+def base_name(key: str) -> str:
+    """ "W_qkv.2" -> "W_qkv"."""
+    return key.split(".")[0]
+
+
+def is_decayed(key: str) -> bool:
+    """Weight decay shrinks weight matrices and embeddings, not positions, biases or LayerNorm gains (GPT-2)."""
+    name = base_name(key)
+    return not (name == "P" or name.startswith(("b_", "ln")))
 
 
 @dataclass(frozen=True)
@@ -36,6 +60,9 @@ class Architecture:
     heads: int  # h
     positions: str = "learned"  # "learned" | "sinusoidal" | "none"
     tied: bool = False  # output layer W_out = Eᵀ
+    layers: int = 1  # L, each causal multi-head attention with its residual (then the MLP, if on)
+    mlp: bool = False  # an MLP block d -> 4d -> d (GELU) with its residual after each attention
+    layernorm: bool = False  # pre-LayerNorm before each block and before the output layer
 
     @property
     def head_dim(self) -> int:  # d_k
@@ -46,10 +73,24 @@ class Architecture:
         shapes: dict[str, tuple[int, ...]] = {"E": (V, d)}
         if self.positions == "learned":
             shapes["P"] = (T, d)
-        shapes |= {"W_qkv": (d, 3 * d), "W_o": (d, d)}
+        for layer in range(self.layers):
+            shapes |= {layer_name(name, layer): shape for name, shape in self.layer_shapes().items()}
+        if self.layernorm:
+            shapes |= {"lnf_g": (d,), "lnf_b": (d,)}
         if not self.tied:
             shapes["W_out"] = (d, V)
         shapes["b_out"] = (V,)
+        return shapes
+
+    def layer_shapes(self) -> dict[str, tuple[int, ...]]:
+        """One layer's parameters, in buffer order: [LayerNorm,] attention, [LayerNorm, MLP]."""
+        d, wide = self.dim, MLP_WIDTH * self.dim
+        shapes: dict[str, tuple[int, ...]] = {"ln1_g": (d,), "ln1_b": (d,)} if self.layernorm else {}
+        shapes |= {"W_qkv": (d, 3 * d), "W_o": (d, d)}
+        if self.mlp:
+            if self.layernorm:
+                shapes |= {"ln2_g": (d,), "ln2_b": (d,)}
+            shapes |= {"W_1": (d, wide), "b_1": (wide,), "W_2": (wide, d), "b_2": (d,)}
         return shapes
 
     def size(self) -> int:
@@ -67,16 +108,16 @@ def unflatten(flat: np.ndarray, architecture: Architecture) -> Parameters:  # [s
 
 
 def decay_mask(architecture: Architecture, dtype=np.float32) -> np.ndarray:  # -> [size] of 0 and 1
-    """1 where AdamW's weight decay applies (matrices and E), 0 for positions and the output bias."""
+    """1 where AdamW's weight decay applies (matrices and E), 0 for positions, biases and LayerNorm."""
     mask = np.ones(architecture.size(), dtype=dtype)
     for name, view in unflatten(mask, architecture).items():
-        if name in NOT_DECAYED:
+        if not is_decayed(name):
             view[...] = 0
     return mask
 
 
 def init_parameters(architecture: Architecture, rng: np.random.Generator, dtype=np.float32) -> np.ndarray:
-    """A flat buffer of fresh parameters: E, P ~ N(0, 0.5²), matrices ~ N(0, 1/fan_in), b_out = 0.
+    """A flat buffer of fresh parameters: E, P ~ N(0, 0.5²), matrices ~ N(0, 1/fan_in), biases 0, gains 1.
 
     Embeddings of half the sinusoids' scale (their entries lie in [-1, 1]) trained most reliably on
     the templated test text (a scan of init scales over ten seeds); a tied output layer starts E
@@ -88,9 +129,11 @@ def init_parameters(architecture: Architecture, rng: np.random.Generator, dtype=
     for name in ("E", "P"):
         if name in p:
             p[name][:] = rng.standard_normal(p[name].shape) * embedding_scale
-    for name in ("W_qkv", "W_o", "W_out"):
-        if name in p:
-            p[name][:] = rng.standard_normal(p[name].shape) * architecture.dim**-0.5
+    for name, view in p.items():  # in buffer order: one layer's draws are those of the one-layer model
+        if base_name(name).startswith("W_"):
+            view[:] = rng.standard_normal(view.shape) * view.shape[0] ** -0.5
+        elif base_name(name).endswith("_g"):
+            view[:] = 1.0
     return flat
 
 

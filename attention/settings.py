@@ -23,6 +23,9 @@ class TrainingSettings:
     context_window: int = 8  # T, the most words the model looks at
     dim: int = 32  # d
     heads: int = 1  # h
+    layers: int = 1  # L, attention layers (each with its residual; the MLP block too when on)
+    mlp: bool = False  # an MLP block d -> 4d -> d (GELU) after each attention
+    layernorm: bool = False  # pre-LayerNorm before each block and before the output layer
     positions: str = "learned"  # "learned" | "sinusoidal" | "none"
     tied: bool = False  # output layer W_out = Eᵀ (measured: worse on real prose, breaks copying with dropout)
     dropout: float = 0.1  # r, on embeddings, attention weights and the residual branch (training only)
@@ -43,6 +46,10 @@ class TrainingSettings:
         _in_range("context window", self.context_window, 1, limits.MAX_CONTEXT_WINDOW)
         _in_range("dim", self.dim, 1, limits.MAX_MODEL_DIM)
         _in_range("heads", self.heads, 1, limits.MAX_HEADS)
+        _in_range("layers", self.layers, 1, limits.MAX_LAYERS)
+        for name in ("mlp", "layernorm"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                raise ValueError(f"{name} must be True or False (got {getattr(self, name)!r})")
         if self.dim % self.heads:
             fits = [h for h in range(1, limits.MAX_HEADS + 1) if self.dim % h == 0]
             raise ValueError(f"heads must divide dim: dim {self.dim} splits evenly into {fits} heads, not {self.heads}")
@@ -62,7 +69,10 @@ class TrainingSettings:
             raise ValueError(f"max seconds must be > 0 (got {self.max_seconds})")
 
     def architecture(self, vocab_size: int) -> Architecture:
-        return Architecture(vocab_size, self.context_window, self.dim, self.heads, self.positions, self.tied)
+        return Architecture(
+            vocab_size, self.context_window, self.dim, self.heads, self.positions, self.tied,
+            layers=self.layers, mlp=bool(self.mlp), layernorm=bool(self.layernorm),
+        )  # fmt: skip
 
 
 def _in_range(name: str, value: int, low: int, high: int) -> None:

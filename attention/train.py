@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import limits
+from . import heads, limits
 from .evaluation import Evaluation, evaluate, ngram_overlap
 from .model import backward, cross_entropy, dropout_masks, forward
 from .optim import AdamW, clip_gradient
@@ -82,6 +82,7 @@ class TrainingProgress:
     train_loss: float  # at the last evaluation (nan before the first)
     validation_loss: float  # at the last evaluation; nan without a validation part
     fraction_done: float  # 0..1, of the step budget (max_steps, or epochs if fewer)
+    heads: heads.HeadScores | None = None  # every head's scores on a fixed probe, measured now (heads.py)
 
 
 Callback = Callable[[TrainingProgress], bool | None]
@@ -184,6 +185,7 @@ class _Trainer:
         self.patience = max(settings.patience, MIN_PATIENCE_EPOCHS * self.steps_per_epoch)
         scored = len(self.train_targets) + len(self.validation_targets)
         self.evaluate_every = math.ceil(scored / (EVALUATION_SHARE * settings.batch_size))  # steps
+        self.probe = heads.training_probe(vocabulary, T, settings.seed)  # [P, 2m] a repeated segment, or None
 
     def run(self) -> TrainedModel:
         self.start = self.last_callback = clock()
@@ -235,7 +237,8 @@ class _Trainer:
         self.train_loss = self._loss(self.train_targets)
         if len(self.validation_targets):
             self.validation_loss = self._loss(self.validation_targets)
-        self.history.append(HistoryPoint(self.step, self.epoch, self.train_loss, self.validation_loss))
+        point = HistoryPoint(self.step, self.epoch, self.train_loss, self.validation_loss, self._head_scores())
+        self.history.append(point)
         if not len(self.validation_targets):
             self.best_step = self.step
             np.copyto(self.best_theta, self.theta)
@@ -253,9 +256,14 @@ class _Trainer:
         log_p, _ = next_token_log_probabilities(self.architecture, self.p, self.ids, targets)
         return float(-log_p.mean())
 
+    def _head_scores(self) -> heads.HeadScores | None:
+        """Each head's scores on the fixed probe (one small forward pass: 8 windows of at most 16 tokens)."""
+        return None if self.probe is None else heads.measure(self.architecture, self.p, self.probe)
+
     def _progress(self) -> TrainingProgress:
         done = min(self.step / self.budget, 1.0)
-        return TrainingProgress(self.step, self.epoch, self.train_loss, self.validation_loss, done)
+        scores = self._head_scores()
+        return TrainingProgress(self.step, self.epoch, self.train_loss, self.validation_loss, done, scores)
 
     def _maybe_report(self) -> bool:
         """Call the callback if PROGRESS_INTERVAL_S has passed; True means stop."""

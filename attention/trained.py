@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evaluation import Evaluation
+from .heads import HeadScores
 from .mechanism import softmax
 from .model import forward
 from .parameters import UNKNOWN_TOKEN, Architecture, Parameters
@@ -23,6 +24,7 @@ class HistoryPoint:
     epoch: int
     train_loss: float  # loss on (up to 2,048) training tokens, each predicted from the T tokens before it
     validation_loss: float  # the same on the validation part; nan without one
+    heads: HeadScores | None = None  # every head's previous-token and induction score on the probe (heads.py)
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +70,7 @@ class TrainedModel:
     def _logits_and_weights(self, context_words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         ids, _ = self.context_ids(context_words)
         logits, cache = forward(self.architecture, self.parameters, np.asarray([ids]), last_only=True)
-        return logits[0], cache.A[0]  # [V], [h, n, n]
+        return logits[0], cache.weights[0]  # [V], [L, h, n, n]
 
     def next_word_probabilities(self, context_words: Sequence[str], temperature: float = 1.0) -> np.ndarray:  # [V]
         """p = softmax(logits / temperature) for the word after the context, aligned with vocabulary.words."""
@@ -80,8 +82,19 @@ class TrainedModel:
             words=self.vocabulary.words, scores=logits, probabilities=softmax(logits, temperature=temperature)
         )
 
-    def attention_weights(self, context_words: Sequence[str]) -> np.ndarray:  # -> [h, n, n]
-        """A[head, i, j]: how much word i of the (clipped) context looks at word j <= i."""
+    @property
+    def layers(self) -> int:
+        return self.architecture.layers
+
+    def attention_weights(self, context_words: Sequence[str], layer: int = 0) -> np.ndarray:  # -> [h, n, n]
+        """A[head, i, j]: how much word i of the (clipped) context looks at word j <= i, in layer `layer`
+        (0-based: 0 is the first layer, the one-layer model's only one)."""
+        if not 0 <= layer < self.layers:
+            raise ValueError(f"layer must be between 0 and {self.layers - 1} for this {self.layers}-layer model")
+        return self._logits_and_weights(context_words)[1][layer]
+
+    def all_attention_weights(self, context_words: Sequence[str]) -> np.ndarray:  # -> [L, h, n, n]
+        """Every layer's attention weights for the (clipped) context, first layer first."""
         return self._logits_and_weights(context_words)[1]
 
     def forward_steps(self, context_words: Sequence[str]) -> ForwardSteps:

@@ -2,6 +2,7 @@
 
     python bench/train_speed.py            # numpy only
     /work/venv-torch/bin/python bench/train_speed.py   # also PyTorch, if installed (never required)
+    python bench/train_speed.py --lesson   # part 3 only: the induction lesson's 2-layer model
 
 Part 1 trains with `attention.train_model` to its early-stop point: the default example, a
 generated ~20,000-token English-like text (vocabulary about 2,000 words) and, when the machine has
@@ -13,6 +14,9 @@ Adam and clipping) step by step in numpy and in PyTorch, and prints the time rat
 difference between their losses. Targets (issue 3, a 2-core machine): default example under 3 s,
 20,000 tokens under 15 s, numpy at least twice as fast as PyTorch. Times are the best of a few
 repeats; machines are noisy, so these are not assertions.
+
+Part 3 does the same for the induction lesson's 2-layer preset (attention.PRESETS["induction"]) and times
+the lesson to its phase change: the first progress report where the best head's induction score passes 0.5.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from prose import generated_prose, real_prose  # noqa: E402
 
 import attention  # noqa: E402
 import attention.train as train  # noqa: E402
+from attention import induction  # noqa: E402
 from attention.examples import DEFAULT_EXAMPLE, EXAMPLES  # noqa: E402
 
 try:
@@ -108,9 +113,11 @@ def _verdict(ok: bool) -> str:
 # --- part 2: the same model in PyTorch ------------------------------------------------------------
 
 
-def replay_batches(text: str, steps: int) -> tuple[train._Trainer, list[tuple[np.ndarray, np.ndarray]]]:
+def replay_batches(
+    text: str, steps: int, settings: train.TrainingSettings | None = None
+) -> tuple[train._Trainer, list[tuple[np.ndarray, np.ndarray]]]:
     """A fresh trainer (its initial weights) and the first `steps` batches train_model would use."""
-    settings = train.TrainingSettings(dropout=0.0, weight_decay=0.0)  # PyTorch replays plain Adam, no dropout
+    settings = settings or train.TrainingSettings(dropout=0.0, weight_decay=0.0)  # plain Adam, no dropout
     tokens = attention.tokenize(text)
     parts = train.split_parts(len(tokens), settings)
     n_train = parts.n_train
@@ -128,10 +135,10 @@ def replay_batches(text: str, steps: int) -> tuple[train._Trainer, list[tuple[np
     return trainer, batches[:steps]
 
 
-def numpy_losses(text: str, steps: int) -> tuple[float, list[float]]:
+def numpy_losses(text: str, steps: int, settings=None) -> tuple[float, list[float]]:
     best, losses = float("inf"), []
     for _ in range(REPEATS):
-        trainer, batches = replay_batches(text, steps)
+        trainer, batches = replay_batches(text, steps, settings)
         with train._one_blas_thread():
             start = time.perf_counter()
             losses = [trainer._step(x, y) for x, y in batches]
@@ -159,12 +166,40 @@ class TorchModel(torch.nn.Module if torch else object):
         return torch.nn.functional.cross_entropy(logits.view(B * T, -1), targets.reshape(-1))
 
 
-def torch_losses(text: str, steps: int, threads: int, repeats: int = REPEATS) -> tuple[float, list[float]]:
+class TorchDeepModel(torch.nn.Module if torch else object):
+    """The induction preset's architecture (L attention layers, sinusoidal positions, untied) in PyTorch."""
+
+    def __init__(self, trainer: train._Trainer):
+        super().__init__()
+        a = trainer.architecture
+        assert not (a.mlp or a.layernorm or a.tied) and a.positions == "sinusoidal", "the preset's architecture only"
+        self.h, self.d_k, self.layers = a.heads, a.head_dim, a.layers
+        for name, value in trainer.p.items():
+            setattr(self, name.replace(".", "_"), torch.nn.Parameter(torch.tensor(np.array(value))))
+        pe = attention.sinusoidal_positions(a.context_window, a.dim).astype(np.float32)
+        self.register_buffer("PE", torch.from_numpy(pe))
+
+    def forward(self, ids, targets):
+        B, T = ids.shape
+        H = self.E[ids] + self.PE[:T]  # [B, T, d]
+        for layer in range(self.layers):
+            suffix = "" if layer == 0 else f"_{layer + 1}"
+            W_qkv, W_o = getattr(self, "W_qkv" + suffix), getattr(self, "W_o" + suffix)
+            Q, K, V = (H @ W_qkv).view(B, T, 3, self.h, self.d_k).permute(2, 0, 3, 1, 4)  # [B, h, T, d_k] each
+            O = torch.nn.functional.scaled_dot_product_attention(Q, K, V, is_causal=True)  # noqa: E741
+            H = H + O.transpose(1, 2).reshape(B, T, -1) @ W_o
+        logits = H @ self.W_out + self.b_out
+        return torch.nn.functional.cross_entropy(logits.view(B * T, -1), targets.reshape(-1))
+
+
+def torch_losses(
+    text: str, steps: int, threads: int, repeats: int = REPEATS, settings=None, model_class=None
+) -> tuple[float, list[float]]:
     torch.set_num_threads(threads)
     best, losses = float("inf"), []
     for _ in range(repeats):
-        trainer, batches = replay_batches(text, steps)
-        model = TorchModel(trainer)
+        trainer, batches = replay_batches(text, steps, settings)
+        model = (model_class or TorchModel)(trainer)
         params = list(model.parameters())
         adam = torch.optim.Adam(params, lr=trainer.settings.learning_rate, betas=(0.9, 0.999), eps=1e-8)
         batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in batches]
@@ -215,10 +250,52 @@ def part_two(corpus: dict[str, str], models: dict[str, attention.TrainedModel]) 
     print("the target is 2× or more. max |loss diff|: per-step losses of numpy and PyTorch (1 thread), float32.")
 
 
+# --- part 3: the induction lesson's two-layer model -----------------------------------------------
+
+LESSON_STEPS = 300
+
+
+def part_three() -> None:
+    """ms/step of the lesson's 2-layer preset (numpy, and PyTorch on identical weights and batches), and the
+    lesson's time to the phase change (the first point where the best head's induction score passes 0.5)."""
+    text = induction.lesson_text()
+    settings = train.TrainingSettings(**attention.PRESETS["induction"])
+    shape = f"{settings.layers} layers, {settings.heads} heads, d = {settings.dim}, T = {settings.context_window}"
+    print(f"\n3. The induction lesson's model ({shape}, batch {settings.batch_size}; {LESSON_STEPS} steps)\n")
+    np_time, np_loss = numpy_losses(text, LESSON_STEPS, settings)
+    print(f"numpy (1 BLAS thread): {1000 * np_time / LESSON_STEPS:.2f} ms/step")
+    if torch is not None:
+        t1, t1_loss = torch_losses(text, LESSON_STEPS, 1, settings=settings, model_class=TorchDeepModel)
+        t2, _ = torch_losses(text, LESSON_STEPS, 2, repeats=1, settings=settings, model_class=TorchDeepModel)
+        diff = max(abs(a - b) for a, b in zip(np_loss, t1_loss, strict=True))
+        print(f"PyTorch {torch.__version__}: {1000 * t1 / LESSON_STEPS:.2f} ms/step (1 thread), "
+              f"{1000 * t2 / LESSON_STEPS:.2f} (2 threads); torch/numpy {min(t1, t2) / np_time:.1f}×; "
+              f"max |loss diff| {diff:.2e}")  # fmt: skip
+    else:
+        print("PyTorch is not installed: no comparison (it is never a requirement of the project).")
+    crossed: list[tuple[int, float]] = []
+    start = time.perf_counter()
+
+    def watch(progress) -> None:
+        if not crossed and progress.heads and progress.heads.best("induction")[2] >= 0.5:
+            crossed.append((progress.step, time.perf_counter() - start))
+
+    model = attention.train_model(text, **attention.PRESETS["induction"], seed=0, callback=watch)
+    accuracy = induction.copy_accuracy(model, text)
+    when = f"step {crossed[0][0]:,} after {crossed[0][1]:.1f} s" if crossed else "never"
+    print(f"lesson (seed 0): phase change (best induction score ≥ 0.5) at {when}; whole training {model.seconds:.1f} s "
+          f"for {model.steps:,} steps ({1000 * model.seconds / model.steps:.2f} ms/step with evaluations); "
+          f"held-out copy accuracy {accuracy:.0%}")  # fmt: skip
+
+
 def main() -> None:
+    if "--lesson" in sys.argv:
+        part_three()
+        return
     corpus = texts()
     models = part_one(corpus)
     part_two(corpus, models)
+    part_three()
 
 
 if __name__ == "__main__":

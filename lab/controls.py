@@ -118,3 +118,5 @@ def training_controls() -> None:
         widget(key, where)
     for key, where in zip(("t_epochs", "t_lr", "t_tied"), second, strict=False):
         widget(key, where)
+    for key, where in zip(("t_layers", "t_mlp", "t_layernorm"), st.columns(4), strict=False):
+        widget(key, where)

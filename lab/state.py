@@ -35,6 +35,7 @@ VIEW_NAMES = (
     "Generate",
     "What if",
     "Embedding map",
+    "Induction heads",
     "The blog's method: a toy",
 )  # the views, in order; lab/views/__init__.py maps each to its module
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
@@ -126,6 +127,21 @@ CONTROLS: dict[str, Control] = {
     "t_tied": Control(
         Setting(TRAINING_DEFAULTS.tied), "toggle", "Tie output to E", "Use the embedding matrix E as the output layer."
     ),
+    "t_layers": Control(
+        Setting(TRAINING_DEFAULTS.layers, low=1, high=limits.MAX_LAYERS), "slider", "Layers L",
+        "Attention layers stacked on the residual stream; two can build an induction head (see that lesson).",
+    ),
+    "t_mlp": Control(
+        Setting(TRAINING_DEFAULTS.mlp), "toggle", "MLP block", "After each attention, every word vector goes through a small network: d -> 4d -> d."
+    ),
+    "t_layernorm": Control(
+        Setting(TRAINING_DEFAULTS.layernorm), "toggle", "LayerNorm", "Normalise each word's vector before each block."
+    ),
+    "ind_words": Control(
+        Setting(40, low=20, high=60), "slider", "Made-up words in the lesson's text",
+        "The text's segments draw their words from this many made-up words: fewer means more repeats inside a segment.",
+    ),
+    "ind_layers": Control(Setting(2, low=1, high=3), "none"),  # the lesson's model: 2, or 1 for the contrast
     "gen_words": Control(Setting(12, low=1, high=limits.MAX_GENERATED_WORDS), "slider", "Words to generate"),
     "gen_top_k": Control(
         Setting(0, low=0, high=limits.MAX_TOP_K), "slider", "Sample only from the top N words (0 = all)",
@@ -143,6 +159,7 @@ def training_settings() -> TrainingSettings:
     return TrainingSettings(
         context_window=ss.t_window, dim=ss.t_dim, heads=ss.t_heads, positions=ss.t_positions, tied=ss.t_tied,
         epochs=ss.t_epochs, learning_rate=ss.t_lr, seed=int(ss.seed),
+        layers=int(ss.t_layers), mlp=bool(ss.t_mlp), layernorm=bool(ss.t_layernorm),
     )  # fmt: skip
 
 

@@ -213,6 +213,7 @@ def test_training_on_too_short_a_text_is_refused_with_the_minimum_named(app):
         ("MAX_MODEL_DIM", r"model dimension|d_model|\bmodel d\b"),
         ("MAX_HEADS", r"\bheads?\b"),
         ("MAX_EPOCHS", r"\bepochs?\b"),
+        ("MAX_LAYERS", r"\blayers\b"),
     ],
 )
 def test_training_widgets_stop_at_their_limits(app, name, pattern):
@@ -247,6 +248,7 @@ CHECKED = {
     "MAX_CONTEXT_WINDOW",
     "MAX_MODEL_DIM",
     "MAX_HEADS",
+    "MAX_LAYERS",
     "MAX_EPOCHS",
     "MAX_BATCH_SIZE",
     "MAX_LINK_TEXT_CHARS",
@@ -355,3 +357,12 @@ def test_the_step_budget_has_no_widget_but_the_trainer_refuses_more():
     TrainingSettings(max_steps=limits.MAX_TRAIN_STEPS).check()
     with pytest.raises(ValueError, match=f"max steps must be a whole number between 1 and {limits.MAX_TRAIN_STEPS}"):
         TrainingSettings(max_steps=limits.MAX_TRAIN_STEPS + 1).check()
+
+
+def test_more_layers_than_the_limit_are_refused_with_what_to_change():
+    from attention.settings import TrainingSettings
+
+    cap = limit("MAX_LAYERS")
+    TrainingSettings(layers=cap).check()
+    with pytest.raises(ValueError, match=f"layers must be a whole number between 1 and {cap}"):
+        TrainingSettings(layers=cap + 1).check()

@@ -19,6 +19,14 @@ from .frames import (
     token_strip_frame,
     visible_token,
 )
+from .heads import (
+    head_grid_chart,
+    head_score_curve_chart,
+    head_score_history_frame,
+    head_scores_frame,
+    summarize_head_score_history,
+    summarize_head_scores,
+)
 from .headview import attention_on_words_chart, head_view_frame, summarize_head_view
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
@@ -98,6 +106,10 @@ __all__ = [
     "contrast_ratio",
     "embedding_map_chart",
     "embedding_map_frame",
+    "head_grid_chart",
+    "head_score_curve_chart",
+    "head_score_history_frame",
+    "head_scores_frame",
     "head_view_frame",
     "ink_for",
     "loss_curve_chart",
@@ -113,6 +125,8 @@ __all__ = [
     "summarize_comparison",
     "summarize_distribution",
     "summarize_embedding_map",
+    "summarize_head_score_history",
+    "summarize_head_scores",
     "summarize_head_view",
     "summarize_heatmap",
     "summarize_loss_curve",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..state import VIEW_NAMES, ViewContext
-from . import attention_map, blog, embedding_map, generate, predict, step_by_step, train, what_if, words
+from . import attention_map, blog, embedding_map, generate, induction, predict, step_by_step, train, what_if, words
 
 VIEWS: dict[str, Callable[[ViewContext], None]] = {
     "Predict": predict.render,
@@ -16,6 +16,7 @@ VIEWS: dict[str, Callable[[ViewContext], None]] = {
     "Generate": generate.render,
     "What if": what_if.render,
     "Embedding map": embedding_map.render,
+    "Induction heads": induction.render,
     "The blog's method: a toy": blog.render,
 }
 assert tuple(VIEWS) == VIEW_NAMES, "every tab has a view, in the order of the tabs"

@@ -1,0 +1,133 @@
+"""Induction heads: one click trains a two-layer model on repeated segments, and the page shows it learn to copy."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+import attention
+from attention import charts, heads, induction
+from attention.settings import TrainingSettings
+
+from ..controls import widget
+from ..render import plain, show_chart, show_code
+from ..state import ViewContext
+from ..training import PROGRESS_EVERY_S, training_jobs
+
+EXPLANATION = """\
+The text below is made for one trick. Each segment of made-up words comes **twice in a row**:
+*tafo rimu bepe tafo rimu bepe .* The first copy is random, so nothing can predict it. The second copy
+can be predicted word for word, but only by a model that **looks back**: find the last time it saw the
+current word, and say the word that came **right after** it. A head that does this is an *induction head*.
+
+One layer cannot do it: a word can look for earlier copies of itself, but not for "the word after" one.
+Two layers can: a head in layer 1 learns to look one word back (a *previous-token head*) and writes
+"my predecessor was *rimu*" into each word; a head in layer 2 then finds the word whose predecessor is the
+current word. The two appear together, suddenly: the loss sits on a plateau, then drops.
+"""
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def lesson_text(words: int, seed: int) -> str:
+    return induction.lesson_text(words=words, seed=seed)
+
+
+def lesson_settings(layers: int, seed: int) -> TrainingSettings:
+    """The preset, with the lesson's number of layers (1 for the contrast) and the page's seed."""
+    return TrainingSettings(**{**attention.PRESETS["induction"], "layers": layers, "seed": seed})
+
+
+def choose(layers: int) -> None:
+    st.session_state.ind_layers = layers
+    st.session_state.ind_start = True
+
+
+def render(ctx: ViewContext) -> None:
+    st.subheader("Induction heads: watch a model learn to copy")
+    st.markdown(EXPLANATION)
+    words = widget("ind_words")
+    text = lesson_text(int(words), ctx.seed)
+    st.caption(plain(f"The lesson's text (generated with seed {ctx.seed}): {text[:160]} …"))
+    with st.container(horizontal=True):
+        st.button("Train the two-layer model", type="primary", key="ind_train", on_click=choose, args=(2,))
+        st.button("Contrast: the same with one layer", key="ind_contrast", on_click=choose, args=(1,))
+    layers = int(st.session_state.ind_layers)
+    settings = lesson_settings(layers, ctx.seed)
+    job = training_jobs().get(text, settings)
+    if st.session_state.pop("ind_start", False):
+        job = training_jobs().start(text, settings)
+    if job is None:
+        st.info(f"Press **Train** to train the {layers}-layer model on this text (about 15 s), and watch.")
+        return
+    if not job.done:
+        live(job, layers)
+        return
+    if job.error:
+        st.warning(f"The model could not be trained: {job.error}")
+        return
+    results(job.model, text, int(words))
+
+
+@st.fragment(run_every=PROGRESS_EVERY_S)
+def live(job, layers: int) -> None:
+    """The loss and the best head's scores, redrawn while the model trains; the page reruns when it ends."""
+    if job.done:
+        st.rerun()
+    st.button("Stop training", key="ind_stop", on_click=job.stop, help="Keep the best weights so far.")
+    latest = job.progress[-1] if job.progress else None
+    if latest is None:
+        st.progress(0.0, text=f"Training the {layers}-layer model…")
+        return
+    best = latest.heads.best("induction")[2] if latest.heads else 0.0
+    st.progress(
+        min(latest.fraction_done, 1.0),
+        text=f"Training the {layers}-layer model: step {latest.step:,}, loss {latest.train_loss:.3f}, "
+        f"best induction score {best:.2f}",
+    )
+    curves(tuple(job.progress))
+
+
+def curves(points: tuple) -> None:
+    loss, scores = st.columns(2)
+    with loss:
+        show_chart(partial(charts.loss_curve_chart, points))
+    with scores:
+        show_chart(partial(charts.head_score_curve_chart, points))
+        st.caption(plain(charts.summarize_head_score_history(points)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def held_out_accuracy(text: str, settings: TrainingSettings, _model: attention.TrainedModel) -> float:
+    return induction.copy_accuracy(_model, text)
+
+
+def results(model: attention.TrainedModel, text: str, words: int) -> None:
+    curves(model.history)
+    accuracy = held_out_accuracy(text, model.settings, model)
+    scores = heads.model_scores(model)
+    layer, head, best = scores.best("induction")
+    p_layer, p_head, _ = scores.best("previous_token")
+    verdict = "It learned to copy." if accuracy >= 0.8 and best >= 0.5 else "It did not learn to copy."
+    st.markdown(
+        f"**{verdict}** On {induction.HELD_OUT_SEGMENTS} fresh segments it never saw, the {model.layers}-layer model "
+        f"predicts **{accuracy:.0%}** of the second copies' words (after their first word) correctly; "
+        f"its best induction head (layer {layer + 1}, head {head + 1}) scores **{best:.2f}**."
+    )
+    show_chart(partial(charts.head_grid_chart, scores), width="content")
+    st.caption(plain(charts.summarize_head_scores(scores)))
+    context = induction.example_context(text, seed=model.settings.seed)
+    st.markdown(
+        "On a fresh segment and its repeat: the induction head's map shows the stripe *look one after the last "
+        "time you saw this word* (one diagonal step right of the first copy), the previous-token head's the "
+        "line just left of the diagonal."
+    )
+    left, right = st.columns(2)
+    maps = ((left, layer, head, "induction"), (right, p_layer, p_head, "previous-token"))
+    for where, at_layer, h, kind in maps:
+        weights = model.attention_weights(context, layer=at_layer)[h]
+        with where:
+            title = f"layer {at_layer + 1}, head {h + 1} ({kind})"
+            show_chart(partial(charts.attention_heatmap, weights, context, title=title))
+            st.caption(plain(charts.summarize_heatmap(weights, context)))
+    show_code(heads.induction_scores, induction.copy_accuracy)

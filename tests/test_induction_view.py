@@ -1,0 +1,39 @@
+"""The Induction heads view without a browser: its state comes from links, and a finished job shows the lesson."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import attention
+from attention import induction
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_lesson(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"view": "Induction heads", **query})
+    return at.run()
+
+
+def test_a_link_reopens_the_contrast_with_its_words_without_training():
+    at = open_lesson({"ind_layers": "1", "ind_words": "25"})
+    assert not at.exception
+    assert at.slider(key="ind_words").value == 25
+    assert any("1-layer model" in info.value for info in at.info)  # waits for the button: nothing trains on open
+    assert not at.get("progress")
+
+
+def test_pressing_train_starts_the_preset_and_the_link_follows():
+    at = open_lesson({"ind_words": "21", "seed": "5"})
+    at.button(key="ind_contrast").click().run()
+    assert not at.exception
+    assert at.query_params["ind_layers"] in ("1", ["1"])
+    from lab.training import training_jobs
+
+    job = training_jobs().get(induction.lesson_text(words=21, seed=5), attention.TrainingSettings(
+        **{**attention.PRESETS["induction"], "layers": 1, "seed": 5}
+    ))  # fmt: skip
+    assert job is not None
+    job.stop()
+    job.wait(60)
