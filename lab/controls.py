@@ -120,3 +120,11 @@ def training_controls() -> None:
         widget(key, where)
     for key, where in zip(("t_layers", "t_mlp", "t_layernorm"), st.columns(4), strict=False):
         widget(key, where)
+
+
+def one_of(label: str, count: int, key: str) -> int:
+    """A radio for one of `count` layers or heads, 0-based (none, and 0, when there is only one)."""
+    if count <= 1:
+        return 0
+    return st.radio(label, range(count), format_func=lambda i: f"{label.lower()} {i + 1}", horizontal=True,
+                    key=key, persist_state="session")  # fmt: skip

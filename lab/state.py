@@ -132,7 +132,8 @@ CONTROLS: dict[str, Control] = {
         "Attention layers stacked on the residual stream; two can build an induction head (see that lesson).",
     ),
     "t_mlp": Control(
-        Setting(TRAINING_DEFAULTS.mlp), "toggle", "MLP block", "After each attention, every word vector goes through a small network: d -> 4d -> d."
+        Setting(TRAINING_DEFAULTS.mlp), "toggle", "MLP block",
+        "After each attention, every word vector goes through a small network: d -> 4d -> d.",
     ),
     "t_layernorm": Control(
         Setting(TRAINING_DEFAULTS.layernorm), "toggle", "LayerNorm", "Normalise each word's vector before each block."

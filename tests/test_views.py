@@ -1,6 +1,7 @@
 """Every view of the app, on every built-in example and at the edges, driven without a browser."""
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -173,3 +174,32 @@ def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(ex
         for i in range(len(tokens) - 1)
     ]
     assert np.mean(hits) > 0.5  # its top guess is the text's next word more often than not
+
+
+def trained_app(**query) -> AppTest:
+    """The app on a view that needs a model, rerun until its training (in the background) is done."""
+    at = open_app(**query)
+    for _ in range(240):
+        if not at.get("progress") and not any("queue" in info.value for info in at.info):
+            return at
+        time.sleep(0.25)
+        at.run()
+    raise AssertionError("training did not finish")
+
+
+def test_step_by_step_shows_every_layer_of_a_deeper_model():
+    query = {"t_layers": 2, "t_mlp": 1, "t_layernorm": 1, "position": 9, "window": 4}
+    at = trained_app(view="Step by step", **query)
+    assert_fine(at)
+    assert [r.label for r in at.radio] == ["Layer"]
+    settings = {**DEFAULT_TRAINING, "layers": 2, "mlp": True, "layernorm": True}
+    model = attention.train_model(EXAMPLES["Nursery rhyme"], **settings)
+    steps = model.forward_steps(attention.tokenize(EXAMPLES["Nursery rhyme"])[5:9])
+    for layer in (0, 1):
+        at.radio(key="layer").set_value(layer).run()
+        shown = dict(zip([md.value.split("**")[1] for md in at.markdown if md.value.startswith("**")],
+                         matrix_pictures(at), strict=False))  # fmt: skip
+        np.testing.assert_array_equal(shown["Q"].to_numpy(), np.asarray(steps.layers[layer].Q[0], dtype=np.float64))
+        np.testing.assert_array_equal(shown["residual"].to_numpy(), steps.layers[layer].residual.astype(np.float64))
+        latex = " ".join(latex.value for latex in at.latex)
+        assert f"U^{{({layer + 1})}}" in latex and r"\operatorname{GELU}" in latex  # this layer's formulas

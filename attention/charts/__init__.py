@@ -30,7 +30,7 @@ from .heads import (
 from .headview import attention_on_words_chart, head_view_frame, summarize_head_view
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
-from .matrices import matrix_chart, matrix_frame
+from .matrices import MAX_MATRIX_CELLS, matrix_chart, matrix_frame
 from .strip import PICK, picked_position, token_strip_chart
 from .style import (
     BAR_HEIGHT,
@@ -81,6 +81,7 @@ __all__ = [
     "MASKED",
     "MASKED_GREY",
     "MASKED_NOTE",
+    "MAX_MATRIX_CELLS",
     "NATURAL_SIZE",
     "ORANGE",
     "OTHER",

@@ -13,6 +13,7 @@ import attention
 from attention import analysis, charts, formulas
 from attention.predict import distribution_from_logits
 
+from ..controls import one_of
 from ..render import show_chart, show_code
 from ..state import ViewContext
 from ..training import trained_model
@@ -22,17 +23,31 @@ PER_HEAD = {"Q", "K", "V", "scores", "scaled_scores", "weights", "head_outputs"}
 WORD_COLUMNS = {"scores", "scaled_scores", "mask", "weights"}  # one column per word looked at
 
 
-def matrices(steps: attention.ForwardSteps, head: int) -> dict[str, np.ndarray]:
-    """Each step's matrix as shown: one head's where the step is per head; the mask as 0 / -inf."""
-    shown = {}
+Step = tuple[str, str, str, np.ndarray]  # name, LaTeX, why, the matrix shown
+
+
+def plain_steps(steps: attention.ForwardSteps, head: int) -> list[Step]:
+    """(name, LaTeX, why, matrix) for the one-layer model: one head's matrix where the step is per head,
+    the mask as 0 / -inf."""
+    shown = []
     for name in MATRICES:
         matrix = getattr(steps, name)
         if name == "mask":
             matrix = np.where(matrix, 0.0, -np.inf)
         elif name in PER_HEAD:
             matrix = matrix[head]
-        shown[name] = matrix
+        shown.append((name, *formulas.MODEL_STEPS[name], matrix))
     return shown
+
+
+def layer_steps(
+    steps: attention.ForwardSteps, settings, layer: int, head: int
+) -> list[tuple[str, str, str, np.ndarray]]:
+    """The same for layer `layer` (0-based) of a deeper model, formulas from formulas.layer_formulas."""
+    rows = formulas.layer_formulas(layer + 1, layers=settings.layers, mlp=settings.mlp, layernorm=settings.layernorm)
+    found = steps.layers[layer]
+    return [(name, latex, why, getattr(found, name)[head] if name in PER_HEAD else getattr(found, name))
+            for name, latex, why in rows]  # fmt: skip
 
 
 def render(ctx: ViewContext) -> None:
@@ -42,36 +57,36 @@ def render(ctx: ViewContext) -> None:
     steps = model.forward_steps(ctx.context)
     words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
     labels = charts.position_labels(words, positions)
-    head = 0
-    if len(steps.Q) > 1:
-        head = st.radio("Head", range(len(steps.Q)), format_func=lambda i: f"head {i + 1}", horizontal=True,
-                        key="head", persist_state="session")  # fmt: skip
+    plain = model.layers == 1 and not model.settings.mlp and not model.settings.layernorm
+    layer, head = one_of("Layer", model.layers, "layer"), one_of("Head", len(steps.Q), "head")
     st.subheader(f"Every number for predicting the word after word {ctx.position + 1}")
     st.caption(
-        f"d = {steps.X.shape[1]}, d_k = {steps.Q.shape[-1]}, n_h = {len(steps.Q)}; the chosen word's row is "
-        "outlined. Hover a cell for its value, or open the numbers below."
+        f"d = {steps.X.shape[1]}, d_k = {steps.Q.shape[-1]}, n_h = {len(steps.Q)}, L = {model.layers}; the chosen "
+        "word's row is outlined. Hover a cell for its value, or open the numbers below."
     )
-    shown = matrices(steps, head)
-    for name, matrix in shown.items():
-        picture(name, matrix, labels)
+    shown = plain_steps(steps, head) if plain else layer_steps(steps, model.settings, layer, head)
+    for name, latex, why, matrix in shown:
+        picture(name, latex, why, matrix, labels)
     output = distribution_from_logits(model.vocabulary.words, steps.logits, temperature=ctx.temperature)
-    for name in ("logits", "probabilities"):
-        latex, why = formulas.MODEL_STEPS[name]
-        st.markdown(f"**{name}**: {why}")
+    final = [formulas.MODEL_STEPS["logits"]] if plain else [formulas.final_formula(layernorm=model.settings.layernorm)]
+    for latex, why in [*final, formulas.MODEL_STEPS["probabilities"]]:
+        st.markdown(why[0].upper() + why[1:])
         st.latex(latex)
     show_chart(partial(charts.next_word_chart, output, top_k=ctx.top_k, true_next=ctx.true_next, score_title="logit z"))
-    numbers(shown, labels, output, ctx.top_k)
+    numbers({name: matrix for name, _, _, matrix in shown}, labels, output, ctx.top_k)
     show_code(attention.steps.forward_steps, attention.scaled_dot_product_attention)
 
 
-def picture(name: str, matrix: np.ndarray, labels: list[str]) -> None:
+def picture(name: str, latex: str, why: str, matrix: np.ndarray, labels: list[str]) -> None:
     """The step's formula and what it does, and beside it the matrix as a small heatmap."""
-    latex, why = formulas.MODEL_STEPS[name]
     formula, image = st.columns([2, 3], vertical_alignment="center")
     formula.markdown(f"**{name.replace('_', ' ')}**: {why}")
     formula.latex(latex)
     columns = labels if name in WORD_COLUMNS else None
     with image:
+        if matrix.size > charts.MAX_MATRIX_CELLS:
+            st.caption(f"{matrix.shape[0]} × {matrix.shape[1]} numbers: too many to draw; open the numbers below.")
+            return
         show_chart(partial(charts.matrix_chart, matrix, labels, column_labels=columns,
                            column_title="word looked at" if columns else "dimension"), width="content")  # fmt: skip
 

@@ -9,6 +9,7 @@ import streamlit as st
 import attention
 from attention import analysis, charts
 
+from ..controls import one_of
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from ..training import trained_model
@@ -19,7 +20,8 @@ def render(ctx: ViewContext) -> None:
     if model is None:
         return
     words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
-    weights = model.attention_weights(ctx.context)  # [h, n, n]
+    layer = one_of("Layer", model.layers, "layer")
+    weights = model.attention_weights(ctx.context, layer=layer)  # [h, n, n]
     st.subheader("Attention on the words: who looks at whom")
     st.caption(
         "Each word on the left looks at the words on the right up to itself; a line's width and strength show "
