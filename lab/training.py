@@ -155,7 +155,7 @@ def progress(job: TrainingJob) -> None:
 def warm_up_default_model() -> bool:
     """Once per server, at its first page view: train the built-in example's model (well under a second),
     so Predict opens on a trained model for everyone. Returns True, for the cache."""
-    training_jobs().start(EXAMPLES[DEFAULT_EXAMPLE], TrainingSettings())
+    training_jobs().start(EXAMPLES[DEFAULT_EXAMPLE], TrainingSettings()).wait(INLINE_WAIT_S)  # ready for the strip
     return True
 
 
