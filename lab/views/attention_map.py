@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -21,9 +22,7 @@ def render(ctx: ViewContext) -> None:
     model = trained_model(ctx)
     if model is None:
         return
-    words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
-    layer = one_of("Layer", model.layers, "layer")
-    weights = model.attention_weights(ctx.context, layer=layer)  # [h, n, n]
+    words, positions, weights = chosen_layer_attention(ctx, model)
     st.subheader("Attention map: who looks at whom")
     st.caption(
         "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Grey cells are the "
@@ -32,6 +31,13 @@ def render(ctx: ViewContext) -> None:
     heatmaps(ctx, weights, words, positions, title_line=ctx.title_line("self-attention trained on this text"))
     attention_row(ctx, model)
     show_code(attention.scaled_dot_product_attention)
+
+
+def chosen_layer_attention(ctx: ViewContext, model: attention.TrainedModel) -> tuple[list[str], list[int], np.ndarray]:
+    """The words the model sees, their text positions, and the attention of the layer picked ([h, n, n])."""
+    words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
+    layer = one_of("Layer", model.layers, "layer")
+    return words, positions, model.attention_weights(ctx.context, layer=layer)
 
 
 def heatmaps(ctx: ViewContext, weights, words: list[str], positions: list[int], *, title_line: str) -> None:

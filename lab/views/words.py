@@ -7,21 +7,19 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import analysis, charts
+from attention import charts
 
-from ..controls import one_of
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from ..training import trained_model
+from .attention_map import chosen_layer_attention
 
 
 def render(ctx: ViewContext) -> None:
     model = trained_model(ctx)
     if model is None:
         return
-    words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
-    layer = one_of("Layer", model.layers, "layer")
-    weights = model.attention_weights(ctx.context, layer=layer)  # [h, n, n]
+    words, positions, weights = chosen_layer_attention(ctx, model)
     st.subheader("Attention on the words: who looks at whom")
     st.caption(
         "Each word on the left looks at the words on the right up to itself; a line's width and strength show "
