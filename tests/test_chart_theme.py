@@ -87,7 +87,7 @@ def test_heatmap_labels_never_overlap(n, present):
     labels = charts.position_labels(words[:n])
     layout = heatmaps.heatmap_layout(labels, cap=720 if present else 480, present=present)
     assert layout.x_step * layout.cell >= layout.label_limit + 6  # horizontal key labels, each in its own slot
-    assert layout.y_step * layout.cell >= layout.font + 3
+    assert layout.y_step * layout.cell >= heatmaps.line_px(layout.font)  # a label's whole box, not just its font
     assert labels[-1] in heatmaps.shown_labels(labels, layout.x_step)  # the chosen word is always labelled
     assert layout.cell * n >= 160
 
