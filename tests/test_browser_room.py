@@ -78,6 +78,9 @@ TEXTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]'
   });
 })"""
 
+BACKGROUNDS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].map(svg =>
+  [getComputedStyle(svg).backgroundColor, getComputedStyle(svg.closest('.stApp')).backgroundColor])"""
+
 
 def open_page(browser, app_url, query: str, width: int, height: int, color_scheme: str = "light"):
     """A new page at `query`, drawn; its console's warnings and errors collect in page.room_console."""
@@ -101,9 +104,13 @@ def show_view(page, view: str) -> None:
     wait_until_idle(page)
 
 
-def screenshot(page, name: str) -> None:
+def screenshots(page, name: str) -> None:
+    """The first screen, and the open view scrolled to the top of the screen (Streamlit scrolls in stMain)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png")
+    page.locator('[data-testid="stButtonGroup"]').evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=SHOTS / f"{name}_view.png")
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop = 0")
 
 
 def tour(browser, app_url, name: str, query: str, width: int, height: int, color_scheme="light", views=VIEWS):
@@ -115,8 +122,9 @@ def tour(browser, app_url, name: str, query: str, width: int, height: int, color
             if view != "Predict":
                 show_view(page, view)
             if view in SHOWN:
-                screenshot(page, name + "_" + view.replace(" ", "_").replace("'", ""))
-            seen[view] = {"texts": page.evaluate(TEXTS), "console": list(page.room_console)}
+                screenshots(page, name + "_" + "".join(c for c in view.replace(" ", "_") if c.isalnum() or c == "_"))
+            seen[view] = {"texts": page.evaluate(TEXTS), "console": list(page.room_console),
+                          "backgrounds": page.evaluate(BACKGROUNDS)}  # fmt: skip
             page.room_console.clear()
     finally:
         context.close()
@@ -240,6 +248,16 @@ def test_every_chart_text_contrasts_with_what_it_sits_on(desk):
     assert not poor, f"{scheme}: chart text under 4.5:1 against what it sits on: " + str(
         {view: sorted(p)[:12] for view, p in poor.items()}
     )
+
+
+def test_charts_sit_on_the_pages_own_background(desk):
+    """A chart's background is the page's, so no chart is drawn as a box of another colour."""
+    scheme, seen = desk
+    boxes = {
+        view: sorted({tuple(pair) for pair in found["backgrounds"] if pair[0] != pair[1]})
+        for view, found in seen.items()
+    }
+    assert not any(boxes.values()), f"{scheme}: (chart, page) backgrounds: {boxes}"
 
 
 def console_problems(seen: dict) -> dict:

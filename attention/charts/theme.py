@@ -14,7 +14,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-LIGHT_BACKGROUND, DARK_BACKGROUND = "#FFFFFF", "#0E1117"  # Streamlit's light and dark page backgrounds
+LIGHT_BACKGROUND, DARK_BACKGROUND = "#FFFFFF", "#171614"
+"""Streamlit 1.67's light and dark page backgrounds (.stApp, measured in Chromium: rgb(23, 22, 20) in dark; the
+older #0E1117 drew every dark chart as a blue-black box on the page). tests/test_browser_room.py checks they match."""
 PRESENT_MIN_FONT = 18
 """Smallest chart text in present mode, in CSS pixels: readable from the back of a classroom."""
 
