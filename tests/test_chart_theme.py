@@ -78,6 +78,8 @@ def test_apply_theme_merges_config_and_lifts_explicit_sizes_in_present_mode():
     assert themed["config"]["background"] == theme.DARK_BACKGROUND
     assert min(font_sizes(themed)) >= theme.PRESENT_MIN_FONT
     assert min(font_sizes(theme.apply_theme(spec))) < theme.PRESENT_MIN_FONT
+    lengths = [s["layer"][0]["encoding"]["color"]["legend"]["gradientLength"] for s in (spec, themed)]
+    assert lengths[0] < lengths[1] == theme.PRESENT_GRADIENT_LENGTH  # "0%  50%  100%" at 18 px keep apart
 
 
 @pytest.mark.parametrize("present", [False, True])
