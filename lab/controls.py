@@ -61,17 +61,20 @@ def sidebar() -> None:
 
 
 def text_input() -> str:
-    """The text box (at most limits.MAX_TEXT_CHARS characters; folded away in presentation mode, where the
-    screen belongs to the charts) and what became of a link's text."""
-    where = st.expander("Your text", key="text_open") if st.session_state.present else st.container()
-    text = where.text_area(
-        "Your text",
-        key="text",
-        persist_state="session",
-        height=180,
-        max_chars=limits.MAX_TEXT_CHARS,
-        help=f"Paste any text, up to {limits.MAX_TEXT_CHARS:,} characters (about 20,000 words). It is split into "
-        "words and punctuation; the lab predicts each next word.",
+    """The text box (at most limits.MAX_TEXT_CHARS characters) and what became of a link's text. Presentation
+    mode leaves the box out: the projector's screen belongs to the charts (switch the mode off to edit)."""
+    text = (
+        st.session_state.text
+        if st.session_state.present
+        else st.text_area(
+            "Your text",
+            key="text",
+            persist_state="session",
+            height=180,
+            max_chars=limits.MAX_TEXT_CHARS,
+            help=f"Paste any text, up to {limits.MAX_TEXT_CHARS:,} characters (about 20,000 words). It is split into "
+            "words and punctuation; the lab predicts each next word.",
+        )
     )
     if missing := st.session_state.pop("_missing_text", None):
         st.warning(missing)

@@ -25,7 +25,8 @@ from .views import VIEWS
 PRESENTATION_CSS = """
 <style>
   .stApp, .stMarkdown p, .stCaption, label p, button p { font-size: 1.3rem !important; }
-  [data-testid="stButtonGroup"] button p { font-size: 1.05rem !important; }
+  [data-testid="stButtonGroup"] button p { font-size: 0.95rem !important; }
+  [data-testid="stButtonGroup"] button { padding: 0.25rem 0.6rem !important; }
   h3 { font-size: 1.7rem !important; }
   .block-container { max-width: 100% !important; padding: 3rem 2rem 1rem !important; }
   .st-key-step_-1_1, .st-key-step_1_1 { display: none; }

@@ -78,6 +78,8 @@ def test_apply_theme_merges_config_and_lifts_explicit_sizes_in_present_mode():
     assert themed["config"]["background"] == theme.DARK_BACKGROUND
     assert min(font_sizes(themed)) >= theme.PRESENT_MIN_FONT
     assert min(font_sizes(theme.apply_theme(spec))) < theme.PRESENT_MIN_FONT
+    lengths = [s["layer"][0]["encoding"]["color"]["legend"]["gradientLength"] for s in (spec, themed)]
+    assert lengths[0] < lengths[1] == theme.PRESENT_GRADIENT_LENGTH  # "0%  50%  100%" at 18 px keep apart
 
 
 @pytest.mark.parametrize("present", [False, True])
@@ -87,7 +89,7 @@ def test_heatmap_labels_never_overlap(n, present):
     labels = charts.position_labels(words[:n])
     layout = heatmaps.heatmap_layout(labels, cap=720 if present else 480, present=present)
     assert layout.x_step * layout.cell >= layout.label_limit + 6  # horizontal key labels, each in its own slot
-    assert layout.y_step * layout.cell >= layout.font + 3
+    assert layout.y_step * layout.cell >= heatmaps.line_px(layout.font)  # a label's whole box, not just its font
     assert labels[-1] in heatmaps.shown_labels(labels, layout.x_step)  # the chosen word is always labelled
     assert layout.cell * n >= 160
 

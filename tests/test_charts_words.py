@@ -30,8 +30,11 @@ def test_head_view_panels_per_head_and_rows_that_do_not_overlap(h, n):
     assert len(spec["hconcat"]) == h
     for present in (False, True):
         row, _, font = charts.headview._sizes(charts.position_labels(words), present)
-        assert row >= font + 5  # one label per row, with space between
+        assert row > charts.heatmaps.line_px(font)  # one label per row: the boxes the browser draws never touch
     assert [p["title"]["text"] for p in spec["hconcat"]] == [f"head {k + 1}" for k in range(h)]
+    titled = charts.attention_on_words_chart(causal(h, n), words, title="head 3").to_dict()
+    assert titled["title"]["text"] == "head 3"
+    assert all(("title" in p) == (h > 1) for p in titled["hconcat"])  # one head under its title: no second title
     assert spec["description"].startswith("The chosen word, 'w")
 
 

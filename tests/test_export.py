@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from attention import causal_mask, charts, export, softmax
+from attention.charts import theme
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -149,7 +150,7 @@ def test_exported_spec_carries_the_title_line_above_the_charts_own_title():
     spec = export.chart_spec(heatmap(), title_line=line, dark=True)
     assert spec["title"]["text"] == line
     assert spec["title"]["subtitle"] == ["attention weights", charts.MASKED_NOTE]  # the chart's own title kept
-    assert spec["config"]["background"] == "#0E1117"
+    assert spec["config"]["background"] == theme.DARK_BACKGROUND
     bars = export.chart_spec(charts.loss_curve_chart([]), title_line=line)
     assert bars["title"] == {"text": line, "anchor": "start"}
 

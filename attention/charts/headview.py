@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import limits
 from .frames import position_labels
-from .heatmaps import text_px
+from .heatmaps import line_px, text_px
 from .style import BLUE, NATURAL_SIZE, VERMILLION
 from .theme import font_sizes
 
@@ -65,7 +65,7 @@ def head_view_frame(weights, words: Sequence[str], positions: Sequence[int] | No
 def _sizes(labels: list[str], present: bool) -> tuple[int, int, int]:
     """(row height, label column width, font) in px: rows tighten as the window grows, never below the font."""
     font = font_sizes(present)["label"]
-    row = max(font + 5, min(2 * font + 4, 560 // max(len(labels), 1)))
+    row = max(line_px(font) + 1, min(2 * font + 4, 560 // max(len(labels), 1)))  # a label's whole box, and 1 px
     label_px = int(min(max((text_px(label, font) for label in labels), default=font), 9 * font)) + 8
     return row, label_px, font
 
@@ -159,6 +159,10 @@ def attention_on_words_chart(
     y_scale = alt.Scale(domain=[0, height], range=[0, height], nice=False, zero=False)
     x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
     word_frame = _words(labels, row, left, right)
+
+    def panel_title(h: int) -> dict:  # one head under its own title ("head 2") needs no second "head 2" over it
+        return {} if title and len(w) == 1 else {"title": alt.Title(f"head {first_head + h}", anchor="middle")}
+
     panels = [
         alt.layer(
             *(
@@ -168,7 +172,7 @@ def attention_on_words_chart(
             *(_word_layer(word_frame, x, y, side=s, chosen=c) for s in ("query", "key") for c in (False, True)),
         )
         .resolve_scale(strokeWidth="independent", opacity="independent")
-        .properties(width=width, height=height, title=alt.Title(f"head {first_head + h}", anchor="middle"))
+        .properties(width=width, height=height, **panel_title(h))
         for h in range(len(w))
     ]
     chart = alt.hconcat(*panels, spacing=16 if present else 8)

@@ -29,6 +29,16 @@ CHAR_EM = 0.62
 """Width of an average label character in ems: a generous estimate for sans-serif, so labels never collide."""
 
 
+LINE_EM = 1.4
+"""Height of one line of label text in ems as the browser boxes it (Chromium: 16 px for 12 px text, 24 px for
+18 px): rows get a label only every so many cells that these boxes never touch."""
+
+
+def line_px(font: float) -> int:
+    """Height in pixels of one line of label text at `font` px, with the box the browser draws around it."""
+    return math.ceil(LINE_EM * font)
+
+
 def text_px(label: str, font: float) -> float:
     """Estimated width in pixels of `label` drawn at `font` px."""
     return len(label) * CHAR_EM * font
@@ -61,7 +71,7 @@ def heatmap_layout(labels: Sequence[str], *, cap: int, present: bool = False) ->
     widest = max((text_px(part, font) for label in labels for part in label.split(": ", 1)), default=0)
     label_limit = int(max(min(widest, 7 * font), font))  # at most ~11 characters on the key axis
     x_step = math.ceil((label_limit + 6) / cell)  # horizontal key labels: one per x_step columns
-    y_step = math.ceil((font + 3) / cell)  # query labels: one line of text per y_step rows
+    y_step = math.ceil(line_px(font) / cell)  # query labels: one line of text (its whole box) per y_step rows
     return Layout(cell=cell, x_step=x_step, y_step=y_step, label_limit=label_limit, font=font)
 
 

@@ -126,8 +126,8 @@ def token_strip_chart(
     if attention is not None:
         chosen = frame.loc[frame["role"] == "predict after", "shown"]
         chosen_word = f"‘{chosen.iloc[0]}’" if len(chosen) else "the word"
-        # beside the role legend on a wide projector; below the boxes on a page that may be a phone's
-        layers.insert(1, _shades(x_scale, y_scale, tooltip, chosen_word, "top" if present else "bottom"))
+        # to the right of the boxes on a wide projector; below them on a page that may be a phone's
+        layers.insert(1, _shades(x_scale, y_scale, tooltip, chosen_word, "right" if present else "bottom"))
     chart = alt.layer(*layers, data=frame).properties(
         width=chars_per_row * px_per_char, height=n_rows * row_height, autosize=NATURAL_SIZE
     )

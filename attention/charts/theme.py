@@ -14,9 +14,13 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-LIGHT_BACKGROUND, DARK_BACKGROUND = "#FFFFFF", "#0E1117"  # Streamlit's light and dark page backgrounds
+LIGHT_BACKGROUND, DARK_BACKGROUND = "#FFFFFF", "#171614"
+"""Streamlit 1.67's light and dark page backgrounds (.stApp, measured in Chromium: rgb(23, 22, 20) in dark; the
+older #0E1117 drew every dark chart as a blue-black box on the page). tests/test_browser_room.py checks they match."""
 PRESENT_MIN_FONT = 18
 """Smallest chart text in present mode, in CSS pixels: readable from the back of a classroom."""
+PRESENT_GRADIENT_LENGTH = 10 * PRESENT_MIN_FONT
+"""Shortest colour-legend gradient in present mode, in pixels: room for "0%", "50%" and "100%" at 18 px apart."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ def chart_config(dark: bool = False, present: bool = False) -> dict:
         "gridColor": p.grid,
     }
     legend = {"labelColor": p.muted, "titleColor": p.text, "labelFontSize": s["label"], "titleFontSize": s["title"]}
+    if present:
+        legend["gradientLength"] = PRESENT_GRADIENT_LENGTH
     return {
         "background": p.background,
         "axis": axis,
@@ -84,7 +90,8 @@ def _merge(base: dict, extra: dict) -> dict:
 
 
 def _lift_text(node, minimum: int) -> None:
-    """Raise every explicit font size in the spec (marks, axes, titles, text size channels) to `minimum`."""
+    """Raise every explicit font size in the spec (marks, axes, titles, text size channels) to `minimum`, and
+    colour legends to PRESENT_GRADIENT_LENGTH so their bigger labels keep apart."""
     if isinstance(node, list):
         for item in node:
             _lift_text(item, minimum)
@@ -94,6 +101,8 @@ def _lift_text(node, minimum: int) -> None:
     for key, value in node.items():
         if key.lower().endswith("fontsize") and isinstance(value, int | float) and value < minimum:
             node[key] = minimum
+        elif key == "gradientLength" and isinstance(value, int | float):  # its labels grow with the text
+            node[key] = max(value, PRESENT_GRADIENT_LENGTH)
         else:
             _lift_text(value, minimum)
     mark = node.get("mark")
