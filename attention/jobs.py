@@ -18,115 +18,27 @@ and usable from a notebook.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
 import hashlib
-import platform
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from . import limits
+from .job import (  # noqa: F401  (re-exported: callers and tests name them here)
+    _SHARED,
+    DROPPED,
+    REPLACED,
+    STOPPED_BY_USER,
+    STOPPED_WHILE_QUEUED,
+    Key,
+    Trainer,
+    TrainingJob,
+)
+from .memory import _glibc, configure_allocator, release_free_memory  # noqa: F401  (bench/training_memory.py patches them here)
 from .settings import TrainingSettings
-from .train import TrainingProgress, train_model
-from .trained import TrainedModel
-
-Trainer = Callable[..., TrainedModel]  # train_model's signature: (text, **settings, callback=...)
-Key = tuple[str, TrainingSettings]
-
-STOPPED_BY_USER = "stopped by user"
-REPLACED = "replaced by a newer training request from the same session"
-DROPPED = "dropped before it started: the session that asked for it has closed"
-STOPPED_WHILE_QUEUED = "stopped before it started"
-_SHARED = "\0shared"  # stands for callers without a session (the legacy start()): never abandoned
-
-
-class TrainingJob:
-    """One training run in a daemon thread: progress so far, a stop switch, then the model or the error.
-
-    `start()` runs it now; a `JobRegistry` creates jobs queued and starts them when a slot is free.
-    """
-
-    def __init__(self, text: str, settings: TrainingSettings, trainer: Trainer = train_model) -> None:
-        self.text, self.settings = text, settings
-        self.progress: list[TrainingProgress] = []  # appended by the training thread only
-        self.model: TrainedModel | None = None
-        self.error: str | None = None
-        self.sessions: set[str] = set()  # who waits for it; kept by the registry under its lock
-        self._trainer = trainer
-        self._on_finish: Callable[[TrainingJob], None] | None = None  # set by the registry
-        self._on_stop: Callable[[TrainingJob], None] | None = None  # set by the registry
-        self._stop = threading.Event()
-        self._started = threading.Event()
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="attention-training", daemon=True)
-
-    @property
-    def key(self) -> Key:
-        return (self.text, self.settings)
-
-    def start(self) -> TrainingJob:
-        self._started.set()
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            self.model = self._trainer(self.text, **asdict(self.settings), callback=self._on_progress)
-        except ValueError as error:  # a text or setting the trainer cannot use: say why
-            self.error = str(error)
-        except Exception as error:  # never leave a watcher waiting forever
-            self.error = f"training failed unexpectedly: {type(error).__name__}: {error}"
-        finally:
-            try:
-                if self._on_finish is not None:
-                    self._on_finish(self)  # before done: a waiter wakes to a registry that has moved on
-            finally:
-                self._done.set()
-
-    def _on_progress(self, progress: TrainingProgress) -> bool:
-        self.progress.append(progress)
-        return self._stop.is_set()
-
-    def stop(self) -> None:
-        """Ask training to stop; it keeps the best weights so far. A queued job ends without training."""
-        self._stop.set()
-        if self._on_stop is not None:
-            self._on_stop(self)
-
-    def cancel(self, reason: str) -> None:
-        """End a job that never started: its waiters wake up with `reason` as the error."""
-        if self._started.is_set():
-            raise RuntimeError("only a queued job can be cancelled; stop() a running one")
-        self.error = reason
-        self._done.set()
-
-    @property
-    def started(self) -> bool:
-        return self._started.is_set()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    @property
-    def state(self) -> str:
-        """Where the job is: "queued", "running" or "done" (then with `model` or `error`)."""
-        return "done" if self.done else "running" if self.started else "queued"
-
-    @property
-    def usable(self) -> bool:
-        """Worth sharing with the next request: not failed, not cancelled, not stopped by hand."""
-        if not self.done:
-            return True
-        return self.error is None and self.model is not None and self.model.stopped_because != STOPPED_BY_USER
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until training ends (or `timeout` seconds pass); True if it ended."""
-        return self._done.wait(timeout)
+from .train import train_model
 
 
 @dataclass(frozen=True)
@@ -372,47 +284,3 @@ def _digest(key: Key) -> bytes:
     """A fixed-size stand-in for (text, settings), so remembering evictions costs 32 bytes, not the text."""
     text, settings = key
     return hashlib.sha256(f"{text}\0{settings!r}".encode("utf-8", "surrogatepass")).digest()
-
-
-# ---------------------------------------------------------------- memory
-
-
-_allocator_lock = threading.Lock()
-_allocator_configured = False
-M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
-
-
-@functools.cache
-def _glibc() -> ctypes.CDLL | None:
-    """The C library if it is glibc (mallopt and malloc_trim exist), else None (musl, macOS, Windows)."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return None
-    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
-
-
-def configure_allocator(max_arenas: int = limits.MALLOC_ARENA_MAX) -> bool:
-    """Cap glibc's malloc arenas, once per process; True if applied.
-
-    Each training thread otherwise gets its own arena, and freed arena memory is rarely returned: twenty
-    trainings left 1.1 GB held after they finished (issue 13). MALLOC_ARENA_MAX in the environment does
-    the same from the start of the process (the Dockerfile sets it); this call covers `streamlit run`.
-    """
-    global _allocator_configured
-    with _allocator_lock:
-        if _allocator_configured:
-            return True
-        libc = _glibc()
-        if libc is None:
-            return False
-        _allocator_configured = bool(libc.mallopt(M_ARENA_MAX, max_arenas))
-        return _allocator_configured
-
-
-def release_free_memory() -> bool:
-    """Return freed heap pages to the system (glibc's malloc_trim); True if glibc released any."""
-    libc = _glibc()
-    return bool(libc.malloc_trim(0)) if libc is not None else False

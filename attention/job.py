@@ -1,0 +1,109 @@
+"""One training run in a daemon thread: its progress, a stop switch, then the model or the error.
+
+`attention.jobs.JobRegistry` queues these and shares them between sessions; this module knows nothing
+of sessions or queues.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+
+from .settings import TrainingSettings
+from .train import TrainingProgress, train_model
+from .trained import TrainedModel
+
+Trainer = Callable[..., TrainedModel]  # train_model's signature: (text, **settings, callback=...)
+Key = tuple[str, TrainingSettings]
+
+STOPPED_BY_USER = "stopped by user"
+REPLACED = "replaced by a newer training request from the same session"
+DROPPED = "dropped before it started: the session that asked for it has closed"
+STOPPED_WHILE_QUEUED = "stopped before it started"
+_SHARED = "\0shared"  # stands for callers without a session (the legacy start()): never abandoned
+
+
+class TrainingJob:
+    """One training run in a daemon thread: progress so far, a stop switch, then the model or the error.
+
+    `start()` runs it now; a `JobRegistry` creates jobs queued and starts them when a slot is free.
+    """
+
+    def __init__(self, text: str, settings: TrainingSettings, trainer: Trainer = train_model) -> None:
+        self.text, self.settings = text, settings
+        self.progress: list[TrainingProgress] = []  # appended by the training thread only
+        self.model: TrainedModel | None = None
+        self.error: str | None = None
+        self.sessions: set[str] = set()  # who waits for it; kept by the registry under its lock
+        self._trainer = trainer
+        self._on_finish: Callable[[TrainingJob], None] | None = None  # set by the registry
+        self._on_stop: Callable[[TrainingJob], None] | None = None  # set by the registry
+        self._stop = threading.Event()
+        self._started = threading.Event()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="attention-training", daemon=True)
+
+    @property
+    def key(self) -> Key:
+        return (self.text, self.settings)
+
+    def start(self) -> TrainingJob:
+        self._started.set()
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self.model = self._trainer(self.text, **asdict(self.settings), callback=self._on_progress)
+        except ValueError as error:  # a text or setting the trainer cannot use: say why
+            self.error = str(error)
+        except Exception as error:  # never leave a watcher waiting forever
+            self.error = f"training failed unexpectedly: {type(error).__name__}: {error}"
+        finally:
+            try:
+                if self._on_finish is not None:
+                    self._on_finish(self)  # before done: a waiter wakes to a registry that has moved on
+            finally:
+                self._done.set()
+
+    def _on_progress(self, progress: TrainingProgress) -> bool:
+        self.progress.append(progress)
+        return self._stop.is_set()
+
+    def stop(self) -> None:
+        """Ask training to stop; it keeps the best weights so far. A queued job ends without training."""
+        self._stop.set()
+        if self._on_stop is not None:
+            self._on_stop(self)
+
+    def cancel(self, reason: str) -> None:
+        """End a job that never started: its waiters wake up with `reason` as the error."""
+        if self._started.is_set():
+            raise RuntimeError("only a queued job can be cancelled; stop() a running one")
+        self.error = reason
+        self._done.set()
+
+    @property
+    def started(self) -> bool:
+        return self._started.is_set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def state(self) -> str:
+        """Where the job is: "queued", "running" or "done" (then with `model` or `error`)."""
+        return "done" if self.done else "running" if self.started else "queued"
+
+    @property
+    def usable(self) -> bool:
+        """Worth sharing with the next request: not failed, not cancelled, not stopped by hand."""
+        if not self.done:
+            return True
+        return self.error is None and self.model is not None and self.model.stopped_because != STOPPED_BY_USER
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until training ends (or `timeout` seconds pass); True if it ended."""
+        return self._done.wait(timeout)
