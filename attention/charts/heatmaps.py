@@ -147,8 +147,12 @@ def attention_heatmap(
     show_values: bool | None = None,
     present: bool = False,
     legend: bool = True,
+    square: bool = False,
 ) -> alt.LayerChart:
     """Who looks at whom: cell (i, j) is how much word i attends to word j; future cells greyed out.
+
+    `square=True` draws square cells at their own size (at most 280 px of cells, so it fits a phone's
+    column; 720 px in present mode), for `width="content"`; otherwise the cells stretch to the column.
 
     `legend=False` leaves out the colour legend: heads drawn side by side as separate charts (so they
     wrap on a phone) share one fixed scale, 0 to 100%, and one legend under the first.
@@ -160,8 +164,11 @@ def attention_heatmap(
     frame = attention_frame(weights, tokens, positions)
     labels = position_labels(tokens, positions)
     show = len(labels) <= 12 if show_values is None else show_values
-    layout = heatmap_layout(labels, cap=720 if present else 480, present=present)
+    cap = 720 if present else 280 if square else 480
+    layout = heatmap_layout(labels, cap=cap, present=present)
     chart = _heatmap(frame, labels, layout, title=title or "attention weights", show_values=show, legend=legend)
+    if square:
+        return chart.properties(autosize=NATURAL_SIZE, description=summarize_heatmap(weights, tokens, positions))
     # fit-x: in a Streamlit column (width="stretch") the cells shrink to the column, so it never overflows
     return chart.properties(autosize=FIT_WIDTH, description=summarize_heatmap(weights, tokens, positions))
 

@@ -47,7 +47,7 @@ def heatmaps(ctx: ViewContext, weights, words: list[str], positions: list[int], 
     for h, head in enumerate(weights):
         with columns[h % len(columns)]:
             show_chart(partial(charts.attention_heatmap, head, words, positions=positions, title=f"head {h + 1}",
-                               legend=h == 0))  # fmt: skip
+                               legend=h == 0, square=True), width="content")  # fmt: skip
             st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(head, words, positions)))
     figure = partial(charts.attention_heatmaps, weights, words, positions=positions)
     frames = [charts.attention_frame(weights[h], words, positions).assign(head=h + 1) for h in range(len(weights))]
