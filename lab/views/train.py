@@ -19,7 +19,8 @@ from ..training import trained_model
 def render(ctx: ViewContext) -> None:
     st.subheader("Train a tiny self-attention model on this text")
     st.caption(
-        "One layer of causal self-attention, trained with Adam on the text itself. The text is cut into three "
+        "Causal self-attention, one layer unless you choose more below, trained with AdamW on the text itself. "
+        "The text is cut into three "
         "parts: the first 80% trains the model, the next 10% chooses when to stop (the weights kept), and the "
         "last 10% is the test: the scores below come from it alone. Training is limited by steps, so the same "
         "text, settings and seed give the same numbers on any machine; only a safety clock, after "
