@@ -17,7 +17,13 @@ import numpy as np
 
 from .baselines import bigram_score_arrays, unigram_score_arrays
 from .kneser_ney import KneserNey
+from .model import forward
+from .parameters import Architecture, Parameters
 from .scores import MethodScore, score
+
+EVALUATION_CHUNK = 1024
+"""Windows scored per forward pass when evaluating (bounds memory: chunk × V logits)."""
+
 
 OVERLAP_N = 4
 """The test part's n-word sequences (n = 4) are looked up in the training part to measure repetition."""
@@ -90,3 +96,21 @@ def evaluate(
         overlap=overlap,
         test_start=test_start,
     )
+
+
+def next_token_log_probabilities(
+    architecture: Architecture, p: Parameters, ids: np.ndarray, targets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # [N], [M] positions >= T -> [M] log p(ids[j]), [M] top-1 guesses
+    """Predict each token ids[j] from the T tokens before it, as the app does (last position only)."""
+    T = architecture.context_window
+    log_p, guesses = np.empty(len(targets)), np.empty(len(targets), dtype=np.int64)
+    for lo in range(0, len(targets), EVALUATION_CHUNK):
+        chunk = targets[lo : lo + EVALUATION_CHUNK]
+        windows = ids[chunk[:, None] - T + np.arange(T)]  # [m, T]  tokens j-T .. j-1
+        logits, _ = forward(architecture, p, windows, last_only=True)  # [m, V]
+        guesses[lo : lo + len(chunk)] = logits.argmax(axis=1)
+        logits -= logits.max(axis=1, keepdims=True)
+        picked = logits[np.arange(len(chunk)), ids[chunk]].astype(np.float64)
+        np.exp(logits, out=logits)
+        log_p[lo : lo + len(chunk)] = picked - np.log(logits.sum(axis=1).astype(np.float64))
+    return log_p, guesses

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import heads, limits
-from .evaluation import Evaluation, evaluate, ngram_overlap
+from .evaluation import Evaluation, evaluate, next_token_log_probabilities, ngram_overlap
 from .model import backward, cross_entropy, dropout_masks, forward
 from .optim import AdamW, clip_gradient
-from .parameters import UNKNOWN_TOKEN, Architecture, Parameters, decay_mask, init_parameters, unflatten
+from .parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
 from .parts import Parts, build_vocabulary, split_parts, token_ids
 from .settings import TrainingSettings
 from .text import Vocabulary, tokenize
@@ -57,9 +57,6 @@ MIN_IMPROVEMENT = 1e-4
 
 PROGRESS_INTERVAL_S = 0.1
 """The callback is called at most this often, so a UI is not flooded."""
-
-EVALUATION_CHUNK = 1024
-"""Windows scored per forward pass when evaluating (bounds memory: chunk × V logits)."""
 
 TRAIN_LOSS_SAMPLE = 1024
 """The reported training loss is measured on at most this many evenly spaced training tokens."""
@@ -138,24 +135,6 @@ def epoch_windows(n_train: int, context_window: int, rng: np.random.Generator) -
     offset = int(rng.integers(min(T, n_train - T)))
     starts = np.arange(offset, n_train - T, T)  # window [s, s+T) predicts tokens s+1 .. s+T
     return rng.permutation(starts)
-
-
-def next_token_log_probabilities(
-    architecture: Architecture, p: Parameters, ids: np.ndarray, targets: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:  # [N], [M] positions >= T -> [M] log p(ids[j]), [M] top-1 guesses
-    """Predict each token ids[j] from the T tokens before it, as the app does (last position only)."""
-    T = architecture.context_window
-    log_p, guesses = np.empty(len(targets)), np.empty(len(targets), dtype=np.int64)
-    for lo in range(0, len(targets), EVALUATION_CHUNK):
-        chunk = targets[lo : lo + EVALUATION_CHUNK]
-        windows = ids[chunk[:, None] - T + np.arange(T)]  # [m, T]  tokens j-T .. j-1
-        logits, _ = forward(architecture, p, windows, last_only=True)  # [m, V]
-        guesses[lo : lo + len(chunk)] = logits.argmax(axis=1)
-        logits -= logits.max(axis=1, keepdims=True)
-        picked = logits[np.arange(len(chunk)), ids[chunk]].astype(np.float64)
-        np.exp(logits, out=logits)
-        log_p[lo : lo + len(chunk)] = picked - np.log(logits.sum(axis=1).astype(np.float64))
-    return log_p, guesses
 
 
 class _Trainer:
