@@ -38,6 +38,16 @@ def _tooltip(with_attention: bool) -> list[alt.Tooltip]:
     return tooltip
 
 
+def _box(x_scale, y_scale) -> dict:
+    """Where a token's box is drawn: from x to x2 along its row, from top to bottom."""
+    return {
+        "x": alt.X("x:Q", scale=x_scale, axis=None),
+        "x2": alt.X2("x2:Q"),
+        "y": alt.Y("top:Q", scale=y_scale, axis=None),
+        "y2": alt.Y2("bottom:Q"),
+    }
+
+
 def _shades(x_scale, y_scale, tooltip, chosen: str, orient: str) -> alt.Chart:
     """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much)."""
     return (
@@ -45,10 +55,7 @@ def _shades(x_scale, y_scale, tooltip, chosen: str, orient: str) -> alt.Chart:
         .transform_filter("datum.role == 'context' && isValid(datum.weight)")
         .mark_rect(cornerRadius=3, cursor="pointer")
         .encode(
-            x=alt.X("x:Q", scale=x_scale, axis=None),
-            x2=alt.X2("x2:Q"),
-            y=alt.Y("top:Q", scale=y_scale, axis=None),
-            y2=alt.Y2("bottom:Q"),
+            **_box(x_scale, y_scale),
             color=alt.Color(
                 "weight:Q",
                 scale=alt.Scale(domain=[0, 1], range=SHADE_RANGE, interpolate="rgb"),
@@ -68,10 +75,7 @@ def _boxes_and_words(x_scale, y_scale, tooltip, font: int) -> tuple[alt.Chart, a
         alt.Chart()
         .mark_rect(cornerRadius=3, cursor="pointer")
         .encode(
-            x=alt.X("x:Q", scale=x_scale, axis=None),
-            x2=alt.X2("x2:Q"),
-            y=alt.Y("top:Q", scale=y_scale, axis=None),
-            y2=alt.Y2("bottom:Q"),
+            **_box(x_scale, y_scale),
             color=alt.Color(
                 "role:N",
                 scale=alt.Scale(domain=STRIP_ROLES, range=STRIP_COLOURS),
