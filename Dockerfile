@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    # freed training memory goes back to the system after a class's wave (attention/jobs.py does it too)
+    # freed training memory goes back to the system after a class's wave (lab/serving/queue.py does it too)
     MALLOC_ARENA_MAX=2 \
     # long texts for links live here; mount one volume for all replicas of one machine (README)
     LAB_STORE_PATH=/data/texts.sqlite3 \

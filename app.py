@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab import controls, page, state, training
+from lab import controls, page, state
+from lab import models as training
 
 st.set_page_config(
     page_title="Self-attention next-word lab",

@@ -6,7 +6,30 @@
 [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
 """
 
-from .analysis import (
+from .blog.post import random_embeddings
+from .core.generation import GenerationStep, generate, top_k_filter
+from .core.mechanism import (
+    AttentionResult,
+    causal_mask,
+    scaled_dot_product_attention,
+    sinusoidal_positions,
+    softmax,
+)
+from .core.parameters import UNKNOWN_TOKEN
+from .core.predict import (
+    PROBABILITY_FORMULAS,
+    QUERY_FORMULA,
+    BlogMethodResult,
+    NextWordDistribution,
+    blog_method,
+    context_slice,
+    sample_word,
+)
+from .core.steps import ForwardSteps
+from .evaluation.head_scores import HeadScores
+from .evaluation.held_out import Evaluation
+from .evaluation.scores import MethodScore
+from .teaching.analysis import (
     BlogComparison,
     DistributionChange,
     Projection,
@@ -18,28 +41,11 @@ from .analysis import (
     shuffle_context,
     shuffle_earlier_words,
 )
-from .evaluation import Evaluation
-from .generation import GenerationStep, generate, top_k_filter
-from .heads import HeadScores
-from .mechanism import AttentionResult, causal_mask, scaled_dot_product_attention, sinusoidal_positions, softmax
-from .parameters import UNKNOWN_TOKEN
-from .predict import (
-    PROBABILITY_FORMULAS,
-    QUERY_FORMULA,
-    BlogMethodResult,
-    NextWordDistribution,
-    blog_method,
-    context_slice,
-    sample_word,
-)
-from .presets import PRESETS
-from .scores import MethodScore
-from .seed import random_embeddings
-from .settings import TrainingSettings
-from .steps import ForwardSteps
-from .text import Vocabulary, as_code_span, escape_markdown, is_word, tokenize
-from .train import TrainingProgress, train_model
-from .trained import HistoryPoint, TrainedModel
+from .tokens.words import Vocabulary, as_code_span, escape_markdown, is_word, tokenize
+from .training.loop import TrainingProgress, train_model
+from .training.presets import PRESETS
+from .training.result import HistoryPoint, TrainedModel
+from .training.settings import TrainingSettings
 
 __all__ = [
     "PRESETS",

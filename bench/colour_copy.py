@@ -21,7 +21,7 @@ import numpy as np
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 
 import attention  # noqa: E402
-from attention.train import next_token_log_probabilities  # noqa: E402
+from attention.training.loop import next_token_log_probabilities  # noqa: E402
 
 COLOURS = "red blue green yellow black white pink brown grey orange".split()
 OBJECTS = "ball cup hat box car kite shoe book lamp door".split()

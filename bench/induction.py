@@ -6,7 +6,7 @@
 For each text of the family (segments of 4-12 words drawn uniformly from N made-up words, each followed by
 its exact repeat, segments separated by "."), trains attention.PRESETS["induction"] and the same preset
 with layers=1, then scores both on 150 fresh segments they never saw: top-1 accuracy on the second copy's
-words after its first (attention.induction.copy_accuracy). Also the best head's induction score (on the
+words after its first (attention.teaching.induction.copy_accuracy). Also the best head's induction score (on the
 training probe), the step and second at which it first passed 0.5 during training (the phase change),
 and the wall time. Targets (issue 12): ≥ 80% for the preset, 3 of 3 seeds, best induction score ≥ 0.5,
 within 60 s (aim 20 s); ≤ 30% for one layer. Prints a Markdown table for the README.
@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import attention
-from attention import heads, induction
+from attention.evaluation import head_scores as heads
+from attention.teaching import induction
 
 WORDS = (20, 40, 60)
 SEEDS = (0, 1, 2)

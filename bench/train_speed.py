@@ -33,9 +33,9 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 from prose import generated_prose, real_prose  # noqa: E402
 
 import attention  # noqa: E402
-import attention.train as train  # noqa: E402
-from attention import induction  # noqa: E402
-from attention.examples import DEFAULT_EXAMPLE, EXAMPLES  # noqa: E402
+import attention.training.loop as train  # noqa: E402
+from attention.teaching import induction  # noqa: E402
+from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES  # noqa: E402
 
 try:
     import torch
@@ -147,7 +147,7 @@ def numpy_losses(text: str, steps: int, settings=None) -> tuple[float, list[floa
 
 
 class TorchModel(torch.nn.Module if torch else object):
-    """attention.model's architecture (learned positions, untied) in PyTorch, from the same weights."""
+    """attention.core.model's architecture (learned positions, untied) in PyTorch, from the same weights."""
 
     def __init__(self, trainer: train._Trainer):
         super().__init__()
@@ -209,7 +209,7 @@ def torch_losses(
             adam.zero_grad(set_to_none=False)
             loss = model(x, y)
             loss.backward()
-            with torch.no_grad():  # clip exactly as attention.optim.clip_gradient does
+            with torch.no_grad():  # clip exactly as attention.training.optim.clip_gradient does
                 norm = torch.sqrt(sum((p.grad.double() ** 2).sum() for p in params))
                 if norm > train.GRADIENT_CLIP:
                     for p in params:

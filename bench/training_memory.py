@@ -39,8 +39,8 @@ def wave(way: str, trainings: int, tokens: int, seconds: float) -> dict:
     """One wave in this process; returns the measurements."""
     from prose import generated_prose
 
-    from attention import jobs
-    from attention.train import TrainingSettings
+    from attention.training.loop import TrainingSettings
+    from lab.serving import queue as jobs
 
     if way == "before":  # glibc defaults: no arena cap, no trim
         jobs.configure_allocator = lambda *a, **k: False

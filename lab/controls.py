@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attention import limits, notation
-from attention.examples import EXAMPLES
+from attention.teaching import notation
+from attention.teaching.examples import EXAMPLES
 
+from .serving import limits
 from .state import CONTROLS, clamp
 
 

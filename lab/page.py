@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import attention
-from attention import charts, limits, links
+from attention import charts
 from attention.charts.theme import apply_theme
-from attention.examples import EXAMPLES
+from attention.teaching.examples import EXAMPLES
 
 from .controls import position_controls, widget
+from .models import ready_model
 from .render import is_dark, is_present, vega_lite_spec
+from .serving import limits, links
 from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
-from .training import ready_model
 from .views import VIEWS
 
 PRESENTATION_CSS = """

@@ -12,7 +12,8 @@ import pyarrow as pa
 import streamlit as st
 
 import attention
-from attention import charts, export
+from attention import charts
+from attention.charts import export
 from attention.charts.theme import apply_theme
 
 

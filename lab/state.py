@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 import attention
-from attention import export, limits, links
-from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
-from attention.links import Setting
-from attention.parameters import POSITION_KINDS
-from attention.settings import TrainingSettings
-from attention.store import TextStore, text_key
+from attention.charts import export
+from attention.core.parameters import POSITION_KINDS
+from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
+from attention.training.settings import TrainingSettings
+
+from .serving import limits, links
+from .serving.links import Setting
+from .serving.text_store import TextStore, text_key
 
 _LOG = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ VIEW_NAMES = (
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 TRAINING_DEFAULTS = TrainingSettings()
 TEXT_KEY = "text_key"
-"""Link key for a text too long for the URL: its key in the server's text store (attention/store.py)."""
+"""Link key for a text too long for the URL: its key in the server's text store (lab/serving/text_store.py)."""
 TRAINING_MARK = "training"
 """Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
 MISSING_TEXT = (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from attention import limits
+from lab.serving import limits
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -25,7 +25,7 @@ APP = str(ROOT / "app.py")
 
 @cache
 def settings_table() -> dict:
-    """Every setting a link carries (key -> attention.links.Setting): its default and documented range.
+    """Every setting a link carries (key -> lab.serving.links.Setting): its default and documented range.
 
     Today the table is app.py's SETTINGS; the UI split moves it to lab/state.py, and this reads it there.
     Importing app.py outside `streamlit run` draws nothing (Streamlit's bare mode); its warnings are muted.

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 import attention
-from attention import NextWordDistribution, Vocabulary, analysis, generation, limits, softmax
+from attention import NextWordDistribution, Vocabulary, limits, softmax
+from attention.core import generation
+from attention.teaching import analysis
 
 # --- pca_2d ---------------------------------------------------------------------------------------
 
@@ -267,7 +269,7 @@ def test_blog_vs_corrected_measures_the_double_exponential(temperature):
 
 
 def test_embedding_rows_follow_the_words_and_skip_unknown_ones():
-    from attention.analysis import embedding_rows
+    from attention.teaching.analysis import embedding_rows
 
     vocabulary = attention.Vocabulary.from_tokens(["a", "b", "c"])
     E = np.arange(6.0).reshape(3, 2)
@@ -279,7 +281,7 @@ def test_embedding_rows_follow_the_words_and_skip_unknown_ones():
 
 
 def test_seen_context_gives_the_model_window_and_its_text_positions():
-    from attention.analysis import seen_context
+    from attention.teaching.analysis import seen_context
 
     def last_three(words):  # a model with a window of 3 that knows every word
         return list(range(len(words[-3:]))), tuple(words[-3:])

@@ -7,8 +7,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attention import formulas, limits
-from attention.examples import EXAMPLES
+from attention.teaching import formulas
+from attention.teaching.examples import EXAMPLES
+from lab.serving import limits
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

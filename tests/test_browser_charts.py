@@ -11,7 +11,7 @@ import pytest
 
 from attention import charts
 from attention.charts import style, theme
-from attention.export import chart_spec
+from attention.charts.export import chart_spec
 from tests.chart_gallery import WORDS, gallery
 
 pytestmark = pytest.mark.browser

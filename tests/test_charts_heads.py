@@ -3,8 +3,8 @@
 import numpy as np
 
 from attention import charts
-from attention.heads import HeadScores
-from attention.trained import HistoryPoint
+from attention.evaluation.head_scores import HeadScores
+from attention.training.result import HistoryPoint
 
 SCORES = HeadScores.from_arrays(np.array([[0.9, 0.1], [0.2, 0.05]]), np.array([[0.0, 0.1], [0.75, 0.2]]))
 

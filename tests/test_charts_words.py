@@ -29,7 +29,7 @@ def test_head_view_panels_per_head_and_rows_that_do_not_overlap(h, n):
     spec = charts.attention_on_words_chart(causal(h, n), words).to_dict()
     assert len(spec["hconcat"]) == h
     for present in (False, True):
-        row, _, font = charts.headview._sizes(charts.position_labels(words), present)
+        row, _, font = charts.word_lines._sizes(charts.position_labels(words), present)
         assert row > charts.heatmaps.line_px(font)  # one label per row: the boxes the browser draws never touch
     assert [p["title"]["text"] for p in spec["hconcat"]] == [f"head {k + 1}" for k in range(h)]
     titled = charts.attention_on_words_chart(causal(h, n), words, title="head 3").to_dict()

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attention import causal_mask, charts, export, softmax
-from attention.charts import theme
+from attention import causal_mask, charts, softmax
+from attention.charts import export, theme
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import attention
-from attention import formulas
-from attention.examples import PATTERNS
-from attention.model import output_matrix, split_heads
+from attention.core.model import output_matrix, split_heads
+from attention.teaching import formulas
+from attention.teaching.examples import PATTERNS
 
 
 @pytest.fixture(scope="module", params=[(1, "learned", False), (2, "sinusoidal", True), (4, "none", False)])

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import attention
-from attention import formulas
-from attention.examples import PATTERNS
-from attention.layers import gelu
-from attention.model import layer_name, output_matrix, split_heads
+from attention.core.layers import gelu
+from attention.core.model import layer_name, output_matrix, split_heads
+from attention.teaching import formulas
+from attention.teaching.examples import PATTERNS
 
 
 def layer_norm(x, g, b):
@@ -24,7 +24,7 @@ def model(request):
 
 def test_every_layer_step_has_a_formula_and_only_those_that_apply(model):
     a = model.architecture
-    fields = set(attention.steps.LayerSteps.__dataclass_fields__)
+    fields = set(attention.core.steps.LayerSteps.__dataclass_fields__)
     for layer in range(1, a.layers + 1):
         rows = formulas.layer_formulas(layer, layers=a.layers, mlp=a.mlp, layernorm=a.layernorm)
         names = [name for name, _, _ in rows]

@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 
 import attention
-from attention import heads
-from attention.heads import HeadScores, head_scores, induction_pairs, induction_scores, previous_token_scores
+from attention.evaluation import head_scores as heads
+from attention.evaluation.head_scores import (
+    HeadScores,
+    head_scores,
+    induction_pairs,
+    induction_scores,
+    previous_token_scores,
+)
 
 
 def previous_token_pattern(n):  # [n, n]: each word looks one back (the first at itself)

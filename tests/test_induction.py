@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import attention
-from attention import heads, induction
-from attention.settings import TrainingSettings
+from attention.evaluation import head_scores as heads
+from attention.teaching import induction
+from attention.training.settings import TrainingSettings
 
 
 def test_lesson_texts_are_segments_each_followed_by_its_exact_repeat():

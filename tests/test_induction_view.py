@@ -5,7 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import attention
-from attention import induction
+from attention.teaching import induction
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -29,7 +29,7 @@ def test_pressing_train_starts_the_preset_and_the_link_follows():
     at.button(key="ind_contrast").click().run()
     assert not at.exception
     assert at.query_params["ind_layers"] in ("1", ["1"])
-    from lab.training import training_jobs
+    from lab.models import training_jobs
 
     job = training_jobs().get(induction.lesson_text(words=21, seed=5), attention.TrainingSettings(
         **{**attention.PRESETS["induction"], "layers": 1, "seed": 5}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from attention.examples import PATTERNS
-from attention.jobs import JobRegistry, TrainingJob
-from attention.train import TrainingSettings
+from attention.teaching.examples import PATTERNS
+from attention.training.loop import TrainingSettings
+from lab.serving.queue import JobRegistry, TrainingJob
 
 QUICK = TrainingSettings(context_window=4, dim=8, heads=1, epochs=5, seed=0)
 

@@ -13,9 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from attention import jobs, limits
-from attention.jobs import JobRegistry
-from attention.train import TrainingSettings
+from attention.training.loop import TrainingSettings
+from lab.serving import limits
+from lab.serving import queue as jobs
+from lab.serving.queue import JobRegistry
 
 S = TrainingSettings(context_window=4, dim=8, epochs=5, seed=0)
 T = 10  # seconds any wait may take before the test fails; never reached when the code is right

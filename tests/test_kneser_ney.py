@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from attention.kneser_ney import KneserNey
+from attention.evaluation.kneser_ney import KneserNey
 
 # the cat the mat the cat  ->  0 1 0 2 0 1, V = 4 (word 3 never seen)
 TRAIN = np.array([0, 1, 0, 2, 0, 1])

@@ -8,9 +8,16 @@ import numpy as np
 import pytest
 from test_model import loss_and_gradient
 
-from attention.layers import gelu, gelu_derivative, layernorm_backward, layernorm_forward
-from attention.model import Architecture, dropout_masks, forward, forward_steps, init_parameters, unflatten
-from attention.parameters import decay_mask
+from attention.core.layers import gelu, gelu_derivative, layernorm_backward, layernorm_forward
+from attention.core.model import (
+    Architecture,
+    dropout_masks,
+    forward,
+    forward_steps,
+    init_parameters,
+    unflatten,
+)
+from attention.core.parameters import decay_mask
 
 TINY = {"vocab_size": 7, "context_window": 4, "dim": 8}
 COMBINATIONS = list(itertools.product([1, 2, 3], [False, True], [False, True]))  # layers × mlp × layernorm

@@ -16,7 +16,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attention import limits
+from attention import limits as library_limits
+from lab.serving import limits
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
@@ -275,7 +276,9 @@ CHECKED = {
 def test_every_limit_is_documented_and_checked(name):
     value = getattr(limits, name)
     assert isinstance(value, int | float) and value > 0, f"{name} should be a positive number"
-    source = Path(limits.__file__).read_text(encoding="utf-8")
+    source = Path(limits.__file__).read_text(encoding="utf-8") + Path(library_limits.__file__).read_text(
+        encoding="utf-8"
+    )
     assert re.search(rf"^{name}\b.*\n\"\"\"", source, re.MULTILINE), f"{name} needs a docstring saying what it limits"
     if name not in CHECKED:
         pytest.skip(f"{name} is new: add a check for it to tests/test_limits.py")
@@ -330,7 +333,7 @@ def test_model_vocabulary_is_capped_with_an_unknown_word():
 
 
 def test_the_server_keeps_at_most_the_cached_models_limit():
-    from lab.training import training_jobs
+    from lab.models import training_jobs
 
     assert training_jobs().max_jobs == limits.MAX_CACHED_MODELS  # the app's one registry
     # JobRegistry forgetting its oldest finished jobs is tested in tests/test_jobs.py
@@ -344,7 +347,7 @@ def test_token_strip_is_as_wide_as_its_row_limit(app):
 
 
 def test_batch_size_has_no_widget_but_the_trainer_refuses_more():
-    from attention.train import TrainingSettings
+    from attention.training.loop import TrainingSettings
 
     TrainingSettings(batch_size=limits.MAX_BATCH_SIZE).check()
     with pytest.raises(ValueError, match=f"batch size must be a whole number between 1 and {limits.MAX_BATCH_SIZE}"):
@@ -352,7 +355,7 @@ def test_batch_size_has_no_widget_but_the_trainer_refuses_more():
 
 
 def test_the_step_budget_has_no_widget_but_the_trainer_refuses_more():
-    from attention.settings import TrainingSettings
+    from attention.training.settings import TrainingSettings
 
     TrainingSettings(max_steps=limits.MAX_TRAIN_STEPS).check()
     with pytest.raises(ValueError, match=f"max steps must be a whole number between 1 and {limits.MAX_TRAIN_STEPS}"):
@@ -360,7 +363,7 @@ def test_the_step_budget_has_no_widget_but_the_trainer_refuses_more():
 
 
 def test_more_layers_than_the_limit_are_refused_with_what_to_change():
-    from attention.settings import TrainingSettings
+    from attention.training.settings import TrainingSettings
 
     cap = limit("MAX_LAYERS")
     TrainingSettings(layers=cap).check()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from attention import limits
-from attention.links import Setting, decode, encode, text_fits_in_link
+from lab.serving import limits
+from lab.serving.links import Setting, decode, encode, text_fits_in_link
 
 SETTINGS = {
     "position": Setting(9, low=1),

@@ -169,7 +169,7 @@ def test_sinusoidal_positions():
 
 
 def test_rng_for_is_reproducible_and_streams_differ():
-    from attention.predict import rng_for
+    from attention.core.predict import rng_for
 
     assert rng_for(3, 1, 2).integers(1 << 30) == rng_for(3, 1, 2).integers(1 << 30)
     draws = {int(rng_for(3, *stream).integers(1 << 30)) for stream in [(1, 0), (0, 1), (2, 0), (1, 1), (0, 2)]}
@@ -179,7 +179,7 @@ def test_rng_for_is_reproducible_and_streams_differ():
 
 
 def test_distribution_from_logits_is_softmax_at_temperature():
-    from attention.predict import distribution_from_logits
+    from attention.core.predict import distribution_from_logits
 
     logits = np.array([2.0, 1.0, -1.0])
     d = distribution_from_logits(["a", "b", "c"], logits, temperature=0.5)

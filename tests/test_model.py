@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 import attention
-from attention.examples import PATTERNS
-from attention.mechanism import scaled_dot_product_attention, softmax
-from attention.model import (
+from attention.core.mechanism import scaled_dot_product_attention, softmax
+from attention.core.model import (
     NO_DROPOUT,
     POSITION_KINDS,
     UNKNOWN_TOKEN,
@@ -27,8 +26,9 @@ from attention.model import (
     init_parameters,
     unflatten,
 )
-from attention.optim import Adam, AdamW, clip_gradient
-from attention.parameters import decay_mask
+from attention.core.parameters import decay_mask
+from attention.teaching.examples import PATTERNS
+from attention.training.optim import Adam, AdamW, clip_gradient
 
 TINY = {"vocab_size": 7, "context_window": 4, "dim": 8}
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from attention import formulas, notation, predict
+from attention.core import predict
+from attention.teaching import formulas, notation
 
 FORMULAS = [
     predict.QUERY_FORMULA,

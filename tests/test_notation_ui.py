@@ -1,10 +1,11 @@
-"""Every string the app shows, and every formula, uses each symbol with one meaning (attention/notation.py)."""
+"""Every string the app shows, and every formula, uses each symbol with one meaning (attention/teaching/notation.py)."""
 
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from attention import formulas, notation, predict
+from attention.core import predict
+from attention.teaching import formulas, notation
 from lab.state import CONTROLS, VIEW_NAMES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -188,8 +188,10 @@ def test_pages_and_websockets_through_nginx_and_one_link_the_same_numbers_on_eac
 def test_both_replicas_share_one_text_store(replicas):
     _, env = replicas
     chapter = " ".join(f"word{i % 997}" for i in range(20_000))[:90_000]
-    put = "import sys; from attention.store import TextStore; print(TextStore().put(sys.stdin.read()))"
-    read = "import sys; from attention.store import TextStore; sys.stdout.write(TextStore().get(sys.argv[1]) or '')"
+    put = "import sys; from lab.serving.text_store import TextStore; print(TextStore().put(sys.stdin.read()))"
+    read = (
+        "import sys; from lab.serving.text_store import TextStore; sys.stdout.write(TextStore().get(sys.argv[1]) or '')"
+    )
     key = subprocess.run(
         [sys.executable, "-c", put], input=chapter, env=env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()

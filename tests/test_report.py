@@ -5,10 +5,10 @@ import dataclasses
 import pytest
 
 import attention
-from attention import report
-from attention.evaluation import Evaluation
-from attention.examples import PATTERNS
-from attention.scores import MethodScore
+from attention.evaluation.held_out import Evaluation
+from attention.evaluation.scores import MethodScore
+from attention.teaching import report
+from attention.teaching.examples import PATTERNS
 
 
 def evaluation(model: float, trigram: float = 50.0, bigram_kn: float = 60.0, n: int = 500, overlap=0.1) -> Evaluation:

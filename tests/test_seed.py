@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from attention import Vocabulary, blog_method
-from attention import seed as ours
+from attention.blog import post as ours
 
 BLOG_CODE = """
 import numpy as np

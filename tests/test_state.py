@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attention import links
+from lab.serving import links
 from lab.state import CONTROLS, SETTINGS, VIEW_NAMES
 from lab.views import VIEWS
 

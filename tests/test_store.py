@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attention import limits, store
-from attention.store import TextStore
+from lab.serving import limits
+from lab.serving import text_store as store
+from lab.serving.text_store import TextStore
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = "the owl sat in the old oak tree and watched the river. " * 2_000  # 110,000 chars: cut to the limit
@@ -136,7 +137,7 @@ def test_many_threads_write_and_read_at_once(path):
 def test_two_processes_share_one_store(path):
     """Two replicas on one machine: each writes while the other does; each reads the other's texts."""
     script = (
-        "import sys; from attention.store import TextStore\n"
+        "import sys; from lab.serving.text_store import TextStore\n"
         "s = TextStore(sys.argv[1])\n"
         "for i in range(100): s.put(f'child text {i}')\n"
     )

@@ -87,7 +87,7 @@ def test_as_code_span_shows_text_literally(text, expected):
 
 
 def test_words_by_frequency_counts_and_keeps_first_appearance_for_ties():
-    from attention.text import words_by_frequency
+    from attention.tokens.words import words_by_frequency
 
     assert words_by_frequency(["b", "a", "b", "c", "a", "b"]) == ["b", "a", "c"]
     assert words_by_frequency(["x", "y", "z"]) == ["x", "y", "z"]

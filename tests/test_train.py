@@ -8,12 +8,17 @@ import pytest
 
 import attention
 from attention import limits
-from attention.baselines import bigram_probabilities, bigram_score, unigram_probabilities, unigram_score
-from attention.examples import NURSERY_RHYME, PATTERNS
-from attention.kneser_ney import KneserNey
-from attention.model import UNKNOWN_TOKEN
-from attention.parts import Parts, build_vocabulary, split_parts, token_ids
-from attention.train import epoch_windows, next_token_log_probabilities
+from attention.core.model import UNKNOWN_TOKEN
+from attention.evaluation.baselines import (
+    bigram_probabilities,
+    bigram_score,
+    unigram_probabilities,
+    unigram_score,
+)
+from attention.evaluation.kneser_ney import KneserNey
+from attention.teaching.examples import NURSERY_RHYME, PATTERNS
+from attention.training.loop import epoch_windows, next_token_log_probabilities
+from attention.training.parts import Parts, build_vocabulary, split_parts, token_ids
 
 HOMES = {"cat": "mat", "dog": "log", "frog": "pond", "bird": "nest", "fox": "den", "owl": "tree"}
 
@@ -123,7 +128,7 @@ def test_the_default_example_trains_to_its_step_budget_and_beats_word_frequency(
 
 
 def test_a_callback_sees_progress_and_can_stop_training(monkeypatch):
-    monkeypatch.setattr("attention.train.PROGRESS_INTERVAL_S", 0.0)  # report at every step
+    monkeypatch.setattr("attention.training.loop.PROGRESS_INTERVAL_S", 0.0)  # report at every step
     seen = []
 
     def stop_after_ten_steps(progress):
@@ -182,7 +187,7 @@ def busy_cpu():
 def test_a_slow_clock_or_a_busy_cpu_changes_nothing(monkeypatch):
     settings = {"context_window": 6, "dim": 16, "epochs": 60}
     quiet = attention.train_model(PATTERNS, **settings)
-    monkeypatch.setattr("attention.train.clock", slow_clock())
+    monkeypatch.setattr("attention.training.loop.clock", slow_clock())
     slow = attention.train_model(PATTERNS, **settings)
     monkeypatch.undo()
     stop, thread = busy_cpu()

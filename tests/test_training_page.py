@@ -1,6 +1,6 @@
 """The page and the training queue: place in the queue, evicted models said out loud, restarts, the link's mark.
 
-Each test gives the page its own registry (lab.training.training_jobs patched), so no other test's models
+Each test gives the page its own registry (lab.models.training_jobs patched), so no other test's models
 count, and names the session each AppTest stands for (AppTest gives every instance the same session id).
 """
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import lab.training
-from attention.examples import EXAMPLES
-from attention.jobs import JobRegistry
-from attention.settings import TrainingSettings
-from attention.train import train_model
+import lab.models
+from attention.teaching.examples import EXAMPLES
+from attention.training.loop import train_model
+from attention.training.settings import TrainingSettings
+from lab.serving.queue import JobRegistry
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TRAINED = "Trained "
@@ -27,10 +27,10 @@ SETTINGS = TrainingSettings(seed=0)  # the page's defaults (lab.state.training_s
 def page_registry(monkeypatch):
     """Install a registry for the page; returns a function that sets which session the next run is."""
     sessions = {"current": "student-1"}
-    monkeypatch.setattr(lab.training, "session_id", lambda: sessions["current"])
+    monkeypatch.setattr(lab.models, "session_id", lambda: sessions["current"])
 
     def install(registry: JobRegistry):
-        monkeypatch.setattr(lab.training, "training_jobs", lambda: registry)
+        monkeypatch.setattr(lab.models, "training_jobs", lambda: registry)
         return lambda name: sessions.__setitem__("current", name)
 
     return install
@@ -148,4 +148,4 @@ def test_the_shared_link_leaves_out_the_training_mark(page_registry):
 
 
 def test_without_streamlits_runtime_every_session_counts_as_alive():
-    assert lab.training.session_alive("anyone")
+    assert lab.models.session_alive("anyone")

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import attention
-from attention import report
-from attention.examples import EXAMPLES
+from attention.teaching import report
+from attention.teaching.examples import EXAMPLES
 from lab.views import VIEWS as REGISTRY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

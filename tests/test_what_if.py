@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import attention
-from attention import analysis
-from attention.examples import NURSERY_RHYME, PATTERNS
+from attention.teaching import analysis
+from attention.teaching.examples import NURSERY_RHYME, PATTERNS
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from .frames import (
     token_strip_frame,
     visible_token,
 )
-from .heads import (
+from .head_grid import (
     head_grid_chart,
     head_score_curve_chart,
     head_score_history_frame,
@@ -27,7 +27,6 @@ from .heads import (
     summarize_head_score_history,
     summarize_head_scores,
 )
-from .headview import attention_on_words_chart, head_view_frame, summarize_head_view
 from .heatmaps import attention_heatmap, attention_heatmaps
 from .maps import embedding_map_chart, loss_curve_chart
 from .matrices import MAX_MATRIX_CELLS, matrix_chart, matrix_frame
@@ -69,6 +68,7 @@ from .summaries import (
     summarize_heatmap,
     summarize_loss_curve,
 )
+from .word_lines import attention_on_words_chart, head_view_frame, summarize_head_view
 
 __all__ = [
     "BAR_HEIGHT",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from ..predict import NextWordDistribution
+from ..core.predict import NextWordDistribution
 from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
 from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, PRESENT_BAR_HEIGHT, TRUE_NEXT, VERMILLION
 from .summaries import summarize_attention_row, summarize_comparison

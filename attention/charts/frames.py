@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .. import limits
-from ..predict import NextWordDistribution
-from ..text import is_word
+from ..core.predict import NextWordDistribution
+from ..tokens.words import is_word
 from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
 
 

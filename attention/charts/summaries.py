@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..predict import NextWordDistribution
+from ..core.predict import NextWordDistribution
 from .frames import _check_square, embedding_map_frame, loss_history_frame
 from .style import CONTEXT_WORD, TRAIN, VALIDATION
 

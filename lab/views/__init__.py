@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..state import VIEW_NAMES, ViewContext
-from . import attention_map, blog, embedding_map, generate, induction, predict, step_by_step, train, what_if, words
+from . import (
+    attention_map,
+    blog,
+    embedding_map,
+    generate,
+    induction,
+    predict,
+    step_by_step,
+    what_if,
+    words,
+)
+from . import (
+    train_panel as train,
+)
 
 VIEWS: dict[str, Callable[[ViewContext], None]] = {
     "Predict": predict.render,

@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 import attention
-from attention import analysis, charts
+from attention import charts
+from attention.teaching import analysis
 
 from ..controls import one_of
+from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
-from ..training import trained_model
 from .predict import attention_row
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 import attention
-from attention import analysis, charts
+from attention import charts
+from attention.teaching import analysis
 
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
@@ -52,7 +53,7 @@ def render(ctx: ViewContext) -> None:
     )
     numbers_table(ctx, result)
     bugs(ctx)
-    show_code(attention.seed.attention_scores, attention.seed.next_word_probabilities, attention.blog_method)
+    show_code(attention.blog.post.attention_scores, attention.blog.post.next_word_probabilities, attention.blog_method)
 
 
 def numbers_table(ctx: ViewContext, result: attention.BlogMethodResult) -> None:

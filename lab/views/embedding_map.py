@@ -7,12 +7,13 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from attention import analysis, charts
-from attention.text import words_by_frequency
+from attention import charts
+from attention.teaching import analysis
+from attention.tokens.words import words_by_frequency
 
+from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
-from ..training import trained_model
 from .blog import blog_embeddings
 
 

@@ -7,13 +7,14 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import charts, generation
-from attention.predict import rng_for
+from attention import charts
+from attention.core import generation
+from attention.core.predict import rng_for
 
 from ..controls import widget
+from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
-from ..training import trained_model
 from .attention_map import heatmaps
 from .predict import sample_again
 

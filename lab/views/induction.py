@@ -7,13 +7,15 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import charts, heads, induction
-from attention.settings import TrainingSettings
+from attention import charts
+from attention.evaluation import head_scores as heads
+from attention.teaching import induction
+from attention.training.settings import TrainingSettings
 
 from ..controls import widget
+from ..models import PROGRESS_EVERY_S, training_jobs
 from ..render import plain, show_chart, show_code
 from ..state import ViewContext
-from ..training import PROGRESS_EVERY_S, training_jobs
 
 EXPLANATION = """\
 The text below is made for one trick. Each segment of made-up words comes **twice in a row**:

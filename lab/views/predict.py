@@ -7,12 +7,13 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import analysis, charts, formulas
-from attention.predict import rng_for
+from attention import charts
+from attention.core.predict import rng_for
+from attention.teaching import analysis, formulas
 
+from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
-from ..training import trained_model
 
 TRAINED = "trained on this text"
 
@@ -39,7 +40,7 @@ def render(ctx: ViewContext) -> None:
         f"to n_ctx = {model.context_window}); the temperature τ = {ctx.temperature:g} divides z before the "
         "softmax. See **Step by step** for every number."
     )
-    show_code(attention.TrainedModel.next_word_distribution, attention.model.forward)
+    show_code(attention.TrainedModel.next_word_distribution, attention.core.model.forward)
 
 
 def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:

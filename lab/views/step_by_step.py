@@ -10,13 +10,14 @@ import pandas as pd
 import streamlit as st
 
 import attention
-from attention import analysis, charts, formulas
-from attention.predict import distribution_from_logits
+from attention import charts
+from attention.core.predict import distribution_from_logits
+from attention.teaching import analysis, formulas
 
 from ..controls import one_of
+from ..models import trained_model
 from ..render import show_chart, show_code
 from ..state import ViewContext
-from ..training import trained_model
 
 MATRICES = ("X", "Q", "K", "V", "scores", "scaled_scores", "mask", "weights", "head_outputs", "projected", "residual")
 PER_HEAD = {"Q", "K", "V", "scores", "scaled_scores", "weights", "head_outputs"}
@@ -74,7 +75,7 @@ def render(ctx: ViewContext) -> None:
         st.latex(latex)
     show_chart(partial(charts.next_word_chart, output, top_k=ctx.top_k, true_next=ctx.true_next, score_title="logit z"))
     numbers({name: matrix for name, _, _, matrix in shown}, labels, output, ctx.top_k)
-    show_code(attention.steps.forward_steps, attention.scaled_dot_product_attention)
+    show_code(attention.core.steps.forward_steps, attention.scaled_dot_product_attention)
 
 
 def picture(name: str, latex: str, why: str, matrix: np.ndarray, labels: list[str]) -> None:

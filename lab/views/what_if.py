@@ -7,13 +7,14 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import analysis, charts
-from attention.predict import rng_for
+from attention import charts
+from attention.core.predict import rng_for
+from attention.teaching import analysis
 
 from ..controls import widget
+from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import EDITS, ViewContext
-from ..training import trained_model
 
 SHUFFLE_STREAM = 11
 """rng_for(seed, draw, SHUFFLE_STREAM): the shuffle's own random stream."""

@@ -9,9 +9,9 @@ import streamlit as st
 import attention
 from attention import charts
 
+from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
-from ..training import trained_model
 from .attention_map import chosen_layer_attention
 
 

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .evaluation import next_token_log_probabilities
-from .parameters import UNKNOWN_TOKEN
-from .text import Vocabulary, tokenize
+from ..core.parameters import UNKNOWN_TOKEN
+from ..evaluation.held_out import next_token_log_probabilities
+from ..tokens.words import Vocabulary, tokenize
 
 CONSONANTS = "bdfgklmnprstvz"
 VOWELS = "aeiou"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import limits
+from .. import limits
 from .predict import NextWordDistribution, sample_word
 
 

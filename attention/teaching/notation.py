@@ -140,4 +140,4 @@ def symbol(text: str) -> Symbol:
     for s in NOTATION:
         if s.text == text:
             return s
-    raise KeyError(f"{text!r} is not in the notation table; add it there first (attention/notation.py)")
+    raise KeyError(f"{text!r} is not in the notation table; add it there first (attention/teaching/notation.py)")

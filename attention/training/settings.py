@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import limits
-from .parameters import POSITION_KINDS, Architecture
+from .. import limits
+from ..core.parameters import POSITION_KINDS, Architecture
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ normalisation, so every number between a word and its prediction can be shown:
     loss = -mean_t log softmax(logits_t)[w_(t+1)]    every position predicts its next word
 
 With L layers (ℓ = 1..L) each layer reads the residual stream and adds to it; the optional MLP
-block (d -> 4d -> d, GELU) and pre-LayerNorm are GPT-2's (`attention.layers` has each kind):
+block (d -> 4d -> d, GELU) and pre-LayerNorm are GPT-2's (`attention.core.layers` has each kind):
 
     H_0 = X
     H_ℓ' = H_(ℓ-1) + drop(Attention_ℓ(LN1_ℓ(H_(ℓ-1))))     LN = identity without LayerNorm
@@ -23,7 +23,7 @@ drop(·) is inverted dropout (Srivastava et al., 2014), only while training: eac
 with probability r and the rest are scaled by 1 / (1 - r), so the expected value is unchanged and
 prediction needs no rescaling. The places (embeddings, attention weights, each residual branch)
 are those of GPT-2. P is learned, sinusoidal (fixed) or absent; the layout of the parameters is in
-`attention.parameters`.
+`attention.core.parameters`.
 
 The hot path (`forward`, `backward`) is hand-written numpy in float32 (float64 for gradient
 checks); `forward_steps` recomputes one context with `mechanism.scaled_dot_product_attention` so a

@@ -28,7 +28,7 @@ these bugs; each is fixed by default and comes back with ``faithful=True``:
 What the method is, honestly: attention of one averaged query over the candidate words, whose
 weights are read directly as next-word probabilities. There are no learned projections and no
 attention among the context words, so with random embeddings the prediction is noise. The app's
-trained model (``attention.model``) is the real thing.
+trained model (``attention.core.model``) is the real thing.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .mechanism import softmax as _stable_softmax
+from ..core.mechanism import softmax as _stable_softmax
 
 
 def softmax(x: np.ndarray) -> np.ndarray:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .evaluation import Evaluation
-from .trained import TrainedModel
+from ..evaluation.held_out import Evaluation
+from ..training.result import TrainedModel
 
 MODEL_LABEL = "self-attention model"
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.model import forward
+from ..core.parameters import Architecture, Parameters
 from .baselines import bigram_score_arrays, unigram_score_arrays
 from .kneser_ney import KneserNey
-from .model import forward
-from .parameters import Architecture, Parameters
 from .scores import MethodScore, score
 
 EVALUATION_CHUNK = 1024

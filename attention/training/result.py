@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .evaluation import Evaluation
-from .heads import HeadScores
-from .mechanism import softmax
-from .model import forward
-from .parameters import UNKNOWN_TOKEN, Architecture, Parameters
-from .predict import NextWordDistribution
+from ..core.mechanism import softmax
+from ..core.model import forward
+from ..core.parameters import UNKNOWN_TOKEN, Architecture, Parameters
+from ..core.predict import NextWordDistribution
+from ..core.steps import ForwardSteps, forward_steps
+from ..evaluation.head_scores import HeadScores
+from ..evaluation.held_out import Evaluation
+from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
-from .steps import ForwardSteps, forward_steps
-from .text import Vocabulary
 
 
 @dataclass(frozen=True)

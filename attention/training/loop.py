@@ -3,7 +3,7 @@
     model = attention.train_model(text, context_window=8, dim=32, heads=1)
     model.next_word_probabilities(["the", "cat"])
 
-The text is cut into three contiguous parts (`attention.parts`): train, validation, test. Each
+The text is cut into three contiguous parts (`attention.training.parts`): train, validation, test. Each
 epoch cuts the training tokens into windows of T = context_window tokens (from a random offset, in
 random order), and every position of every window predicts its next token (teacher forcing), so
 each training token is a target once per epoch with contexts of 1 to T words. AdamW with dropout.
@@ -29,15 +29,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import heads, limits
-from .evaluation import Evaluation, evaluate, next_token_log_probabilities, ngram_overlap
-from .model import backward, cross_entropy, dropout_masks, forward
+from .. import limits
+from ..core.model import backward, cross_entropy, dropout_masks, forward
+from ..core.parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
+from ..evaluation import head_scores as heads
+from ..evaluation.held_out import Evaluation, evaluate, next_token_log_probabilities, ngram_overlap
+from ..tokens.words import Vocabulary, tokenize
 from .optim import AdamW, clip_gradient
-from .parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
 from .parts import Parts, build_vocabulary, split_parts, token_ids
+from .result import HistoryPoint, TrainedModel
 from .settings import TrainingSettings
-from .text import Vocabulary, tokenize
-from .trained import HistoryPoint, TrainedModel
 
 try:  # optional: one BLAS thread is faster for these small matrices (see bench/train_speed.py)
     from threadpoolctl import threadpool_limits

@@ -1,7 +1,7 @@
 """The simple counting baselines: add-one word frequency and add-one word pairs.
 
 Both are fitted on the training part of the text and scored on the same test words as the model
-(the strong baseline, Kneser–Ney, is in `attention.kneser_ney`):
+(the strong baseline, Kneser–Ney, is in `attention.evaluation.kneser_ney`):
 
     unigram (word frequency):  p(w) = (c(w) + 1) / (N + V)
     bigram (word pairs):       p(w | u) = (c(u, w) + 1) / (c(u) + V)

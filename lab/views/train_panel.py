@@ -8,12 +8,13 @@ from functools import partial
 import streamlit as st
 
 import attention
-from attention import charts, limits, report
+from attention import charts, limits
+from attention.teaching import report
 
 from ..controls import training_controls
+from ..models import trained_model
 from ..render import export_row, plain, show_chart
 from ..state import ViewContext, training_settings
-from ..training import trained_model
 
 
 def render(ctx: ViewContext) -> None:

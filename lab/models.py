@@ -1,7 +1,7 @@
 """The trained model a view asks for: one training per text and settings per server, queued fairly, with
 live progress, and a clear word when a model this session expects is gone (evicted, or a server restart).
 
-The registry (`attention/jobs.py`) knows sessions by id: `request` when a session asks for a model,
+The registry (`lab/serving/queue.py`) knows sessions by id: `request` when a session asks for a model,
 `show` on every run that displays one (so it is never evicted under the session), and closed tabs are
 noticed through `session_alive`.
 """
@@ -15,12 +15,13 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import attention
-from attention import charts, limits
-from attention.examples import DEFAULT_EXAMPLE, EXAMPLES
-from attention.jobs import JobRegistry, JobStatus, TrainingJob
-from attention.settings import TrainingSettings
+from attention import charts
+from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
+from attention.training.settings import TrainingSettings
 
 from .render import show_chart
+from .serving import limits
+from .serving.queue import JobRegistry, JobStatus, TrainingJob
 from .state import ViewContext
 
 PROGRESS_EVERY_S = 0.25

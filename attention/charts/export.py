@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.data import to_values
 
-from .charts.theme import apply_theme
+from .theme import apply_theme
 
 _CHILDREN = ("layer", "hconcat", "vconcat", "concat", "spec")
 

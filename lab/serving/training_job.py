@@ -1,6 +1,6 @@
 """One training run in a daemon thread: its progress, a stop switch, then the model or the error.
 
-`attention.jobs.JobRegistry` queues these and shares them between sessions; this module knows nothing
+`lab.serving.queue.JobRegistry` queues these and shares them between sessions; this module knows nothing
 of sessions or queues.
 """
 
@@ -10,9 +10,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict
 
-from .settings import TrainingSettings
-from .train import TrainingProgress, train_model
-from .trained import TrainedModel
+from attention.training.loop import TrainingProgress, train_model
+from attention.training.result import TrainedModel
+from attention.training.settings import TrainingSettings
 
 Trainer = Callable[..., TrainedModel]  # train_model's signature: (text, **settings, callback=...)
 Key = tuple[str, TrainingSettings]

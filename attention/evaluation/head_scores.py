@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import forward
-from .parameters import UNKNOWN_TOKEN, Architecture, Parameters
-from .text import Vocabulary, is_word
+from ..core.model import forward
+from ..core.parameters import UNKNOWN_TOKEN, Architecture, Parameters
+from ..tokens.words import Vocabulary, is_word
 
 PROBE_SEQUENCES = 8
 """Probe sequences scored at once (each a random segment and its repeat)."""

@@ -25,8 +25,12 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from attention.training.loop import train_model
+from attention.training.settings import TrainingSettings
+
 from . import limits
-from .job import (  # noqa: F401  (re-exported: callers and tests name them here)
+from .allocator import _glibc, configure_allocator, release_free_memory  # noqa: F401  (bench/training_memory.py patches them here)
+from .training_job import (  # noqa: F401  (re-exported: callers and tests name them here)
     _SHARED,
     DROPPED,
     REPLACED,
@@ -36,9 +40,6 @@ from .job import (  # noqa: F401  (re-exported: callers and tests name them here
     Trainer,
     TrainingJob,
 )
-from .memory import _glibc, configure_allocator, release_free_memory  # noqa: F401  (bench/training_memory.py patches them here)
-from .settings import TrainingSettings
-from .train import train_model
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import seed
+from ..blog import post as seed
+from ..tokens.words import Vocabulary
 from .mechanism import softmax
-from .text import Vocabulary
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import limits
-from .parameters import UNKNOWN_TOKEN
+from .. import limits
+from ..core.parameters import UNKNOWN_TOKEN
+from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
-from .text import Vocabulary
 
 
 @dataclass(frozen=True)

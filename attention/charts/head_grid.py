@@ -1,6 +1,6 @@
 """What each head does: a layer × head grid of its scores, and the best head's score against training step.
 
-The numbers come from `attention.heads` (previous-token and induction scores on a repeated probe).
+The numbers come from `attention.evaluation.head_scores` (previous-token and induction scores on a repeated probe).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import limits
-from ..heads import HeadScores
+from ..evaluation.head_scores import HeadScores
 from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION
 
 SCORE_KINDS = {"previous_token": "previous-token score", "induction": "induction score"}

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .predict import BlogMethodResult, NextWordDistribution, blog_method
-from .text import Vocabulary
+from ..core.predict import BlogMethodResult, NextWordDistribution, blog_method
+from ..tokens.words import Vocabulary
 
 # --- Embedding map -------------------------------------------------------------------------------
 

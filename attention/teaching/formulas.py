@@ -1,8 +1,8 @@
 """The formulas the app shows (with st.latex), each beside the name of the code that computes it.
 
 tests/test_formulas.py recomputes every step from the formula as written here and compares it with
-the numbers `attention.model.forward_steps` returns, so the page cannot drift from the code.
-Symbols follow `attention.notation` (τ temperature, k context window, n_h heads, d_k head size);
+the numbers `attention.core.model.forward_steps` returns, so the page cannot drift from the code.
+Symbols follow `attention.teaching.notation` (τ temperature, k context window, n_h heads, d_k head size);
 tests/test_notation.py checks that no symbol here means two things.
 """
 
@@ -91,7 +91,7 @@ LAYER_NOTATION: dict[str, str] = {
     "MLP": "multi-layer perceptron: d -> 4d (GELU) -> d, applied to each word on its own",
     "GELU": "Gaussian error linear unit, a smooth ReLU: GELU(z) ≈ ½z(1 + tanh(√(2/π)(z + 0.044715z³)))",
 }
-"""The symbols the deeper model adds (to join attention/notation.py's table)."""
+"""The symbols the deeper model adds (to join attention/teaching/notation.py's table)."""
 
 
 def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:

@@ -1,0 +1,1 @@
+"""The blog post's method, runnable, with its bugs named."""
