@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attention.examples import EXAMPLES
+from attention.teaching.examples import EXAMPLES
 from attention.tokens import subword
 from attention.tokens.subword import BYTE_TOKENS, MAX_MERGES, PRE_TOKEN, Merge, count_words, train_bpe
 
@@ -117,7 +117,7 @@ def test_decode_says_what_was_wrong(english):
 
 def hugging_face(text: str, merges: int):
     """tokenizers' BpeTrainer with our pre-tokenizer: the reference our merges must equal."""
-    tokenizers = pytest.importorskip("tokenizers", reason="the reference BPE: pip install -r requirements-dev.txt")
+    import tokenizers  # the reference BPE (requirements-dev.txt)
     tokenizer = tokenizers.Tokenizer(tokenizers.models.BPE())
     tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.Split(tokenizers.Regex(PRE_TOKEN.pattern), "isolated")
     alphabet = len({ch for word in count_words(text) for ch in word})
@@ -146,7 +146,7 @@ def test_ties_break_as_in_tokenizers(text, merges):
 @given(st.text(st.characters(exclude_categories=["Cs", "Cn"])))
 def test_pre_tokens_equal_those_of_tokenizers_regex(text):
     # Characters unassigned in Unicode 14 are left out: `regex` knows newer Unicode than tokenizers' Oniguruma.
-    tokenizers = pytest.importorskip("tokenizers", reason="the reference BPE: pip install -r requirements-dev.txt")
+    import tokenizers  # the reference BPE (requirements-dev.txt)
     split = tokenizers.pre_tokenizers.Split(tokenizers.Regex(PRE_TOKEN.pattern), "isolated")
     assert PRE_TOKEN.findall(text) == [word for word, _ in split.pre_tokenize_str(text)]
 
