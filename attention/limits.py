@@ -28,6 +28,9 @@ MAX_HEADS = 4
 MAX_LAYERS = 3
 """Most attention layers of the trained model (two are enough for an induction head)."""
 
+MAX_MERGES = 4000
+"""Most BPE merges a subword model may learn (its vocabulary: 256 bytes, the characters, one token per merge)."""
+
 MAX_MODEL_VOCABULARY = 2000
 """The trained model keeps this many of the most frequent training words; the rest become "<unk>"."""
 

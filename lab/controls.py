@@ -8,6 +8,7 @@ from attention.teaching import notation
 from attention.teaching.examples import EXAMPLES
 
 from .serving import limits
+from .serving.uploads import read_upload
 from .state import CONTROLS, clamp
 
 
@@ -115,14 +116,37 @@ def position_controls(n_tokens: int) -> int:
     return position - 1
 
 
+def training_source() -> None:
+    """What the model reads: the built-in stories, an uploaded .txt file, or the prompt itself."""
+    widget("reads")
+    if st.session_state.reads != "upload":
+        return
+    file = st.file_uploader(
+        f"A plain-text file (.txt, up to {limits.MAX_UPLOAD_BYTES / 1e6:g} MB)", type=["txt"], key="upload",
+        help="The model trains on it; the prompt box stays what the views ask about. The server keeps the file "
+        "so the page's link can reopen it.",
+    )  # fmt: skip
+    if file is not None and st.session_state.get("_upload_id") != file.file_id:
+        upload = read_upload(file.getvalue(), f"'{file.name}'")
+        if upload.problem:
+            st.warning(upload.problem)
+            return
+        st.session_state._upload_id, st.session_state._upload_text = file.file_id, upload.text
+    if text := st.session_state.get("_upload_text"):
+        st.caption(f"The model reads your file: {len(text):,} characters.")
+
+
 def training_controls() -> None:
     """The trained model's settings (each travels in links; read by state.training_settings)."""
+    training_source()
     first, second = st.columns(4), st.columns(4)
     for key, where in zip(("t_window", "t_dim", "t_heads", "t_positions"), first, strict=True):
         widget(key, where)
     for key, where in zip(("t_epochs", "t_lr", "t_tied"), second, strict=False):
         widget(key, where)
     for key, where in zip(("t_layers", "t_mlp", "t_layernorm"), st.columns(4), strict=False):
+        widget(key, where)
+    for key, where in zip(("t_tokens", "t_merges"), st.columns(2), strict=True):
         widget(key, where)
 
 

@@ -16,13 +16,15 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import attention
 from attention import charts
-from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
+from attention.evaluation.held_out import ngrams, seen_share
+from attention.teaching import collection, report
 from attention.training.settings import TrainingSettings
 
 from .render import show_chart
-from .serving import limits
+from .serving import limits, model_cache
 from .serving.queue import JobRegistry, JobStatus, TrainingJob
-from .state import ViewContext
+from .serving.text_store import text_key
+from .state import TRAINING_SOURCES, ViewContext
 
 PROGRESS_EVERY_S = 0.25
 """How often a watcher's progress fragment redraws while its model trains."""
@@ -58,7 +60,13 @@ def session_alive(session: str) -> bool:
 @st.cache_resource(show_spinner=False)
 def training_jobs() -> JobRegistry:
     """One registry per server: a class opening the same link trains the model once."""
-    return JobRegistry(max_jobs=limits.MAX_CACHED_MODELS, session_alive=session_alive)
+    trainer = model_cache.cached(attention.train_model, keep=is_built_in)  # built-in texts' models kept on disk
+    return JobRegistry(max_jobs=limits.MAX_CACHED_MODELS, session_alive=session_alive, trainer=trainer)
+
+
+def is_built_in(text: str) -> bool:
+    """The built-in collections: the server keeps their models on disk, so a restart opens on them at once."""
+    return any(text == collection.collection(language) for language in collection.LANGUAGES)
 
 
 def trained_model(
@@ -71,14 +79,20 @@ def trained_model(
     training a restart cut off, is retrained only on request, never silently. While the model waits in
     the queue or trains, a fragment shows its place, then its progress, and reruns the page once it is ready.
     """
-    if len(ctx.tokens) < limits.MIN_TRAIN_TOKENS:
+    if ctx.training_source == "upload" and not ctx.training_text:
+        st.info(
+            "The model is to read a file of yours: upload a .txt file in **Train**, or choose the built-in "
+            "stories there."
+        )
+        return None
+    if ctx.memorising and len(ctx.tokens) < limits.MIN_TRAIN_TOKENS:
         st.info(
             f"Training needs at least {limits.MIN_TRAIN_TOKENS} tokens so some can be held out to check the "
             f"model; this text has {len(ctx.tokens)}. Paste a few more sentences, or pick an example."
         )
         return None
     registry, me = training_jobs(), session_id()
-    status = registry.status(ctx.text, ctx.training)
+    status = registry.status(ctx.training_text, ctx.training)
     if not train and status.state in ("none", "evicted", "failed"):
         notice = why_not_trained(ctx, status, "Train" if wait_for_train else "Train again")
         if notice is None and not wait_for_train:
@@ -91,7 +105,7 @@ def trained_model(
                 st.session_state._job = None
                 return None
     if train or status.job is None or not status.job.done:
-        job = registry.request(me, ctx.text, ctx.training)  # also joins a job others started: it is ours too
+        job = registry.request(me, ctx.training_text, ctx.training)  # also joins a job others started: it is ours too
         st.session_state._interrupted = None
     else:
         job = status.job
@@ -104,7 +118,7 @@ def trained_model(
     if job.error:
         st.warning(f"The model could not be trained: {job.error}")
         return None
-    registry.show(me, ctx.text, ctx.training)
+    registry.show(me, ctx.training_text, ctx.training)
     return job.model
 
 
@@ -114,7 +128,7 @@ def why_not_trained(ctx: ViewContext, status: JobStatus, button: str) -> str | N
         return EVICTED.format(button=button)
     if status.state == "failed":
         return f"The model could not be trained: {status.job.error}"
-    if st.session_state.get("_interrupted") == (ctx.text, ctx.training):
+    if st.session_state.get("_interrupted") == (ctx.training_text, ctx.training):
         return INTERRUPTED.format(button=button)
     return None
 
@@ -154,13 +168,32 @@ def progress(job: TrainingJob) -> None:
 
 @st.cache_resource(show_spinner=False)
 def warm_up_default_model() -> bool:
-    """Once per server, at its first page view: train the built-in example's model (well under a second),
-    so Predict opens on a trained model for everyone. Returns True, for the cache."""
-    training_jobs().start(EXAMPLES[DEFAULT_EXAMPLE], TrainingSettings()).wait(INLINE_WAIT_S)  # ready for the strip
+    """Once per server, at its first page view: the default model, trained on the built-in stories (loaded
+    from disk after the first time; training it takes some seconds once), so Predict opens on it for everyone.
+    Returns True, for the cache."""
+    training_jobs().start(collection.collection("en"), TrainingSettings()).wait(INLINE_WAIT_S)  # ready for the strip
     return True
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def training_runs(training_text: str, tokenizer_key: tuple, _model: attention.TrainedModel) -> tuple[int, frozenset]:
+    """The training text's token count and its 4-token runs, as the model read them (shared by every session)."""
+    tokens = _model.split(training_text).tokens
+    return len(tokens), ngrams(tokens)
+
+
+def reading(ctx: ViewContext) -> str | None:
+    """What the model read and whether the prompt is new to it, once the model is here (None before)."""
+    model = ready_model(ctx)
+    if model is None:
+        return None
+    key = (text_key(ctx.training_text), ctx.training.tokenization, ctx.training.merges)
+    n_tokens, runs = training_runs(ctx.training_text, key, model)
+    source = TRAINING_SOURCES[ctx.training_source]
+    return report.reading_sentence(source, n_tokens, seen_share(runs, ctx.tokens), memorising=ctx.memorising)
 
 
 def ready_model(ctx: ViewContext) -> attention.TrainedModel | None:
     """The model for this text and settings if it is already trained; never starts a training."""
-    job = training_jobs().status(ctx.text, ctx.training).job
+    job = training_jobs().status(ctx.training_text, ctx.training).job
     return job.model if job is not None and job.done and not job.error else None

@@ -14,13 +14,19 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.charts.theme import apply_theme
+from attention.teaching import unknown as unknown_note
 from attention.teaching.examples import EXAMPLES
+from attention.tokens.subword import SubwordTokenizer
+from attention.tokens.tokenization import Tokenized, split
+from attention.training.loop import tokenizer_for
+from attention.training.settings import TrainingSettings
 
 from .controls import position_controls, widget
-from .models import ready_model
-from .render import is_dark, is_present, vega_lite_spec
+from .models import reading, ready_model
+from .render import is_dark, is_present, plain, vega_lite_spec
 from .serving import limits, links
-from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
+from .serving.text_store import text_key
+from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, training_settings, training_text, view_context
 from .views import VIEWS
 
 PRESENTATION_CSS = """
@@ -35,19 +41,40 @@ PRESENTATION_CSS = """
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def tokenize_text(text: str) -> tuple[list[str], attention.Vocabulary]:
-    tokens = attention.tokenize(text)
-    return tokens, attention.Vocabulary.from_tokens(tokens)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def shared_tokenizer(training_text: str, merges: int, validation: float, test: float) -> SubwordTokenizer | None:
+    """The BPE pieces a subword model of this training text reads (the very tokenizer its training learns)."""
+    settings = TrainingSettings(tokenization="subwords", merges=merges, validation_fraction=validation,
+                                test_fraction=test)  # fmt: skip
+    return tokenizer_for(training_text, settings)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def split_prompt(text: str, _tokenizer: SubwordTokenizer | None, tokenizer_key: tuple) -> Tokenized:
+    """The prompt as the model reads it; shared read-only by every session (`tokenizer_key` names the tokenizer)."""
+    return split(text, _tokenizer)
+
+
+def prompt_tokens(text: str) -> Tokenized:
+    """The prompt cut as the current settings' model cuts it: words and marks, or its subword pieces."""
+    settings = training_settings()
+    if settings.tokenization != "subwords":
+        return split_prompt(text, None, ())
+    source = training_text(text)
+    key = (text_key(source), settings.merges, settings.validation_fraction, settings.test_fraction)
+    return split_prompt(text, shared_tokenizer(source, *key[1:]), key)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def token_strip_spec(text: str, position: int, window: int, attention_row: tuple | None, dark: bool, present: bool):
-    tokens, _ = tokenize_text(text)
+def token_strip_spec(
+    _tokenized: Tokenized, text_id: tuple, position: int, window: int, attention_row: tuple | None,
+    unknown: frozenset[int], dark: bool, present: bool,
+):  # fmt: skip
+    tokenized = _tokenized  # named by text_id (the prompt and its tokenizer) in the cache key
     strip = charts.token_strip_chart(
-        tokens, position, window, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS,
+        tokenized.tokens, position, window, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS,
         span=limits.TOKEN_STRIP_SPAN_PRESENT if present else limits.TOKEN_STRIP_SPAN,
-        attention=attention_row, present=present,
+        attention=attention_row, labels=tokenized.labels, joins=tokenized.joins, unknown=unknown, present=present,
     )  # fmt: skip
     spec = apply_theme(vega_lite_spec(strip), dark=dark, present=present)
     spec["config"]["background"] = None  # the page's own colour, as in render.show_chart
@@ -71,17 +98,37 @@ def pick_position(n_tokens: int) -> None:
         st.session_state.position = min(max(picked, 1), n_tokens - 1)
 
 
+def unknown_positions(ctx: ViewContext) -> frozenset[int]:
+    """Positions near the chosen word (as far as the strip shows) of words the model does not know."""
+    model = ready_model(ctx)
+    if model is None or model.tokenizer is not None:
+        return frozenset()
+    span = max(limits.TOKEN_STRIP_SPAN, limits.TOKEN_STRIP_SPAN_PRESENT)
+    first, last = max(0, ctx.position - span), min(len(ctx.tokens), ctx.position + span + 1)
+    return frozenset(i for i in range(first, last) if not model.knows(ctx.tokens[i]))
+
+
 def token_strip(ctx: ViewContext) -> None:
-    spec = token_strip_spec(ctx.text, ctx.position, ctx.window, strip_attention(ctx), is_dark(), is_present())
+    unknown = unknown_positions(ctx)
+    text_id = (ctx.text, ctx.training.tokenization, ctx.training.merges, text_key(ctx.training_text))
+    spec = token_strip_spec(ctx.tokenized, text_id, ctx.position, ctx.window, strip_attention(ctx), unknown,
+                            is_dark(), is_present())  # fmt: skip
     st.vega_lite_chart(spec, width="content", theme=None, key="strip",
                        on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
     if not is_present():  # on a projector the screen belongs to the strip and the chart
-        st.caption("Click a word to predict what follows it; hover for its position and the attention it gets.")
+        note = f" {plain(unknown_note.MARK_NOTE)}." if unknown else ""
+        read = reading(ctx)
+        st.caption(
+            "Click a token to predict what follows it; hover for its position and the attention it gets."
+            + note
+            + (f" {plain(read)}" if read else "")
+        )
 
 
-def usable_tokens(text: str) -> tuple[list[str], attention.Vocabulary] | None:
-    """The text's tokens, or None after telling the user, kindly, why there is nothing to predict."""
-    tokens, vocabulary = tokenize_text(text)
+def usable_tokens(text: str) -> Tokenized | None:
+    """The prompt's tokens, or None after telling the user, kindly, why there is nothing to predict."""
+    tokenized = prompt_tokens(text)
+    tokens = tokenized.tokens
     if not text.strip():
         st.info("The text box is empty. Paste a few sentences, or pick an example in the sidebar.")
     elif not any(attention.is_word(token) for token in tokens):
@@ -91,20 +138,19 @@ def usable_tokens(text: str) -> tuple[list[str], attention.Vocabulary] | None:
             "Predicting the next word needs at least two tokens: one to look at and one after it. Add a few more words."
         )
     else:
-        return tokens, vocabulary
+        return tokenized
     return None
 
 
 @st.fragment
 def stage(text: str) -> None:
     """Position, window and token strip, then the tabs with the open view; the link follows every change."""
-    usable = usable_tokens(text)
-    if usable is not None:
-        tokens, vocabulary = usable
+    tokenized = usable_tokens(text)
+    if tokenized is not None:
         controls, strip = st.columns([2, 3], gap="medium")
         with controls:
-            position = position_controls(len(tokens))
-        ctx = view_context(text, tokens, vocabulary, position)
+            position = position_controls(len(tokenized))
+        ctx = view_context(text, tokenized, position)
         with strip:
             token_strip(ctx)
         view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view

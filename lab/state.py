@@ -19,8 +19,10 @@ import streamlit as st
 import attention
 from attention.charts import export
 from attention.core.parameters import POSITION_KINDS
+from attention.teaching import collection
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
-from attention.training.settings import TrainingSettings
+from attention.tokens.tokenization import Tokenized
+from attention.training.settings import TOKENIZATIONS, TrainingSettings
 
 from .serving import limits, links
 from .serving.links import Setting
@@ -40,10 +42,20 @@ VIEW_NAMES = (
     "Induction heads",
     "The blog's method: a toy",
 )  # the views, in order; lab/views/__init__.py maps each to its module
+TRAINING_SOURCES = {
+    "collection": "the built-in stories",
+    "upload": "a .txt file you upload",
+    "prompt": "the prompt itself (it memorises it)",
+}
+"""What the model reads -> how the Train view names it. The prompt is what every view inspects."""
 EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
 TRAINING_DEFAULTS = TrainingSettings()
 TEXT_KEY = "text_key"
 """Link key for a text too long for the URL: its key in the server's text store (lab/serving/text_store.py)."""
+TRAIN_KEY = "train_key"
+"""Link key for an uploaded training text: its key in the server's text store."""
+UPLOAD_SLOT = "_stored_upload_key"
+"""Where the session remembers the uploaded training text's store key."""
 TRAINING_MARK = "training"
 """Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
 MISSING_TEXT = (
@@ -68,8 +80,14 @@ class Control:
 
 CONTROLS: dict[str, Control] = {
     "example": Control(
-        Setting(DEFAULT_EXAMPLE, choices=tuple(EXAMPLES)), "selectbox", "Example text",
-        "Built-in texts written for this lab. Choosing one replaces the text box.",
+        Setting(DEFAULT_EXAMPLE, choices=tuple(EXAMPLES)), "selectbox", "Example prompt",
+        "Built-in texts written for this lab. Choosing one replaces the prompt; the first six are new to the "
+        "model trained on the built-in stories.",
+    ),
+    "reads": Control(
+        Setting("collection", choices=tuple(TRAINING_SOURCES)), "radio", "The model reads",
+        "What the model learns from. The prompt above is what every view asks it about: with the built-in "
+        "stories or your own file, the prompt can be a sentence it has never read.", labels=TRAINING_SOURCES,
     ),
     "present": Control(Setting(False), "toggle", "Presentation mode", "Large type and wide charts for projecting."),
     "faithful": Control(
@@ -129,6 +147,17 @@ CONTROLS: dict[str, Control] = {
     "t_tied": Control(
         Setting(TRAINING_DEFAULTS.tied), "toggle", "Tie output to E", "Use the embedding matrix E as the output layer."
     ),
+    "t_tokens": Control(
+        Setting(TRAINING_DEFAULTS.tokenization, choices=TOKENIZATIONS), "segmented_control", "Tokens",
+        "Words: each word and mark is a token, and a word the model never learned reads as <unk>. Subwords: "
+        "byte-pair encoding, as GPT models use: frequent words are one token, rare ones a few pieces, any "
+        "character at worst its bytes, so no text is unknown.",
+        labels={"words": "words", "subwords": "subwords (BPE)"},
+    ),
+    "t_merges": Control(
+        Setting(TRAINING_DEFAULTS.merges, choices=(0, 100, 300, 1000, 2000, 4000)), "select_slider",
+        "BPE merges", "Subwords only: how many pairs BPE glues into new tokens (0: single characters).",
+    ),
     "t_layers": Control(
         Setting(TRAINING_DEFAULTS.layers, low=1, high=limits.MAX_LAYERS), "slider", "Layers L",
         "Attention layers stacked on the residual stream; two can build an induction head (see that lesson).",
@@ -163,6 +192,7 @@ def training_settings() -> TrainingSettings:
         context_window=ss.t_window, dim=ss.t_dim, heads=ss.t_heads, positions=ss.t_positions, tied=ss.t_tied,
         epochs=ss.t_epochs, learning_rate=ss.t_lr, seed=int(ss.seed),
         layers=int(ss.t_layers), mlp=bool(ss.t_mlp), layernorm=bool(ss.t_layernorm),
+        tokenization=ss.t_tokens, merges=int(ss.t_merges),
     )  # fmt: skip
 
 
@@ -176,8 +206,10 @@ def load_from_link() -> None:
     for key, value in values.items():
         st.session_state[key] = value
     st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[values["example"]]
+    if st.session_state.reads == "upload" and (uploaded := stored_text(query.get(TRAIN_KEY), UPLOAD_SLOT)):
+        st.session_state._upload_text = uploaded
     if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
-        st.session_state._interrupted = (st.session_state.text, training_settings())
+        st.session_state._interrupted = (training_text(st.session_state.text), training_settings())
     st.session_state._loaded = True
 
 
@@ -191,8 +223,11 @@ def text_store() -> TextStore | None:
         return None
 
 
-def stored_text(key: str | None) -> str | None:
-    """The text a link's key stands for; None (and a warning for the text box) if the store has no such text."""
+def stored_text(key: str | None, slot: str = "_stored_key") -> str | None:
+    """The text a link's key stands for; None (and a warning for the text box) if the store has no such text.
+
+    `slot` remembers the key, so the page does not store the same text again (one slot per text the link
+    carries: the prompt's, the uploaded training text's)."""
     if key is None:
         return None
     store = text_store()
@@ -200,14 +235,14 @@ def stored_text(key: str | None) -> str | None:
     if text is None:
         st.session_state._missing_text = MISSING_TEXT
     else:
-        st.session_state._stored_key = key
+        st.session_state[slot] = key
     return text
 
 
-def store_text(text: str) -> str | None:
+def store_text(text: str, slot: str = "_stored_key") -> str | None:
     """The store key of `text`, storing it the first time this session links it; None if it cannot be stored."""
     key = text_key(text)
-    if st.session_state.get("_stored_key") == key:
+    if st.session_state.get(slot) == key:
         return key
     store = text_store()
     if store is None:
@@ -217,7 +252,7 @@ def store_text(text: str) -> str | None:
     except (OSError, sqlite3.Error, ValueError) as error:
         _LOG.warning("could not store a text of %d characters: %s", len(text), error)
         return None
-    st.session_state._stored_key = key
+    st.session_state[slot] = key
     return key
 
 
@@ -229,6 +264,9 @@ def save_to_link(text: str) -> None:
     """
     values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
     query = links.encode(values, SETTINGS)
+    upload = st.session_state.get("_upload_text") if st.session_state.reads == "upload" else None
+    if upload and (key := store_text(upload, UPLOAD_SLOT)) is not None:
+        query[TRAIN_KEY] = key
     if text != EXAMPLES[st.session_state.example]:
         if links.text_fits_in_link(text):
             query["text"] = text
@@ -257,7 +295,7 @@ def clamp(key: str, low: int, high: int) -> int:
 class ViewContext:
     """Everything a view needs, fixed for one run: the text, the chosen word and window, the settings."""
 
-    text: str
+    text: str  # the prompt: what every view inspects
     tokens: tuple[str, ...]
     vocabulary: attention.Vocabulary
     position: int  # 0-based index of the last context word (the word we predict after)
@@ -268,6 +306,19 @@ class ViewContext:
     temperature: float
     top_k: int
     training: TrainingSettings
+    tokenized: Tokenized | None = None  # the prompt's tokens with their labels and word joins
+    training_text: str = ""  # what the model reads: the built-in collection, an upload, or the prompt itself
+    training_source: str = "collection"  # a key of TRAINING_SOURCES
+
+    @property
+    def token_word(self) -> str:
+        """'word', or 'token' when the model reads subword pieces (the next token may be part of a word)."""
+        return "token" if self.training.tokenization == "subwords" else "word"
+
+    @property
+    def memorising(self) -> bool:
+        """True when the model reads the prompt itself: its scores on the prompt measure memory."""
+        return self.training_source == "prompt"
 
     @property
     def context(self) -> list[str]:
@@ -287,10 +338,22 @@ class ViewContext:
         return f"after-{self.position + 1}-{self.tokens[self.position]}"
 
 
-def view_context(text: str, tokens: list[str], vocabulary: attention.Vocabulary, position: int) -> ViewContext:
+def view_context(text: str, tokenized: Tokenized, position: int) -> ViewContext:
     ss = st.session_state
     return ViewContext(
-        text=text, tokens=tuple(tokens), vocabulary=vocabulary, position=position, window=int(ss.window),
+        text=text, tokens=tokenized.tokens, vocabulary=attention.Vocabulary.from_tokens(tokenized.tokens),
+        tokenized=tokenized, position=position, window=int(ss.window),
         faithful=bool(ss.faithful), dim=int(ss.dim), seed=int(ss.seed), temperature=float(ss.temperature),
-        top_k=int(ss.top_k), training=training_settings(),
+        top_k=int(ss.top_k), training=training_settings(), training_text=training_text(text),
+        training_source=ss.reads,
     )  # fmt: skip
+
+
+def training_text(prompt: str) -> str:
+    """The text the model reads: the built-in collection, the uploaded file ("" until one is), or the prompt."""
+    source = st.session_state.reads
+    if source == "collection":
+        return collection.collection("en")
+    if source == "upload":
+        return st.session_state.get("_upload_text") or ""
+    return prompt

@@ -1,14 +1,15 @@
 """The app, driven without a browser: every control and every kind of awkward input."""
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from attention.teaching import formulas
-from attention.teaching.examples import EXAMPLES
+from attention.teaching import collection, formulas
+from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from lab.serving import limits
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -54,10 +55,12 @@ def messages(at):
     return " ".join(m.value for m in [*at.info, *at.warning])
 
 
-def test_opens_on_the_default_example_and_its_trained_model():
+def test_opens_on_a_prompt_the_default_model_has_not_read():
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    assert at.text_area(key="text").value == EXAMPLES["Nursery rhyme"]
+    assert at.text_area(key="text").value == EXAMPLES[DEFAULT_EXAMPLE] == collection.prompts("en")[0]
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "The model read the built-in stories" in said and "this prompt is new to it" in said
     assert at.button_group(key="view").value == "Predict"
     assert bar_words(at) and len(bar_words(at)) >= 10
     assert at.metric[0].label == "Sampled next word"
@@ -136,8 +139,8 @@ def test_window_slider_range_follows_the_position(app):
 
 
 def test_a_shorter_text_clamps_position_and_window(app):
-    app.slider(key="position").set_value(100).run()
-    app.slider(key="window").set_value(50).run()
+    app.slider(key="position").set_value(60).run()
+    app.slider(key="window").set_value(30).run()
     set_text(app, "one two three four")
     assert app.slider(key="position").value == 3
     assert app.slider(key="window").value <= 3
@@ -195,8 +198,8 @@ def test_any_text_runs_and_user_text_is_never_markup(app, text):
     assert not app.exception
     assert bar_words(app)
     for md in app.markdown:
-        if "next word is" in md.value:
-            assert md.value.count("`") >= 2  # the user's word sits in a code span, shown literally
+        if "next word is" in md.value:  # the user's word is shown literally: every markup character escaped
+            assert not re.search(r"(?<!\\)[*_`\[\]<>$#:]", md.value), md.value
     assert not [el for el in app.markdown if getattr(el.proto, "allow_html", False)]
 
 
@@ -267,7 +270,7 @@ def test_a_link_whose_stored_text_is_gone_says_so():
         at.run()
         assert not at.exception
         assert "no longer on this server" in " ".join(w.value for w in at.warning)
-        assert at.text_area(key="text").value == EXAMPLES["Nursery rhyme"]  # the example, said out loud
+        assert at.text_area(key="text").value == EXAMPLES[DEFAULT_EXAMPLE]  # the example, said out loud
         assert "text_key" not in at.query_params  # the page's own link no longer points at nothing
 
 
@@ -276,7 +279,7 @@ def test_invalid_link_values_fall_back_to_defaults():
     at.query_params.update({"position": "banana", "window": "99999", "temperature": "-3", "example": "nope"})
     at.run()
     assert not at.exception
-    assert at.selectbox(key="example").value == "Nursery rhyme"
+    assert at.selectbox(key="example").value == DEFAULT_EXAMPLE
     assert at.slider(key="temperature").value == 0.1
     assert at.slider(key="window").value == at.slider(key="position").value  # clamped to what fits
 

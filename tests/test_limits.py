@@ -199,6 +199,8 @@ def widget_maximum(widget):
 def test_training_on_too_short_a_text_is_refused_with_the_minimum_named(app):
     minimum = limit("MIN_TRAIN_TOKENS")
     set_text(app, " ".join(f"w{i}" for i in range(minimum - 1)))
+    train_button(app)
+    app.radio(key="reads").set_value("prompt").run()  # the model reads the prompt itself
     button = train_button(app)
     if not button.disabled:
         button.click().run()
@@ -269,6 +271,8 @@ CHECKED = {
     "MAX_STORED_TEXTS",
     "MAX_STORE_CHARS",
     "MAX_STORED_TEXT_AGE_DAYS",
+    "MAX_UPLOAD_BYTES",  # tests/test_uploads.py
+    "MAX_MERGES",  # tests/test_two_texts.py
 }
 
 

@@ -118,6 +118,7 @@ def test_decode_says_what_was_wrong(english):
 def hugging_face(text: str, merges: int):
     """tokenizers' BpeTrainer with our pre-tokenizer: the reference our merges must equal."""
     import tokenizers  # the reference BPE (requirements-dev.txt)
+
     tokenizer = tokenizers.Tokenizer(tokenizers.models.BPE())
     tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.Split(tokenizers.Regex(PRE_TOKEN.pattern), "isolated")
     alphabet = len({ch for word in count_words(text) for ch in word})
@@ -147,6 +148,7 @@ def test_ties_break_as_in_tokenizers(text, merges):
 def test_pre_tokens_equal_those_of_tokenizers_regex(text):
     # Characters unassigned in Unicode 14 are left out: `regex` knows newer Unicode than tokenizers' Oniguruma.
     import tokenizers  # the reference BPE (requirements-dev.txt)
+
     split = tokenizers.pre_tokenizers.Split(tokenizers.Regex(PRE_TOKEN.pattern), "isolated")
     assert PRE_TOKEN.findall(text) == [word for word, _ in split.pre_tokenize_str(text)]
 

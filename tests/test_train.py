@@ -142,10 +142,15 @@ def test_a_callback_sees_progress_and_can_stop_training(monkeypatch):
     assert seen[-1].fraction_done == 1.0  # a last report when training ends
 
 
-def test_the_callback_is_throttled():
+def test_the_callback_is_throttled(monkeypatch):
+    """At most one report per PROGRESS_INTERVAL_S of the training's clock (a fake one: no wall time involved)."""
+    ticks = iter(range(10**9))
+    monkeypatch.setattr("attention.training.loop.clock", lambda: next(ticks) * 0.001)  # 1 ms per look at the clock
     calls = []
-    attention.train_model(PATTERNS, epochs=200, callback=calls.append)
-    assert len(calls) <= 3  # a fraction of a second of training: a report or two, not one per step
+    model = attention.train_model(PATTERNS, epochs=200, callback=calls.append)
+    elapsed = next(ticks) * 0.001
+    interval = attention.training.loop.PROGRESS_INTERVAL_S
+    assert len(calls) <= elapsed / interval + 2 < model.steps  # throttled, and far fewer than one per step
 
 
 def test_the_safety_clock_stops_training_and_the_model_says_so():

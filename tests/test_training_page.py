@@ -37,8 +37,9 @@ def page_registry(monkeypatch):
 
 
 def open_page(query: dict) -> AppTest:
+    """The page with the model reading the prompt itself (the rhyme unless the query names another example)."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
+    at.query_params.update({"example": "Nursery rhyme", "reads": "prompt", **query})
     return at.run()
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import limits
 from ..core.predict import NextWordDistribution
+from ..teaching.unknown import candidate_label, marked
 from ..tokens.words import is_word
 from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
 
@@ -23,17 +24,19 @@ def next_word_frame(
 ) -> pd.DataFrame:
     """The top-k words (plus the true next word if it ranks lower), most probable first.
 
-    The highlighted word's `kind` is `highlight_label` (e.g. "the word it chose" when generating).
+    The highlighted word's `kind` is `highlight_label` (e.g. "the word it chose" when generating). A true
+    next word the model does not know is highlighted as "<unk>", the candidate it reads it as.
     """
     order = distribution.top_k(len(distribution.words))
     rank = {int(i): r + 1 for r, i in enumerate(order)}
     shown = [int(i) for i in order[:top_k]]
+    true_next = None if true_next is None else distribution.reads_as(true_next)  # an unknown word is "<unk>"
     if true_next in distribution.words and distribution.words.index(true_next) not in shown:
         shown.append(distribution.words.index(true_next))
     return pd.DataFrame(
         {
             "rank": [rank[i] for i in shown],
-            "word": [distribution.words[i] for i in shown],
+            "word": [candidate_label(distribution.words[i]) for i in shown],
             "probability": distribution.probabilities[shown].astype(float),
             "score": distribution.scores[shown].astype(float),
             "kind": [highlight_label if distribution.words[i] == true_next else OTHER for i in shown],
@@ -61,38 +64,55 @@ def token_strip_frame(
     span: int = 40,
     chars_per_row: int = 64,
     attention=None,  # [context_window] the chosen word's attention over its context, oldest first
+    labels: Sequence[str] | None = None,  # [N] what each token shows (subword pieces: never a broken character)
+    joins: Sequence[bool] | None = None,  # [N] True where a token is a later piece of the word before it
+    unknown: Collection[int] = (),  # 0-based positions of words the model does not know
 ) -> pd.DataFrame:
     """Tokens around `position` (0-based), laid out in wrapped rows, each with its role.
 
     Roles: "predict after" (the word at `position`), "context" (the rest of the window),
     "next word" (the word that really follows), "other". `index` is the 1-based text position;
-    `shown` quotes punctuation (‘.’) so it can be seen; `weight` is the chosen word's attention
-    to the token (NaN outside the window, or without `attention`).
+    `shown` quotes punctuation (‘.’) so it can be seen, and marks a word the model does not know with
+    `unknown.MARK` ("bees*"); `weight` is the chosen word's attention to the token (NaN outside the
+    window, or without `attention`). Pieces of one word (`joins`) touch: no gap between their boxes.
     """
     weights = _window_weights(attention, position, context_window)
     first, last = max(0, position - span), min(len(tokens), position + span + 1)
     rows = []
-    x, row = 0, 0
+    x, row = 0.0, 0
     for i in range(first, last):
-        shown = tokens[i] if len(tokens[i]) <= 16 else tokens[i][:15] + "…"
-        shown = visible_token(shown)
+        shown = _strip_label(tokens[i] if labels is None else labels[i], i in unknown)
         width = _display_width(shown) + 1
+        if joins is not None and joins[i] and x > 0:
+            x -= STRIP_GAP  # the piece continues the word before it: their boxes touch
         if x + width > chars_per_row and x > 0:
-            x, row = 0, row + 1
+            x, row = 0.0, row + 1
         rows.append(
             {
                 "index": i + 1,
                 "token": tokens[i],
                 "shown": shown,
                 "x": x,
-                "x2": x + width - 0.3,
+                "x2": x + width - STRIP_GAP,
                 "row": row,
                 "role": _strip_role(i, position, context_window),
                 "weight": weights.get(i, np.nan),
+                "vocabulary": NOT_IN_VOCABULARY if i in unknown else "known",
             }
         )
         x += width
     return pd.DataFrame(rows)
+
+
+STRIP_GAP = 0.3
+"""Characters of space between two tokens' boxes on the strip (none between pieces of one word)."""
+
+NOT_IN_VOCABULARY = "not in the model's vocabulary (read as <unk>)"
+
+
+def _strip_label(token: str, is_unknown: bool) -> str:
+    shown = token if len(token) <= 16 else token[:15] + "…"
+    return marked(visible_token(shown), not is_unknown)
 
 
 def _window_weights(attention, position: int, context_window: int) -> dict[int, float]:
@@ -105,8 +125,15 @@ def _window_weights(attention, position: int, context_window: int) -> dict[int, 
     return {position - context_window + 1 + j: float(v) for j, v in enumerate(w)}
 
 
+WHITESPACE_SHOWN = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥", "\r": "↵"})
+"""Spaces and line breaks drawn as signs (a subword model has whitespace tokens)."""
+
+
 def visible_token(token: str) -> str:
-    """A token as a label: punctuation and spaces quoted (‘.’, ‘,’) so a lone dot can be seen and clicked."""
+    """A token as a label: punctuation and spaces quoted (‘.’, ‘,’) so a lone dot can be seen and clicked;
+    a whitespace piece as signs (‘␣’, ‘↵’)."""
+    if token.isspace():
+        return f"‘{token.translate(WHITESPACE_SHOWN)}’"
     return token if is_word(token) else f"‘{token}’"
 
 

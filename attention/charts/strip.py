@@ -7,7 +7,7 @@ Streamlit, `st.vega_lite_chart(spec, on_select="rerun", key=...)` returns it as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import altair as alt
 import numpy as np
@@ -31,8 +31,10 @@ def _ink(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _tooltip(with_attention: bool) -> list[alt.Tooltip]:
+def _tooltip(with_attention: bool, with_vocabulary: bool = False) -> list[alt.Tooltip]:
     tooltip = [alt.Tooltip("index:Q", title="position"), alt.Tooltip("token:N", title="token"), alt.Tooltip("role:N")]
+    if with_vocabulary:
+        tooltip.append(alt.Tooltip("vocabulary:N", title="the model"))
     if with_attention:
         tooltip.append(alt.Tooltip("weight:Q", title="attention from the chosen word", format=".1%"))
     return tooltip
@@ -107,24 +109,29 @@ def token_strip_chart(
     span: int = 40,
     chars_per_row: int = 64,
     attention=None,  # [context_window] the chosen word's attention weights, oldest context word first
+    labels: Sequence[str] | None = None,  # [N] what each token shows (subword pieces)
+    joins: Sequence[bool] | None = None,  # [N] True where a token continues the word before it
+    unknown: Collection[int] = (),  # positions of words the model does not know: marked "word*"
     present: bool = False,
 ) -> alt.LayerChart:
     """The text as a strip of tokens, with the context window and the word to predict highlighted.
 
     Click a token to pick it (selection `PICK`, field `index`); hover for its position (and, given
     `attention`, how much the chosen word attends to it: the context boxes are shaded by that weight).
-    `present=True` draws 18 px text in bigger boxes, for a projector.
+    `present=True` draws 18 px text in bigger boxes, for a projector. Subword pieces of one word
+    (`joins`) are drawn touching; words the model does not know (`unknown`) carry a star and say so on hover.
     """
     px_per_char, row_height, font = SIZES[present]
     frame = token_strip_frame(
-        tokens, position, context_window, span=span, chars_per_row=chars_per_row, attention=attention
-    )
+        tokens, position, context_window, span=span, chars_per_row=chars_per_row, attention=attention,
+        labels=labels, joins=joins, unknown=unknown,
+    )  # fmt: skip
     n_rows = int(frame["row"].max()) + 1 if len(frame) else 1
     frame["top"], frame["bottom"], frame["middle"] = frame["row"] + 0.1, frame["row"] + 0.9, frame["row"] + 0.5
     frame["ink"] = _ink(frame) if len(frame) else []
     x_scale = alt.Scale(domain=[0, chars_per_row], range=[0, chars_per_row * px_per_char], nice=False)
     y_scale = alt.Scale(domain=[0, n_rows], range=[0, n_rows * row_height], nice=False)
-    tooltip = _tooltip(attention is not None)
+    tooltip = _tooltip(attention is not None, with_vocabulary=bool(unknown))
     boxes, words = _boxes_and_words(x_scale, y_scale, tooltip, font)
     layers = [boxes, words]
     if attention is not None:

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.parameters import UNKNOWN_TOKEN
 from ..core.predict import NextWordDistribution
+from ..teaching.unknown import said
 from .frames import _check_square, embedding_map_frame, loss_history_frame
 from .style import CONTEXT_WORD, TRAIN, VALIDATION
 
@@ -24,9 +26,14 @@ def summarize_distribution(distribution: NextWordDistribution, top: int = 3) -> 
     """ "'mat' gets 62%, then 'hat' 9% and 'cat' 5%." (plain text: words quoted, no markup)."""
     order = [int(i) for i in distribution.top_k(max(top, 1))]
     p, w = distribution.probabilities, distribution.words
-    head = f"'{w[order[0]]}' gets {_percent(float(p[order[0]]))}"
-    rest = [f"'{w[i]}' {_percent(float(p[i]))}" for i in order[1:]]
+    head = f"{_quoted(w[order[0]])} gets {_percent(float(p[order[0]]))}"
+    rest = [f"{_quoted(w[i])} {_percent(float(p[i]))}" for i in order[1:]]
     return f"{head}, then {_list_rest(rest)}." if rest else f"{head}."
+
+
+def _quoted(token: str) -> str:
+    """'mat' in quotes; the unknown token as what it is: a word it does not know."""
+    return said(token) if token == UNKNOWN_TOKEN else f"'{token}'"
 
 
 def _word_refs(tokens: Sequence[str], positions: Sequence[int] | None) -> list[str]:

@@ -10,6 +10,7 @@ import numpy as np
 from ..blog import post as seed
 from ..tokens.words import Vocabulary
 from .mechanism import softmax
+from .parameters import UNKNOWN_TOKEN
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,14 @@ class NextWordDistribution:
         order = np.argsort(-self.probabilities, kind="stable")
         return order[: max(k, 0)]
 
+    def reads_as(self, word: str) -> str:
+        """The candidate that stands for `word`: the word itself, or "<unk>" for a word the model never learned."""
+        return UNKNOWN_TOKEN if word not in self.words and UNKNOWN_TOKEN in self.words else word
+
     def probability_of(self, word: str) -> float:
+        """p(word). A word the model does not know gets the probability of "<unk>", the token it reads it as:
+        the chance that the next word is some word it does not know (never a false 0)."""
+        word = self.reads_as(word)
         return float(self.probabilities[self.words.index(word)]) if word in self.words else 0.0
 
 

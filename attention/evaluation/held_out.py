@@ -11,6 +11,7 @@ the model's weights, so a score on it would flatter the model.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,16 @@ class Evaluation:
     unknown_fraction: float  # of those, the fraction that are "<unk>" (words the model never learned)
     overlap: float | None  # share of the test part's 4-word sequences that also occur in the training part
     test_start: int = 0  # index of the first test token in the text's tokens
+    test_chars: int | None = None  # characters of text the test part covers (None: not known)
+    test_words: int | None = None  # words and marks (as `tokenize` cuts them) the test part covers
+
+    def bits_per_char(self, method: MethodScore) -> float:
+        """bits per character = -Σ log₂ p(token) / characters: a cost that compares across tokenizations."""
+        return method.nats / math.log(2) / self.test_chars if self.test_chars else math.nan
+
+    def word_perplexity(self, method: MethodScore) -> float:
+        """exp(-Σ log p(token) / words): perplexity per word, whatever the tokens (words or pieces)."""
+        return math.exp(method.nats / self.test_words) if self.test_words else math.nan
 
     def baselines(self) -> dict[str, MethodScore]:
         """Table label -> score, for every counting baseline."""
@@ -66,11 +77,18 @@ def ngram_overlap(train_tokens, test_tokens, n: int = OVERLAP_N) -> float | None
 
     Near 1, the test part repeats the training text, so a low perplexity there measures memorising.
     """
-    test = [tuple(test_tokens[i : i + n]) for i in range(len(test_tokens) - n + 1)]
-    if not test:
-        return None
-    seen = {tuple(train_tokens[i : i + n]) for i in range(len(train_tokens) - n + 1)}
-    return sum(gram in seen for gram in test) / len(test)
+    return seen_share(ngrams(train_tokens, n), test_tokens, n)
+
+
+def ngrams(tokens, n: int = OVERLAP_N) -> frozenset[tuple[str, ...]]:
+    """Every run of n consecutive tokens."""
+    return frozenset(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def seen_share(seen: frozenset[tuple[str, ...]], tokens, n: int = OVERLAP_N) -> float | None:
+    """Share of the n-token runs of `tokens` that are in `seen` (None when `tokens` has no run of n)."""
+    runs = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return sum(run in seen for run in runs) / len(runs) if runs else None
 
 
 def evaluate(

@@ -14,6 +14,7 @@ class MethodScore:
     perplexity: float  # exp(mean negative log-likelihood): "as unsure as a fair die with this many sides"
     accuracy: float  # fraction of test words that were the method's top-1 guess
     known_perplexity: float = float("nan")  # the same perplexity over known-word targets only (nan if none)
+    nats: float = float("nan")  # -Σ log p(target) over all targets: the text's cost, for scores per character
 
 
 def score(
@@ -25,4 +26,5 @@ def score(
         perplexity=float(np.exp(-np.mean(log_probabilities))),
         accuracy=float(np.mean(guesses == targets)),
         known_perplexity=float(np.exp(-np.mean(known_log_p))) if len(known_log_p) else float("nan"),
+        nats=float(-np.sum(log_probabilities)),
     )

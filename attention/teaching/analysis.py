@@ -14,6 +14,7 @@ import numpy as np
 
 from ..core.predict import BlogMethodResult, NextWordDistribution, blog_method
 from ..tokens.words import Vocabulary
+from .unknown import marked
 
 # --- Embedding map -------------------------------------------------------------------------------
 
@@ -70,13 +71,16 @@ def embedding_rows(
 def seen_context(
     context_ids: Callable[[Sequence[str]], tuple[list[int], tuple[str, ...]]], context: Sequence[str], position: int
 ) -> tuple[list[str], list[int]]:
-    """The words a model actually sees (its last window, unknown words as `<unk>`) and their text positions.
+    """The words a model actually sees (its last window) and their text positions, as labels: a word it
+    does not know (it reads `<unk>`) is the prompt's word with the mark of `unknown.marked` ("bees*").
 
     `context_ids` is the model's own (e.g. `TrainedModel.context_ids`); `position` is the 0-based index of
     the last context word in the text, so the words seen sit at 1-based positions ending at position + 1.
     """
     _, seen = context_ids(context)
-    return list(seen), list(range(position + 2 - len(seen), position + 2))
+    words = list(context)[len(context) - len(seen) :]
+    labels = [marked(word, read == word) for word, read in zip(words, seen, strict=True)]
+    return labels, list(range(position + 2 - len(seen), position + 2))
 
 
 # --- What-if context edits -----------------------------------------------------------------------

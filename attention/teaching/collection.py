@@ -16,6 +16,9 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 """The folder of texts, beside `attention/` at the top of the repository."""
 
+LANGUAGES = ("en", "es", "zh")
+"""The languages with a collection (corpus/<language>/)."""
+
 STORY_FILE = re.compile(r"^[a-z]+\d\d-.+\.txt$")
 """A story's file name: a01-where-is-biscuit.txt, es03-el-mercado.txt."""
 

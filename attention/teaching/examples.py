@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .collection import prompts
+
 NURSERY_RHYME = """\
 Little owl, little owl, sitting in the tree,
 what do you see when you look at me?
@@ -43,11 +45,23 @@ The cat ate the fish. The dog ate the bone. The bird ate the seed.
 The cat sat on the mat. The dog sat on the log. The frog sat on the log.
 """
 
+PROMPT_NAMES = (
+    "Grandmother's bees",
+    "The twins at the harbour",
+    "Tomas and the train",
+    "Grandpa Joe's blue hat",
+    "Kites in autumn",
+    "The dog at the window",
+)
+"""Names for the passages of corpus/prompts/en.txt, in order: prompts no story of the collection contains."""
+
 EXAMPLES: dict[str, str] = {
+    **dict(zip(PROMPT_NAMES, prompts("en"), strict=True)),
     "Nursery rhyme": NURSERY_RHYME,
     "Short story": SHORT_STORY,
     "Repeated patterns": PATTERNS,
 }
-"""Name shown in the app -> text. The first one opens by default."""
+"""Name shown in the app -> text. The first one opens by default: a prompt the built-in collection's model
+has not read. The last three are small texts of their own, to train on themselves (the memorising case)."""
 
 DEFAULT_EXAMPLE = next(iter(EXAMPLES))

@@ -105,3 +105,19 @@ def safety_clock_notice(model: TrainedModel) -> str | None:
         f"{model.settings.max_steps:,}), before its step budget: on a faster or less busy machine the same link "
         "trains further and shows different numbers."
     )
+
+
+def reading_sentence(source: str, training_tokens: int, share: float | None, *, memorising: bool) -> str:
+    """What the model read, and whether the prompt is new to it (share: of the prompt's 4-token runs, those
+    that occur in what it read; `source` names the text, e.g. "the built-in stories")."""
+    if memorising:
+        return (
+            f"The model reads the prompt itself ({training_tokens:,} tokens): it has seen every word here, so "
+            "its predictions show what it memorised."
+        )
+    read = f"The model read {source} ({training_tokens:,} tokens)"
+    if share is None:
+        return f"{read}; the prompt is too short to compare with it."
+    if share < 0.1:
+        return f"{read}; this prompt is new to it: {share:.0%} of the prompt's 4-token runs occur there."
+    return f"{read}; {share:.0%} of this prompt's 4-token runs occur there, so here it partly recalls text it has read."

@@ -32,6 +32,17 @@ _TOKEN = regex.compile(
 # \x1c-\x1f: Python's str.isspace() counts them as space, Unicode's \s does not; both are left out.
 
 
+def normalize(text: str, *, lowercase: bool = True) -> str:
+    """The text as the tokenizers read it: NFC (é is one character however it was typed), lowercased."""
+    text = unicodedata.normalize("NFC", text)
+    return text.lower() if lowercase else text
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each of `tokenize(text)`'s tokens in `normalize(text)` (the string they are cut from)."""
+    return [match.span() for match in _TOKEN.finditer(normalize(text))]
+
+
 def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """Split text into word and punctuation tokens; never raises on a str.
 
@@ -40,10 +51,7 @@ def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"tokenize() needs a str, got {type(text).__name__}")
-    text = unicodedata.normalize("NFC", text)
-    if lowercase:
-        text = text.lower()
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(normalize(text, lowercase=lowercase))
 
 
 def is_word(token: str) -> bool:

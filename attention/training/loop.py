@@ -34,7 +34,9 @@ from ..core.model import backward, cross_entropy, dropout_masks, forward
 from ..core.parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
 from ..evaluation import head_scores as heads
 from ..evaluation.held_out import Evaluation, evaluate, next_token_log_probabilities, ngram_overlap
-from ..tokens.words import Vocabulary, tokenize
+from ..tokens.subword import SubwordTokenizer, train_bpe
+from ..tokens.tokenization import Tokenized, split, words_between
+from ..tokens.words import Vocabulary, normalize
 from .optim import AdamW, clip_gradient
 from .parts import Parts, build_vocabulary, split_parts, token_ids
 from .result import HistoryPoint, TrainedModel
@@ -92,9 +94,27 @@ def train_model(text: str, *, callback: Callback | None = None, **settings) -> T
     The keyword arguments are the fields of `TrainingSettings`, one to one (a preset is a dict of
     them). callback(progress) is called at most every 0.1 s; returning True stops training (the best
     weights so far are kept). Raises ValueError with what to change when the text is too short or a
-    setting is out of range.
+    setting is out of range. With tokenization="subwords" the model reads BPE pieces learned on the
+    text's training part (`tokenizer_for`), and its vocabulary is the tokenizer's: no piece is unknown.
     """
-    return fit(tokenize(text), TrainingSettings(**settings), callback)
+    chosen = TrainingSettings(**settings)
+    chosen.check()
+    tokenizer = tokenizer_for(text, chosen)
+    tokenized = split(text, tokenizer)
+    vocabulary = None if tokenizer is None else Vocabulary((*tokenizer.vocabulary, UNKNOWN_TOKEN))
+    model = fit(tokenized.tokens, chosen, callback, vocabulary=vocabulary, tokenized=tokenized)
+    return dataclasses.replace(model, tokenizer=tokenizer)
+
+
+def tokenizer_for(text: str, settings: TrainingSettings) -> SubwordTokenizer | None:
+    """The BPE tokenizer a subword model of `text` reads with (None for words): learned on the first
+    (1 - validation - test) share of the normalised text's characters, so the scored test part is text the
+    merges were not chosen on."""
+    if settings.tokenization != "subwords":
+        return None
+    normalized = normalize(text)
+    share = 1.0 - settings.validation_fraction - settings.test_fraction
+    return train_bpe(normalized[: math.floor(share * len(normalized))], settings.merges)
 
 
 train_model.__signature__ = inspect.Signature(  # help(train_model) lists every setting with its default
@@ -108,17 +128,39 @@ train_model.__signature__ = inspect.Signature(  # help(train_model) lists every 
 )
 
 
-def fit(tokens: Sequence[str], settings: TrainingSettings, callback: Callback | None = None) -> TrainedModel:
-    """Train on already tokenized text; `train_model` is the usual entry point."""
+def fit(
+    tokens: Sequence[str],
+    settings: TrainingSettings,
+    callback: Callback | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    tokenized: Tokenized | None = None,
+) -> TrainedModel:
+    """Train on already tokenized text; `train_model` is the usual entry point.
+
+    vocabulary: the model's words (default: the training part's, rare ones read as "<unk>").
+    tokenized: where the tokens came from, so the test part's scores can also be given per character and
+    per word (`Evaluation.bits_per_char`, `word_perplexity`).
+    """
     settings.check()
     parts = split_parts(len(tokens), settings)
-    vocabulary = build_vocabulary(
-        tokens[: parts.n_train], limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed
-    )
+    if vocabulary is None:
+        vocabulary = build_vocabulary(
+            tokens[: parts.n_train], limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed
+        )
     ids = token_ids(tokens, vocabulary)
     overlap = ngram_overlap(tokens[: parts.n_train], tokens[parts.test_start :])
+    scope = test_scope(tokenized, parts.test_start) if tokenized is not None else None
     with _one_blas_thread():
-        return _Trainer(settings, vocabulary, ids, parts, callback, overlap).run()
+        return _Trainer(settings, vocabulary, ids, parts, callback, overlap, scope).run()
+
+
+def test_scope(tokenized: Tokenized, test_start: int) -> tuple[int, int] | None:
+    """(characters, words) the test part covers in the text, for scores per character and per word."""
+    if test_start >= len(tokenized):
+        return None
+    start, end = tokenized.spans[test_start][0], tokenized.spans[-1][1]
+    return end - start, words_between(tokenized.text, start, end)
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:
@@ -141,8 +183,9 @@ def epoch_windows(n_train: int, context_window: int, rng: np.random.Generator) -
 class _Trainer:
     """One training run; `run()` returns the TrainedModel. Not reused."""
 
-    def __init__(self, settings, vocabulary: Vocabulary, ids: np.ndarray, parts: Parts, callback, overlap):
+    def __init__(self, settings, vocabulary: Vocabulary, ids: np.ndarray, parts: Parts, callback, overlap, scope):
         self.settings, self.vocabulary, self.callback, self.overlap = settings, vocabulary, callback, overlap
+        self.scope = scope  # (characters, words) of the test part, or None
         self.ids, self.parts, self.n_train = ids, parts, parts.n_train
         self.train_ids = ids[: parts.n_train]
         self.architecture = settings.architecture(len(vocabulary))
@@ -278,4 +321,7 @@ class _Trainer:
             return None
         model = next_token_log_probabilities(self.architecture, parameters, self.ids, np.arange(start, len(self.ids)))
         unknown = self.vocabulary.id_of(UNKNOWN_TOKEN)
-        return evaluate(model, self.ids, self.n_train, start, unknown, len(self.vocabulary), self.overlap)
+        evaluation = evaluate(model, self.ids, self.n_train, start, unknown, len(self.vocabulary), self.overlap)
+        if self.scope is None:
+            return evaluation
+        return dataclasses.replace(evaluation, test_chars=self.scope[0], test_words=self.scope[1])

@@ -14,6 +14,8 @@ from ..core.predict import NextWordDistribution
 from ..core.steps import ForwardSteps, forward_steps
 from ..evaluation.head_scores import HeadScores
 from ..evaluation.held_out import Evaluation
+from ..tokens.subword import SubwordTokenizer
+from ..tokens.tokenization import Tokenized, split
 from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
 
@@ -47,6 +49,15 @@ class TrainedModel:
     seconds: float  # training time (wall clock: varies between machines, unlike everything else here)
     evaluation: Evaluation | None  # test-part scores vs the baselines; None without a test part
     clock_stopped: bool = False  # the safety clock ended training: another machine may give other weights
+    tokenizer: SubwordTokenizer | None = None  # the BPE pieces a subword model reads; None: words and marks
+
+    def split(self, text: str) -> Tokenized:
+        """`text` as this model reads it: words and marks, or its subword pieces (which no text lacks)."""
+        return split(text, self.tokenizer)
+
+    def knows(self, token: str) -> bool:
+        """False for a word the model reads as "<unk>" (never for a subword model's pieces)."""
+        return token in self.vocabulary and token != UNKNOWN_TOKEN
 
     @property
     def deterministic(self) -> bool:

@@ -15,6 +15,9 @@ import numpy as np
 from .. import limits
 from ..core.parameters import POSITION_KINDS, Architecture
 
+TOKENIZATIONS = ("words", "subwords")
+"""How the text becomes tokens: whole words (and marks), or byte-pair-encoded pieces (as GPT models use)."""
+
 
 @dataclass(frozen=True)
 class TrainingSettings:
@@ -27,6 +30,8 @@ class TrainingSettings:
     mlp: bool = False  # an MLP block d -> 4d -> d (GELU) after each attention
     layernorm: bool = False  # pre-LayerNorm before each block and before the output layer
     positions: str = "learned"  # "learned" | "sinusoidal" | "none"
+    tokenization: str = "words"  # "words" (words and marks; rare ones read as "<unk>") | "subwords" (BPE pieces)
+    merges: int = 1000  # with subwords: BPE merges learned on the training part (0 = single characters)
     tied: bool = False  # output layer W_out = Eᵀ (measured: worse on real prose, breaks copying with dropout)
     dropout: float = 0.1  # r, on embeddings, attention weights and the residual branch (training only)
     weight_decay: float = 0.01  # λ of AdamW
@@ -53,6 +58,9 @@ class TrainingSettings:
         if self.dim % self.heads:
             fits = [h for h in range(1, limits.MAX_HEADS + 1) if self.dim % h == 0]
             raise ValueError(f"heads must divide dim: dim {self.dim} splits evenly into {fits} heads, not {self.heads}")
+        if self.tokenization not in TOKENIZATIONS:
+            raise ValueError(f"tokenization must be one of {', '.join(TOKENIZATIONS)} (got {self.tokenization!r})")
+        _in_range("merges", self.merges, 0, limits.MAX_MERGES)
         if self.positions not in POSITION_KINDS:
             raise ValueError(f"positions must be one of {', '.join(POSITION_KINDS)} (got {self.positions!r})")
         _in_range("epochs", self.epochs, 1, limits.MAX_EPOCHS)

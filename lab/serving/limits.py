@@ -57,6 +57,10 @@ TOKEN_STRIP_SPAN_PRESENT = 14
 TOKEN_STRIP_ROW_CHARS = 34
 """Characters per row of the token strip (10 px each), so it fits a 390 px phone screen."""
 
+MAX_UPLOAD_BYTES = 1_000_000
+"""Largest training text a person can upload (1 MB, about 170,000 words); the server's upload limit is above it,
+so a bigger file gets a sentence that says so, not the browser's bare refusal."""
+
 MAX_LINK_TEXT_CHARS = 2_000
 """Longer texts are left out of shareable links (browsers and servers cut long URLs)."""
 

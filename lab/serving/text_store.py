@@ -30,7 +30,7 @@ from pathlib import Path
 from . import limits
 
 STORE_PATH_ENV = "LAB_STORE_PATH"
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "var" / "texts.sqlite3"  # var/ is gitignored
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "var" / "texts.sqlite3"  # var/ is gitignored
 KEY_LENGTH = 16
 _KEY = re.compile(rf"[0-9a-f]{{{KEY_LENGTH}}}")
 BUSY_TIMEOUT_S = 10.0

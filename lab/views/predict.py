@@ -9,7 +9,7 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core.predict import rng_for
-from attention.teaching import analysis, formulas
+from attention.teaching import analysis, formulas, unknown
 
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
@@ -58,13 +58,13 @@ def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line
 
 def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution) -> None:
     rng = rng_for(ctx.seed, ctx.position, ctx.window, st.session_state.draw)
-    st.metric("Sampled next word", attention.sample_word(distribution, rng))
+    word = attention.sample_word(distribution, rng)
+    st.metric(f"Sampled next {ctx.token_word}", unknown.said(word))
+    if word == attention.UNKNOWN_TOKEN:
+        st.caption(plain(f"It drew {word}: the one token the model has for every word it never learned."))
     st.button("Sample again", key="sample_again", on_click=sample_again, help="Draw another word.")
     if ctx.true_next is not None:
-        st.markdown(
-            f"In the text the next word is {attention.as_code_span(ctx.true_next, max_chars=40)}: "
-            f"probability {distribution.probability_of(ctx.true_next):.1%}."
-        )
+        st.markdown(plain(unknown.true_next_sentence(distribution, ctx.true_next, token=ctx.token_word)))
     else:
         st.markdown("This is the last token of the text, so there is no true next word to compare with.")
 

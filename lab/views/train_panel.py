@@ -18,13 +18,13 @@ from ..state import ViewContext, training_settings
 
 
 def render(ctx: ViewContext) -> None:
-    st.subheader("Train a tiny self-attention model on this text")
+    st.subheader("Train a tiny self-attention model")
     st.caption(
-        "Causal self-attention, one layer unless you choose more below, trained with AdamW on the text itself. "
-        "The text is cut into three "
+        "Causal self-attention, one layer unless you choose more below, trained with AdamW on the text it "
+        "reads (chosen here; the prompt box is what the other views ask it about). That text is cut into three "
         "parts: the first 80% trains the model, the next 10% chooses when to stop (the weights kept), and the "
         "last 10% is the test: the scores below come from it alone. Training is limited by steps, so the same "
-        "text, settings and seed give the same numbers on any machine; only a safety clock, after "
+        "text, settings and seed give the same numbers on this machine; only a safety clock, after "
         f"{limits.TRAIN_TIME_BUDGET_S:g} s, can cut it short, and then the panel says so."
     )
     training_controls()
