@@ -60,7 +60,6 @@ CHART_HTML = """([sel, text]) => { const el = [...document.querySelectorAll(sel)
     .find(e => e.textContent.includes(text)); return el ? el.innerHTML : null; }"""
 CHANGED = """([sel, text, old]) => { const el = [...document.querySelectorAll(sel)]
     .find(e => e.textContent.includes(text)); return el && el.querySelector('.marks') && el.innerHTML !== old; }"""
-STATE = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState"
 
 
 @dataclass
