@@ -7,8 +7,13 @@ import streamlit as st
 from attention.teaching import notation
 from attention.teaching.examples import EXAMPLES
 
+from . import session
 from .serving import limits
 from .state import CONTROLS, clamp
+
+CLICKER_TWINS = "clicker_twins"
+"""Key of the container of the Previous/Next twins that take a presentation clicker's PageUp/PageDown;
+page.PRESENTATION_CSS hides it by this key (one we chose, not one Streamlit generates)."""
 
 
 def widget(key: str, where=st, **overrides):
@@ -77,7 +82,7 @@ def text_input() -> str:
             "words and punctuation; the lab predicts each next word.",
         )
     )
-    if missing := st.session_state.pop("_missing_text", None):
+    if missing := session.MISSING_TEXT.take():
         st.warning(missing)
     if len(text) > limits.MAX_TEXT_CHARS:  # a link's text=, which no text box limit checks
         st.warning(
@@ -99,13 +104,17 @@ def position_controls(n_tokens: int) -> int:
     position = clamp("position", 1, n_tokens - 1)
     if n_tokens > 2:
         position = widget("position", high=n_tokens - 1)
+    steps = (("◀ Previous", -1, "Left", "PageUp"), ("Next ▶", 1, "Right", "PageDown"))
     with st.container(horizontal=True, key="steppers"):
-        for label, delta, keys in (("◀ Previous", -1, ("Left", "PageUp")), ("Next ▶", 1, ("Right", "PageDown"))):
-            disabled = not 1 <= position + delta <= n_tokens - 1
-            # One key per button: in presentation mode a twin takes the clicker's PageUp/PageDown (its CSS hides it).
-            for i, key in enumerate(keys[: 2 if st.session_state.present else 1]):
-                st.button(label, on_click=step_position, args=(delta, n_tokens), disabled=disabled, shortcut=key,
-                          key=f"step_{delta}_{i}", help=f"Key: {keys[0]} (presenting: {keys[1]} too)")  # fmt: skip
+        for label, delta, shortcut, clicker in steps:
+            st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"step_{delta}", shortcut=shortcut,
+                      disabled=not 1 <= position + delta <= n_tokens - 1,
+                      help=f"Key: {shortcut} (presenting: {clicker} too)")  # fmt: skip
+    if st.session_state.present:  # one shortcut per button: twins take a clicker's keys, in a box the CSS hides
+        with st.container(key=CLICKER_TWINS):
+            for label, delta, _, clicker in steps:
+                st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"clicker_{delta}",
+                          shortcut=clicker, disabled=not 1 <= position + delta <= n_tokens - 1)  # fmt: skip
     clamp("window", 1, position)
     if position > 1:
         help_text = f"How many words up to and including token {position} form the context (1 to {position})."

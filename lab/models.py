@@ -19,6 +19,7 @@ from attention import charts
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.training.settings import TrainingSettings
 
+from . import session
 from .render import show_chart
 from .serving import limits
 from .serving.queue import JobRegistry, JobStatus, TrainingJob
@@ -88,14 +89,14 @@ def trained_model(
             if notice is not None and not wait_for_train:
                 train = st.button("Train again", key="retrain", type="primary")
             if not train:
-                st.session_state._job = None
+                session.JOB.set(None)
                 return None
     if train or status.job is None or not status.job.done:
         job = registry.request(me, ctx.text, ctx.training)  # also joins a job others started: it is ours too
-        st.session_state._interrupted = None
+        session.INTERRUPTED.set(None)
     else:
         job = status.job
-    st.session_state._job = job  # the link marks a training in progress (see state.save_to_link)
+    session.JOB.set(job)  # the link marks a training in progress (see state.save_to_link)
     if job.started and not job.done:
         job.wait(INLINE_WAIT_S)
     if not job.done:
@@ -114,7 +115,7 @@ def why_not_trained(ctx: ViewContext, status: JobStatus, button: str) -> str | N
         return EVICTED.format(button=button)
     if status.state == "failed":
         return f"The model could not be trained: {status.job.error}"
-    if st.session_state.get("_interrupted") == (ctx.text, ctx.training):
+    if session.INTERRUPTED.get() == (ctx.text, ctx.training):
         return INTERRUPTED.format(button=button)
     return None
 

@@ -16,21 +16,21 @@ from attention import charts
 from attention.charts.theme import apply_theme
 from attention.teaching.examples import EXAMPLES
 
-from .controls import position_controls, widget
+from .controls import CLICKER_TWINS, position_controls, widget
 from .models import ready_model
 from .render import is_dark, is_present, vega_lite_spec
 from .serving import limits, links
 from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
 from .views import VIEWS
 
-PRESENTATION_CSS = """
+PRESENTATION_CSS = f"""
 <style>
-  .stApp, .stMarkdown p, .stCaption, label p, button p { font-size: 1.3rem !important; }
-  [data-testid="stButtonGroup"] button p { font-size: 0.95rem !important; }
-  [data-testid="stButtonGroup"] button { padding: 0.25rem 0.6rem !important; }
-  h3 { font-size: 1.7rem !important; }
-  .block-container { max-width: 100% !important; padding: 3rem 2rem 1rem !important; }
-  .st-key-step_-1_1, .st-key-step_1_1 { display: none; }
+  .stApp, .stMarkdown p, .stCaption, label p, button p {{ font-size: 1.3rem !important; }}
+  [data-testid="stButtonGroup"] button p {{ font-size: 0.95rem !important; }}
+  [data-testid="stButtonGroup"] button {{ padding: 0.25rem 0.6rem !important; }}
+  h3 {{ font-size: 1.7rem !important; }}
+  .block-container {{ max-width: 100% !important; padding: 3rem 2rem 1rem !important; }}
+  .st-key-{CLICKER_TWINS} {{ display: none; }}
 </style>
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Literal
 
 import streamlit as st
 
 import attention
 from attention.charts import export
 from attention.core.parameters import POSITION_KINDS
+from attention.teaching import induction
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.training.settings import TrainingSettings
 
+from . import session
 from .serving import limits, links
 from .serving.links import Setting
 from .serving.text_store import TextStore, text_key
@@ -53,13 +56,18 @@ MISSING_TEXT = (
 )
 
 
+WidgetKind = Literal[
+    "slider", "select_slider", "selectbox", "radio", "segmented_control", "toggle", "number_input", "none"
+]
+"""The Streamlit widget a setting is drawn with; "none" for a value with no widget of its own (Sample again's draw)."""
+
+
 @dataclass(frozen=True)
 class Control:
     """A setting and its widget: `kind` is the Streamlit widget, `setting` the default and range links accept."""
 
     setting: Setting
-    kind: str  # the widget: "slider", "select_slider", "selectbox", "radio", "segmented_control", "toggle",
-    # "number_input", or "none" (a value with no widget of its own)
+    kind: WidgetKind
     label: str = ""
     help: str | None = None
     step: int | float | None = None
@@ -141,7 +149,7 @@ CONTROLS: dict[str, Control] = {
         Setting(TRAINING_DEFAULTS.layernorm), "toggle", "LayerNorm", "Normalise each word's vector before each block."
     ),
     "ind_words": Control(
-        Setting(40, low=20, high=60), "slider", "Made-up words in the lesson's text",
+        Setting(40, low=induction.MIN_WORDS, high=induction.MAX_WORDS), "slider", "Made-up words in the lesson's text",
         "The text's segments draw their words from this many made-up words: fewer means more repeats inside a segment.",
     ),
     "ind_layers": Control(Setting(2, low=1, high=3), "none"),  # the lesson's model: 2, or 1 for the contrast
@@ -168,7 +176,7 @@ def training_settings() -> TrainingSettings:
 
 def load_from_link() -> None:
     """Once per session: every setting from the URL (or its default), and the text (in the URL or the store)."""
-    if st.session_state.get("_loaded"):
+    if session.LOADED.get():
         return
     query = st.query_params.to_dict()
     values = {key: setting.default for key, setting in SETTINGS.items()}
@@ -177,8 +185,8 @@ def load_from_link() -> None:
         st.session_state[key] = value
     st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[values["example"]]
     if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
-        st.session_state._interrupted = (st.session_state.text, training_settings())
-    st.session_state._loaded = True
+        session.INTERRUPTED.set((st.session_state.text, training_settings()))
+    session.LOADED.set(True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -198,16 +206,16 @@ def stored_text(key: str | None) -> str | None:
     store = text_store()
     text = store.get(key) if store is not None else None
     if text is None:
-        st.session_state._missing_text = MISSING_TEXT
+        session.MISSING_TEXT.set(MISSING_TEXT)
     else:
-        st.session_state._stored_key = key
+        session.STORED_KEY.set(key)
     return text
 
 
 def store_text(text: str) -> str | None:
     """The store key of `text`, storing it the first time this session links it; None if it cannot be stored."""
     key = text_key(text)
-    if st.session_state.get("_stored_key") == key:
+    if session.STORED_KEY.get() == key:
         return key
     store = text_store()
     if store is None:
@@ -217,7 +225,7 @@ def store_text(text: str) -> str | None:
     except (OSError, sqlite3.Error, ValueError) as error:
         _LOG.warning("could not store a text of %d characters: %s", len(text), error)
         return None
-    st.session_state._stored_key = key
+    session.STORED_KEY.set(key)
     return key
 
 
@@ -234,7 +242,7 @@ def save_to_link(text: str) -> None:
             query["text"] = text
         elif (key := store_text(text)) is not None:
             query[TEXT_KEY] = key
-    job = st.session_state.get("_job")
+    job = session.JOB.get()
     if job is not None and not job.done:
         query[TRAINING_MARK] = "1"
     if dict(st.query_params.to_dict()) != query:

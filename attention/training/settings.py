@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import limits
-from ..core.parameters import POSITION_KINDS, Architecture
+from ..core.parameters import POSITION_KINDS, Architecture, PositionKind
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class TrainingSettings:
     layers: int = 1  # L, attention layers (each with its residual; the MLP block too when on)
     mlp: bool = False  # an MLP block d -> 4d -> d (GELU) after each attention
     layernorm: bool = False  # pre-LayerNorm before each block and before the output layer
-    positions: str = "learned"  # "learned" | "sinusoidal" | "none"
+    positions: PositionKind = "learned"  # checked at run time too: links and notebooks pass plain strings
     tied: bool = False  # output layer W_out = Eᵀ (measured: worse on real prose, breaks copying with dropout)
     dropout: float = 0.1  # r, on embeddings, attention weights and the residual branch (training only)
     weight_decay: float = 0.01  # λ of AdamW

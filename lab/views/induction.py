@@ -12,6 +12,7 @@ from attention.evaluation import head_scores as heads
 from attention.teaching import induction
 from attention.training.settings import TrainingSettings
 
+from .. import session
 from ..controls import widget
 from ..models import PROGRESS_EVERY_S, training_jobs
 from ..render import plain, show_chart, show_code
@@ -42,7 +43,7 @@ def lesson_settings(layers: int, seed: int) -> TrainingSettings:
 
 def choose(layers: int) -> None:
     st.session_state.ind_layers = layers
-    st.session_state.ind_start = True
+    session.START_LESSON.set(True)
 
 
 def render(ctx: ViewContext) -> None:
@@ -57,7 +58,7 @@ def render(ctx: ViewContext) -> None:
     layers = int(st.session_state.ind_layers)
     settings = lesson_settings(layers, ctx.seed)
     job = training_jobs().get(text, settings)
-    if st.session_state.pop("ind_start", False):
+    if session.START_LESSON.take():
         job = training_jobs().start(text, settings)
     if job is None:
         st.info(f"Press **Train** to train the {layers}-layer model on this text (about 15 s), and watch.")
