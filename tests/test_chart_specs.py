@@ -1,0 +1,60 @@
+"""The two long builders split into pieces (comparison_chart, matrix_chart) draw exactly what they drew before.
+
+tests/specs/*.json hold their Vega-Lite specs for a few inputs, saved from the builders as they stood
+before the split (in the commit that added this file). A change meant to alter these charts rewrites the files:
+UPDATE_SPECS=1 pytest tests/test_chart_specs.py, then read the diff.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attention import charts
+from attention.core.predict import NextWordDistribution
+
+SPECS = Path(__file__).parent / "specs"
+WORDS = ("the", "cat", "sat", "on", "mat", ".", "a", "dog")
+LABELS = ["1: the", "2: cat", "3: sat", "4: on", "5: the"]
+
+
+def distribution(seed: int) -> NextWordDistribution:
+    """Probabilities from whole counts (exact on any machine: no exp, no libm)."""
+    counts = np.random.default_rng(seed).integers(1, 20, size=len(WORDS)).astype(np.float64)
+    return NextWordDistribution(WORDS, counts, counts / counts.sum())
+
+
+def matrix(seed: int, rows: int, columns: int) -> np.ndarray:  # [rows, columns] tenths in [-5, 5)
+    return np.random.default_rng(seed).integers(-50, 50, size=(rows, columns)) / 10
+
+
+def weights(n: int) -> np.ndarray:  # [n, n] causal rows that sum to 1, -inf above the diagonal (masked)
+    counts = np.random.default_rng(n).integers(1, 10, size=(n, n)) * np.tri(n)
+    return np.where(np.tri(n, dtype=bool), counts / counts.sum(axis=1, keepdims=True), -np.inf)
+
+
+CASES = {
+    "comparison_default": lambda: charts.comparison_chart(distribution(0), distribution(1)),
+    "comparison_labels_top3": lambda: charts.comparison_chart(
+        distribution(2), distribution(3), top_k=3, before_label="blog", after_label="corrected"
+    ),
+    "matrix_vectors": lambda: charts.matrix_chart(matrix(0, 4, 16), ["1: the", "2: cat", "3: sat", "4: on"], title="X"),
+    "matrix_vectors_present": lambda: charts.matrix_chart(
+        matrix(1, 3, 8), ["1: a", "2: dog", "3: sat"], title="Q", present=True
+    ),
+    "matrix_masked_weights": lambda: charts.matrix_chart(
+        weights(5), LABELS, column_labels=LABELS, column_title="key", value_title="weight"
+    ),
+    "matrix_one_vector": lambda: charts.matrix_chart(np.arange(6.0) - 2.5, ["6: mat"], value_title="z"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_spec_is_the_one_saved_before_the_split(name):
+    spec = json.loads(json.dumps(CASES[name]().to_dict()))  # tuples -> lists, as the saved file has them
+    path = SPECS / f"{name}.json"
+    if os.environ.get("UPDATE_SPECS") == "1":
+        path.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    assert spec == json.loads(path.read_text())
