@@ -5,6 +5,7 @@ before the split (in the commit that added this file). A change meant to alter t
 UPDATE_SPECS=1 pytest tests/test_chart_specs.py, then read the diff.
 """
 
+import inspect
 import json
 import os
 from pathlib import Path
@@ -58,3 +59,21 @@ def test_the_spec_is_the_one_saved_before_the_split(name):
     if os.environ.get("UPDATE_SPECS") == "1":
         path.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     assert spec == json.loads(path.read_text())
+
+
+def builders() -> dict:
+    """Every chart builder attention.charts exports: the functions that return an Altair chart."""
+    found = {}
+    for name in charts.__all__:
+        value = getattr(charts, name)
+        if inspect.isfunction(value) and str(inspect.signature(value).return_annotation).startswith("alt."):
+            found[name] = value
+    return found
+
+
+def test_every_builder_takes_present_so_the_lab_passes_it_to_each():
+    assert len(builders()) >= 12  # next_word, attention_row, comparison, heatmaps, matrix, strip, maps, heads, ...
+    for name, builder in builders().items():
+        parameter = inspect.signature(builder).parameters.get("present")
+        assert parameter is not None and parameter.kind is parameter.KEYWORD_ONLY, name
+        assert parameter.default is False, name

@@ -18,8 +18,10 @@ def embedding_map_chart(
     highlight: Sequence[str] = (),
     title: str | None = None,
     axis_titles: tuple[str, str] = ("principal component 1", "principal component 2"),
+    present: bool = False,
 ) -> alt.LayerChart:
     """Words as points in a 2-D map of their embeddings, the context words bigger and in orange."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = embedding_map_frame(points, words, highlight=highlight)
     kinds = [OTHER_WORD, CONTEXT_WORD]
     tooltip = [alt.Tooltip("word:N"), alt.Tooltip("kind:N", title="kind"), alt.Tooltip("x:Q"), alt.Tooltip("y:Q")]
@@ -50,8 +52,9 @@ def embedding_map_chart(
     return chart.properties(title=title) if title else chart
 
 
-def loss_curve_chart(history) -> alt.Chart:
+def loss_curve_chart(history, *, present: bool = False) -> alt.Chart:
     """Cross-entropy loss against training step: train (solid blue) and held-out validation (dashed orange)."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = loss_history_frame(history)
     series = [TRAIN, VALIDATION]
     return (
