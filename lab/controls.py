@@ -24,13 +24,15 @@ def widget(key: str, where=st, **overrides):
     common = {"key": key, "help": control.help, "persist_state": "session", **overrides.pop("common", {})}
     if control.kind == "slider":
         low, high = overrides.get("low", setting.low), overrides.get("high", setting.high)
+        assert low is not None and high is not None, f"the settings table gives slider {key!r} no range"
         return where.slider(control.label, type(setting.default)(low), type(setting.default)(high),
                             step=control.step, **common)  # fmt: skip
     if control.kind == "number_input":
+        assert setting.low is not None and setting.high is not None, f"the settings table gives {key!r} no range"
         return where.number_input(control.label, int(setting.low), int(setting.high), step=control.step, **common)
     if control.kind == "toggle":
         return where.toggle(control.label, **common)
-    options = list(setting.choices)
+    options = list(setting.choices or ())
     format_func = control.labels.get if control.labels else str
     if control.kind == "select_slider":
         return where.select_slider(control.label, options=options, format_func=format_func, **common)

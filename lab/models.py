@@ -113,7 +113,7 @@ def why_not_trained(ctx: ViewContext, status: JobStatus, button: str) -> str | N
     """What to tell a session whose model is not here, or None when nobody has trained it yet."""
     if status.state == "evicted":
         return EVICTED.format(button=button)
-    if status.state == "failed":
+    if status.state == "failed" and status.job is not None:
         return f"The model could not be trained: {status.job.error}"
     if session.INTERRUPTED.get() == (ctx.text, ctx.training):
         return INTERRUPTED.format(button=button)

@@ -111,10 +111,16 @@ def download_buttons(
 ) -> None:
     make_chart = chart if isinstance(chart, partial) else lambda: chart
     temperature = st.session_state.temperature
-    look = {"title_line": title_line, "dark": is_dark(), "present": is_present()}
-    files = {
-        "png": (lambda: export.chart_to_png(make_chart(), **look), "image/png"),
-        "svg": (lambda: export.chart_to_svg(make_chart(), **look), "image/svg+xml"),
+    dark, present = is_dark(), is_present()
+    files: dict[str, tuple[Callable[[], str | bytes], str]] = {
+        "png": (
+            lambda: export.chart_to_png(make_chart(), title_line=title_line, dark=dark, present=present),
+            "image/png",
+        ),
+        "svg": (
+            lambda: export.chart_to_svg(make_chart(), title_line=title_line, dark=dark, present=present),
+            "image/svg+xml",
+        ),
         "csv": (lambda: export.frame_to_csv(frame), "text/csv"),
         "json": (lambda: export.frame_to_json(frame), "application/json"),
     }

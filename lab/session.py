@@ -52,5 +52,3 @@ MISSING_TEXT: Slot[str] = Slot("_missing_text")
 """A warning for the text box: the link's stored text is gone (shown once, then taken)."""
 START_LESSON: Slot[bool] = Slot("_start_lesson")
 """The induction lesson's Start button was pressed (set in its callback, taken by the view)."""
-
-SLOTS = (LOADED, JOB, INTERRUPTED, STORED_KEY, MISSING_TEXT, START_LESSON)

@@ -183,7 +183,7 @@ def load_from_link() -> None:
     values.update(links.decode(query, SETTINGS))
     for key, value in values.items():
         st.session_state[key] = value
-    st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[values["example"]]
+    st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[str(values["example"])]
     if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
         session.INTERRUPTED.set((st.session_state.text, training_settings()))
     session.LOADED.set(True)

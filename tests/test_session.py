@@ -12,12 +12,11 @@ PRIVATE_ACCESS = re.compile(r"""session_state(\.|\.get\(|\.pop\(|\[)\s*["']?_\w+
 
 
 def test_every_slot_has_its_own_private_key():
-    keys = [slot.key for slot in session.SLOTS]
+    keys = [value.key for value in vars(session).values() if isinstance(value, session.Slot)]
+    assert len(keys) >= 6  # loaded, job, interrupted, stored key, missing text, start lesson
     assert len(set(keys)) == len(keys)
     assert all(key.startswith("_") for key in keys)  # never a setting's or a widget's key
     assert not set(keys) & set(SETTINGS)
-    declared = [value for value in vars(session).values() if isinstance(value, session.Slot)]
-    assert set(declared) == set(session.SLOTS)
 
 
 def test_no_module_touches_a_private_session_key_but_the_accessor():

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import altair as alt
 
 from ..core.predict import NextWordDistribution
 from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
-from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, PRESENT_BAR_HEIGHT, TRUE_NEXT, VERMILLION
+from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, PRESENT_BAR_HEIGHT, TRUE_NEXT, VERMILLION, layered
 from .summaries import summarize_attention_row, summarize_comparison
+
+
+class ComparisonLabels(TypedDict):
+    """The two versions' names in a comparison chart: `comparison_chart(before, after, **labels)`."""
+
+    before_label: str
+    after_label: str
 
 
 def next_word_chart(
@@ -55,7 +63,7 @@ def next_word_chart(
         .encode(x=alt.X("probability:Q"), y=y, text=alt.Text("probability:Q", format=".1%"), tooltip=tooltip)
     )
     height = (PRESENT_BAR_HEIGHT if present else BAR_HEIGHT) * len(frame)
-    return alt.layer(bars, labels, data=frame).properties(height=height, autosize=FIT_WIDTH)
+    return layered(bars, labels, data=frame).properties(height=height, autosize=FIT_WIDTH)
 
 
 def attention_row_chart(
@@ -107,7 +115,7 @@ def comparison_chart(
     y_offset = alt.YOffset("version:N", sort=versions)  # the two versions side by side within a word's row
     tooltip = _comparison_tooltip(before_label, after_label)
     description = summarize_comparison(before, after, before_label=before_label, after_label=after_label)
-    return alt.layer(
+    return layered(
         _comparison_bars(y, y_offset, versions, tooltip), _comparison_labels(y, y_offset, tooltip), data=frame
     ).properties(height=2 * 20 * len(order), autosize=FIT_WIDTH, description=description)
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import limits
 from ..evaluation.head_scores import HeadScores
-from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION
+from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION, layered
 
 SCORE_KINDS = {"previous_token": "previous-token score", "induction": "induction score"}
 HEADER_ON_TOP = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold")
@@ -104,7 +104,7 @@ def head_score_curve_chart(points: Sequence, *, present: bool = False) -> alt.La
         .mark_rule(strokeDash=[2, 4], color="gray")
         .encode(y=alt.Y("score:Q"))
     )
-    return alt.layer(lines, rule).properties(
+    return layered(lines, rule).properties(
         height=260, autosize=FIT_WIDTH, description=summarize_head_score_history(points)
     )
 

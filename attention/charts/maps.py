@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import altair as alt
 
 from .frames import embedding_map_frame, loss_history_frame
-from .style import BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION
+from .style import BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION, layered
 from .summaries import _summarize_loss_frame, summarize_embedding_map
+
+POINT_STYLES: tuple[tuple[str, str, int, int, Literal["normal", "bold"]], ...] = (
+    (OTHER_WORD, "circle", 30, 11, "normal"),
+    (CONTEXT_WORD, "diamond", 160, 14, "bold"),
+)
+"""The embedding map's two kinds of word: kind, point shape, point size, name's font size and weight."""
 
 
 def embedding_map_chart(
@@ -34,10 +41,7 @@ def embedding_map_chart(
     # field and legend=None beside a legend on the same field are what Vega warned about.
     # Names carry no colour of their own: the theme's text colour keeps them readable in dark mode.
     layers = []
-    for kind, shape, size, font, weight in (
-        (OTHER_WORD, "circle", 30, 11, "normal"),
-        (CONTEXT_WORD, "diamond", 160, 14, "bold"),
-    ):
+    for kind, shape, size, font, weight in POINT_STYLES:
         keep = alt.FieldEqualPredicate(field="kind", equal=kind)
         dots = alt.Chart().transform_filter(keep).mark_point(filled=True, opacity=0.85, shape=shape, size=size)
         names = (
@@ -48,7 +52,7 @@ def embedding_map_chart(
             names.encode(x=x, y=y, text=alt.Text("word:N"), tooltip=tooltip),
         ]
     description = summarize_embedding_map(points, words, highlight=highlight)
-    chart = alt.layer(*layers, data=frame).properties(height=420, autosize=FIT_WIDTH, description=description)
+    chart = layered(*layers, data=frame).properties(height=420, autosize=FIT_WIDTH, description=description)
     return chart.properties(title=title) if title else chart
 
 

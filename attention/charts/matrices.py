@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .heatmaps import TWO_LINES, shown_labels, text_px
-from .style import MASKED_GREY, NATURAL_SIZE, VERMILLION
+from .style import MASKED_GREY, NATURAL_SIZE, VERMILLION, layered
 from .theme import font_sizes
 
 MAX_MATRIX_CELLS = 4096
@@ -92,7 +92,7 @@ def matrix_chart(
     x, cell_w = _column_axis(columns, column_title, row_px, present)
     y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=140))
     colour = _colour(frame["value"].to_numpy(), value_title)
-    return alt.layer(_cells(x, y, colour, column_title, value_title), _chosen_row(y), data=frame).properties(
+    return layered(_cells(x, y, colour, column_title, value_title), _chosen_row(y), data=frame).properties(
         width=cell_w * len(columns),
         height=row_px * len(rows),
         title=alt.Title(title, anchor="start"),

@@ -97,7 +97,7 @@ def train_model(text: str, *, callback: Callback | None = None, **settings) -> T
     return fit(tokenize(text), TrainingSettings(**settings), callback)
 
 
-train_model.__signature__ = inspect.Signature(  # help(train_model) lists every setting with its default
+train_model.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # help(train_model) lists every setting
     [inspect.Parameter("text", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)]
     + [
         inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)

@@ -66,7 +66,7 @@ def render(ctx: ViewContext) -> None:
     if not job.done:
         live(job, layers)
         return
-    if job.error:
+    if job.error or job.model is None:
         st.warning(f"The model could not be trained: {job.error}")
         return
     results(job.model, text, int(words))
@@ -109,6 +109,9 @@ def results(model: attention.TrainedModel, text: str, words: int) -> None:
     curves(model.history)
     accuracy = held_out_accuracy(text, model.settings, model)
     scores = heads.model_scores(model)
+    if scores is None:  # not for the lesson's texts: their 20 to 60 words always make a probe
+        st.info("This text has too few different words to measure what each head does.")
+        return
     layer, head, best = scores.best("induction")
     p_layer, p_head, _ = scores.best("previous_token")
     verdict = "It learned to copy." if accuracy >= 0.8 and best >= 0.5 else "It did not learn to copy."
