@@ -7,7 +7,6 @@ count, and names the session each AppTest stands for (AppTest gives every instan
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,9 +15,9 @@ import lab.models
 from attention.teaching.examples import EXAMPLES
 from attention.training.loop import train_model
 from attention.training.settings import TrainingSettings
+from harness.app import open_app
 from lab.serving.queue import JobRegistry
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TRAINED = "Trained "
 SETTINGS = TrainingSettings(seed=0)  # the page's defaults (lab.state.training_settings with seed 0)
 
@@ -34,12 +33,6 @@ def page_registry(monkeypatch):
         return lambda name: sessions.__setitem__("current", name)
 
     return install
-
-
-def open_page(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
 
 
 def said(at) -> str:
@@ -72,9 +65,9 @@ def test_a_waiting_session_sees_its_place_then_its_model_and_the_link_marks_the_
     registry = JobRegistry(max_jobs=8, max_running=1, trainer=slow_trainer)
     be = page_registry(registry)
     be("student-1")
-    first = press(open_page({"view": "Train"}), "Train")
+    first = press(open_app({"view": "Train"}), "Train")
     be("student-2")
-    second = press(open_page({"view": "Train", "example": "Short story"}), "Train")
+    second = press(open_app({"view": "Train", "example": "Short story"}), "Train")
     try:
         assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "running"
         assert registry.status(EXAMPLES["Short story"], SETTINGS).state == "queued"
@@ -94,7 +87,7 @@ def test_an_evicted_model_is_said_out_loud_and_retrained_only_on_request(page_re
     registry = JobRegistry(max_jobs=1)
     be = page_registry(registry)
     be("student-1")
-    at = press(open_page({"view": "Train"}), "Train")
+    at = press(open_app({"view": "Train"}), "Train")
     at = finish(at, registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))
     before = trained_steps(at)
     at.selectbox(key="example").select("Short story").run()
@@ -118,12 +111,12 @@ def test_a_page_reopened_after_a_restart_mid_training_says_so_and_waits_for_trai
     registry = JobRegistry(max_jobs=4)
     be = page_registry(registry)
     be("student-1")
-    at = open_page({"view": "Predict", "method": "trained", "training": "1"})
+    at = open_app({"view": "Predict", "training": "1"})
     assert "restarted while this model was training" in said(at) and "press **Train again**" in said(at)
     assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "none"  # nothing started behind its back
     at = finish(press(at, "Train again"), registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))
     assert "restarted" not in said(at) and at.get("vega_lite_chart")
-    at = open_page({"view": "Train", "training": "1", "example": "Short story"})
+    at = open_app({"view": "Train", "training": "1", "example": "Short story"})
     assert "restarted while this model was training" in said(at) and "press **Train**" in said(at)
     at = finish(press(at, "Train"), registry.get(EXAMPLES["Short story"], SETTINGS))
     assert TRAINED in said(at) and "restarted" not in said(at)
@@ -136,7 +129,7 @@ def test_the_shared_link_leaves_out_the_training_mark(page_registry):
         trainer=lambda text, callback=None, **s: (gate.wait(60), train_model(text, callback=callback, **s))[1],
     )
     page_registry(registry)
-    at = press(open_page({"view": "Train", "seed": "3"}), "Train")
+    at = press(open_app({"view": "Train", "seed": "3"}), "Train")
     try:
         assert at.query_params["training"] == "1"
         at.session_state["share_open"] = True
