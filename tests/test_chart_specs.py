@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import attention
 from attention import charts
 from attention.core.predict import NextWordDistribution
 
@@ -77,3 +78,17 @@ def test_every_builder_takes_present_so_the_lab_passes_it_to_each():
         parameter = inspect.signature(builder).parameters.get("present")
         assert parameter is not None and parameter.kind is parameter.KEYWORD_ONLY, name
         assert parameter.default is False, name
+
+
+def test_the_lab_caches_each_builders_spec_under_its_own_name_and_passes_present():
+    from attention.charts.theme import apply_theme
+    from lab.render import builder_name, chart_spec, vega_lite_spec
+
+    assert builder_name(charts.matrix_chart) == "attention.charts.matrices.matrix_chart"
+    args = (matrix(2, 3, 4), ["1: a", "2: b", "3: c"])
+    for present in (False, True):
+        expected = apply_theme(vega_lite_spec(charts.matrix_chart(*args, present=present)), present=present)
+        assert chart_spec(charts.matrix_chart, args, {}, False, present) == expected
+    points = [attention.HistoryPoint(step=s, epoch=0, train_loss=3.0 - s, validation_loss=2.5) for s in range(3)]
+    loss = chart_spec(charts.loss_curve_chart, (points,), {}, False, False)
+    assert loss["mark"]["type"] == "line" and loss != chart_spec(charts.head_score_curve_chart, (points,), {})
