@@ -6,6 +6,7 @@
 [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
 """
 
+from . import core as core  # attention.core.model.forward etc. (Show the code names them)
 from .blog.post import random_embeddings
 from .core.generation import GenerationStep, generate, top_k_filter
 from .core.mechanism import (

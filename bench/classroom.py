@@ -17,7 +17,7 @@ Each session, after a random delay of up to --ramp s:
   4. if the page has a "Train" tab and/or button, opens it, presses Train and waits for the training
      summary ("Trained ... steps"); the server caches the model, so the class trains it once.
      With --texts distinct (agent mode) each session first pastes its own text (generated prose of
-     300-2,000 words, bench/prose.py), so the class asks for N different models at once; after the
+     300-2,000 words, harness/prose.py), so the class asks for N different models at once; after the
      summary it reruns once (the window again) and counts the model as lost if the summary is gone.
      While its model waits in the queue or trains, an agent session reruns the page every POLL_S seconds
      (the agent API runs no `run_every` fragment) until the summary shows.
@@ -47,10 +47,14 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root, for harness/
 
 from playwright.async_api import async_playwright
-from prose import generated_prose  # bench/prose.py
-from serving import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start  # bench/serving.py (this folder is on the path)
+
+from harness.prose import generated_prose
+from harness.serving import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start
 
 CHART = '[data-testid="stVegaLiteChart"]'
 NEXT_WORD = "probability of being the next word"
@@ -60,7 +64,6 @@ CHART_HTML = """([sel, text]) => { const el = [...document.querySelectorAll(sel)
     .find(e => e.textContent.includes(text)); return el ? el.innerHTML : null; }"""
 CHANGED = """([sel, text, old]) => { const el = [...document.querySelectorAll(sel)]
     .find(e => e.textContent.includes(text)); return el && el.querySelector('.marks') && el.innerHTML !== old; }"""
-STATE = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState"
 
 
 @dataclass

@@ -2,11 +2,11 @@
 
     python bench/hostile.py [--links 1000] [--texts 1000] [--seed 0]
 
-Links come from tests/hostile.py (the same strategy the test suite runs a few dozen of): any setting,
+Links come from harness/hostile.py (the same strategy the test suite runs a few dozen of): any setting,
 `text` or unknown key, with huge, negative, NaN, inf, 10,000-character, HTML or Markdown values, keys
-repeated. Texts come from tests/test_fuzz.py's strategy (any Unicode, empty, 150,000 characters,
-punctuation only, one word repeated), pasted into the text box. A failure is an exception, or a setting
-outside its documented range; the first few are printed. Runs in one process, no server; exits 0.
+repeated. Texts come from harness/hostile.py too, the strategy tests/test_fuzz.py draws from (any Unicode,
+empty, 150,000 characters, punctuation only, one word repeated), pasted into the text box. A failure is an
+exception, or a setting outside its documented range; the first few are printed. One process, no server; exits 0.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
-from tests import hostile  # noqa: E402
-from tests.test_fuzz import texts  # noqa: E402
+from harness import hostile  # noqa: E402
 
 
 def run(name: str, strategy, check, n: int, seed: int) -> tuple[int, list[str]]:
@@ -52,10 +51,9 @@ def main() -> int:
     parser.add_argument("--texts", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    hostile.settings_table()  # import the table once, quietly, before timing
     for name, strategy, check, n in (
         ("link", hostile.links(), hostile.check_link, args.links),
-        ("text", texts, hostile.check_text, args.texts),
+        ("text", hostile.texts, hostile.check_text, args.texts),
     ):
         if n <= 0:
             continue

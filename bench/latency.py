@@ -24,9 +24,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root, for harness/
+
 from playwright.sync_api import sync_playwright
-from prose import generated_prose  # bench/prose.py (this folder is on the path)
-from serving import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, launch, wait_healthy
+
+from harness.prose import generated_prose
+from harness.serving import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, launch, wait_healthy
 
 CHART = '[data-testid="stVegaLiteChart"]'
 NEXT_WORD = "probability of being the next word"

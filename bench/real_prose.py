@@ -2,7 +2,7 @@
 
     python bench/real_prose.py
 
-For each real text found on this machine (bench/prose.py: licence texts, Vim's user manual), trains
+For each real text found on this machine (harness/prose.py: licence texts, Vim's user manual), trains
 `attention.train_model(text)` with its defaults and prints test-part perplexity over known words
 (the issue's target: model ≤ 1.2 × the Kneser–Ney bigram, aiming to beat it) and over all words,
 for the model and every counting baseline, with the training time (machine-dependent; the weights
@@ -15,11 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
-
-from prose import real_prose  # noqa: E402
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 
 import attention  # noqa: E402
+from harness.prose import real_prose  # noqa: E402
 
 COLUMNS = ("model", "kneser_ney_bigram", "kneser_ney_trigram", "bigram", "unigram")
 HEADER = ("model", "KN bigram", "KN trigram", "add-one", "unigram")

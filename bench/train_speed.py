@@ -6,7 +6,7 @@
 
 Part 1 trains with `attention.train_model` to its early-stop point: the default example, a
 generated ~20,000-token English-like text (vocabulary about 2,000 words) and, when the machine has
-them, real English (bench/prose.py: licence texts, Vim user manual, ~20,000 tokens each), with one
+them, real English (harness/prose.py: licence texts, Vim user manual, ~20,000 tokens each), with one
 BLAS thread (as training runs) and with the library's default threads, for comparison.
 
 Part 2 (PyTorch installed) replays the identical model (same initial weights, same batches, same
@@ -28,14 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
-
-from prose import generated_prose, real_prose  # noqa: E402
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 
 import attention  # noqa: E402
 import attention.training.loop as train  # noqa: E402
 from attention.teaching import induction  # noqa: E402
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES  # noqa: E402
+from harness.prose import generated_prose, real_prose  # noqa: E402
 
 try:
     import torch

@@ -27,7 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 
 def rss_mb() -> float:
@@ -37,9 +36,8 @@ def rss_mb() -> float:
 
 def wave(way: str, trainings: int, tokens: int, seconds: float) -> dict:
     """One wave in this process; returns the measurements."""
-    from prose import generated_prose
-
     from attention.training.loop import TrainingSettings
+    from harness.prose import generated_prose
     from lab.serving import queue as jobs
 
     if way == "before":  # glibc defaults: no arena cap, no trim

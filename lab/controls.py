@@ -7,9 +7,14 @@ import streamlit as st
 from attention.teaching import notation
 from attention.teaching.examples import EXAMPLES
 
+from . import session
 from .serving import limits
 from .serving.uploads import read_upload
 from .state import CONTROLS, clamp
+
+CLICKER_TWINS = "clicker_twins"
+"""Key of the container of the Previous/Next twins that take a presentation clicker's PageUp/PageDown;
+page.PRESENTATION_CSS hides it by this key (one we chose, not one Streamlit generates)."""
 
 
 def widget(key: str, where=st, **overrides):
@@ -20,13 +25,15 @@ def widget(key: str, where=st, **overrides):
     common = {"key": key, "help": control.help, "persist_state": "session", **overrides.pop("common", {})}
     if control.kind == "slider":
         low, high = overrides.get("low", setting.low), overrides.get("high", setting.high)
+        assert low is not None and high is not None, f"the settings table gives slider {key!r} no range"
         return where.slider(control.label, type(setting.default)(low), type(setting.default)(high),
                             step=control.step, **common)  # fmt: skip
     if control.kind == "number_input":
+        assert setting.low is not None and setting.high is not None, f"the settings table gives {key!r} no range"
         return where.number_input(control.label, int(setting.low), int(setting.high), step=control.step, **common)
     if control.kind == "toggle":
         return where.toggle(control.label, **common)
-    options = list(setting.choices)
+    options = list(setting.choices or ())
     format_func = control.labels.get if control.labels else str
     if control.kind == "select_slider":
         return where.select_slider(control.label, options=options, format_func=format_func, **common)
@@ -78,7 +85,7 @@ def text_input() -> str:
             "words and punctuation; the lab predicts each next word.",
         )
     )
-    if missing := st.session_state.pop("_missing_text", None):
+    if missing := session.MISSING_TEXT.take():
         st.warning(missing)
     if len(text) > limits.MAX_TEXT_CHARS:  # a link's text=, which no text box limit checks
         st.warning(
@@ -100,13 +107,17 @@ def position_controls(n_tokens: int) -> int:
     position = clamp("position", 1, n_tokens - 1)
     if n_tokens > 2:
         position = widget("position", high=n_tokens - 1)
+    steps = (("◀ Previous", -1, "Left", "PageUp"), ("Next ▶", 1, "Right", "PageDown"))
     with st.container(horizontal=True, key="steppers"):
-        for label, delta, keys in (("◀ Previous", -1, ("Left", "PageUp")), ("Next ▶", 1, ("Right", "PageDown"))):
-            disabled = not 1 <= position + delta <= n_tokens - 1
-            # One key per button: in presentation mode a twin takes the clicker's PageUp/PageDown (its CSS hides it).
-            for i, key in enumerate(keys[: 2 if st.session_state.present else 1]):
-                st.button(label, on_click=step_position, args=(delta, n_tokens), disabled=disabled, shortcut=key,
-                          key=f"step_{delta}_{i}", help=f"Key: {keys[0]} (presenting: {keys[1]} too)")  # fmt: skip
+        for label, delta, shortcut, clicker in steps:
+            st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"step_{delta}", shortcut=shortcut,
+                      disabled=not 1 <= position + delta <= n_tokens - 1,
+                      help=f"Key: {shortcut} (presenting: {clicker} too)")  # fmt: skip
+    if st.session_state.present:  # one shortcut per button: twins take a clicker's keys, in a box the CSS hides
+        with st.container(key=CLICKER_TWINS):
+            for label, delta, _, clicker in steps:
+                st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"clicker_{delta}",
+                          shortcut=clicker, disabled=not 1 <= position + delta <= n_tokens - 1)  # fmt: skip
     clamp("window", 1, position)
     if position > 1:
         help_text = f"How many words up to and including token {position} form the context (1 to {position})."
@@ -126,13 +137,14 @@ def training_source() -> None:
         help="The model trains on it; the prompt box stays what the views ask about. The server keeps the file "
         "so the page's link can reopen it.",
     )  # fmt: skip
-    if file is not None and st.session_state.get("_upload_id") != file.file_id:
+    if file is not None and session.UPLOAD_ID.get() != file.file_id:
         upload = read_upload(file.getvalue(), f"'{file.name}'")
         if upload.problem:
             st.warning(upload.problem)
             return
-        st.session_state._upload_id, st.session_state._upload_text = file.file_id, upload.text
-    if text := st.session_state.get("_upload_text"):
+        session.UPLOAD_ID.set(file.file_id)
+        session.UPLOAD_TEXT.set(upload.text)
+    if text := session.UPLOAD_TEXT.get():
         st.caption(f"The model reads your file: {len(text):,} characters.")
 
 

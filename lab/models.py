@@ -20,6 +20,7 @@ from attention.evaluation.held_out import ngrams, seen_share
 from attention.teaching import collection, report
 from attention.training.settings import TrainingSettings
 
+from . import session
 from .render import show_chart
 from .serving import limits, model_cache
 from .serving.queue import JobRegistry, JobStatus, TrainingJob
@@ -102,14 +103,14 @@ def trained_model(
             if notice is not None and not wait_for_train:
                 train = st.button("Train again", key="retrain", type="primary")
             if not train:
-                st.session_state._job = None
+                session.JOB.set(None)
                 return None
     if train or status.job is None or not status.job.done:
         job = registry.request(me, ctx.training_text, ctx.training)  # also joins a job others started: it is ours too
-        st.session_state._interrupted = None
+        session.INTERRUPTED.set(None)
     else:
         job = status.job
-    st.session_state._job = job  # the link marks a training in progress (see state.save_to_link)
+    session.JOB.set(job)  # the link marks a training in progress (see state.save_to_link)
     if job.started and not job.done:
         job.wait(INLINE_WAIT_S)
     if not job.done:
@@ -126,9 +127,9 @@ def why_not_trained(ctx: ViewContext, status: JobStatus, button: str) -> str | N
     """What to tell a session whose model is not here, or None when nobody has trained it yet."""
     if status.state == "evicted":
         return EVICTED.format(button=button)
-    if status.state == "failed":
+    if status.state == "failed" and status.job is not None:
         return f"The model could not be trained: {status.job.error}"
-    if st.session_state.get("_interrupted") == (ctx.training_text, ctx.training):
+    if session.INTERRUPTED.get() == (ctx.training_text, ctx.training):
         return INTERRUPTED.format(button=button)
     return None
 

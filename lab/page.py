@@ -16,53 +16,27 @@ from attention import charts
 from attention.charts.theme import apply_theme
 from attention.teaching import unknown as unknown_note
 from attention.teaching.examples import EXAMPLES
-from attention.tokens.subword import SubwordTokenizer
-from attention.tokens.tokenization import Tokenized, split
-from attention.training.loop import tokenizer_for
-from attention.training.settings import TrainingSettings
+from attention.tokens.tokenization import Tokenized
 
-from .controls import position_controls, widget
+from .controls import CLICKER_TWINS, position_controls, widget
 from .models import reading, ready_model
 from .render import is_dark, is_present, plain, vega_lite_spec
 from .serving import limits, links
 from .serving.text_store import text_key
-from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, training_settings, training_text, view_context
+from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
+from .tokens import prompt_tokens
 from .views import VIEWS
 
-PRESENTATION_CSS = """
+PRESENTATION_CSS = f"""
 <style>
-  .stApp, .stMarkdown p, .stCaption, label p, button p { font-size: 1.3rem !important; }
-  [data-testid="stButtonGroup"] button p { font-size: 0.95rem !important; }
-  [data-testid="stButtonGroup"] button { padding: 0.25rem 0.6rem !important; }
-  h3 { font-size: 1.7rem !important; }
-  .block-container { max-width: 100% !important; padding: 3rem 2rem 1rem !important; }
-  .st-key-step_-1_1, .st-key-step_1_1 { display: none; }
+  .stApp, .stMarkdown p, .stCaption, label p, button p {{ font-size: 1.3rem !important; }}
+  [data-testid="stButtonGroup"] button p {{ font-size: 0.95rem !important; }}
+  [data-testid="stButtonGroup"] button {{ padding: 0.25rem 0.6rem !important; }}
+  h3 {{ font-size: 1.7rem !important; }}
+  .block-container {{ max-width: 100% !important; padding: 3rem 2rem 1rem !important; }}
+  .st-key-{CLICKER_TWINS} {{ display: none; }}
 </style>
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def shared_tokenizer(training_text: str, merges: int, validation: float, test: float) -> SubwordTokenizer | None:
-    """The BPE pieces a subword model of this training text reads (the very tokenizer its training learns)."""
-    settings = TrainingSettings(tokenization="subwords", merges=merges, validation_fraction=validation,
-                                test_fraction=test)  # fmt: skip
-    return tokenizer_for(training_text, settings)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def split_prompt(text: str, _tokenizer: SubwordTokenizer | None, tokenizer_key: tuple) -> Tokenized:
-    """The prompt as the model reads it; shared read-only by every session (`tokenizer_key` names the tokenizer)."""
-    return split(text, _tokenizer)
-
-
-def prompt_tokens(text: str) -> Tokenized:
-    """The prompt cut as the current settings' model cuts it: words and marks, or its subword pieces."""
-    settings = training_settings()
-    if settings.tokenization != "subwords":
-        return split_prompt(text, None, ())
-    source = training_text(text)
-    key = (text_key(source), settings.merges, settings.validation_fraction, settings.test_fraction)
-    return split_prompt(text, shared_tokenizer(source, *key[1:]), key)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import partial
+from types import FunctionType
 
 import altair as alt
 import pandas as pd
@@ -12,7 +13,6 @@ import pyarrow as pa
 import streamlit as st
 
 import attention
-from attention import charts
 from attention.charts import export
 from attention.charts.theme import apply_theme
 
@@ -36,19 +36,26 @@ def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", wh
     """
     dark, present = is_dark(), is_present()
     if isinstance(chart, partial):
-        spec = chart_spec(chart.func.__name__, chart.args, chart.keywords, dark, present)
+        spec = chart_spec(chart.func, chart.args, chart.keywords, dark, present)
     else:
         spec = apply_theme(vega_lite_spec(chart), dark=dark, present=present)
     spec["config"]["background"] = None  # on the page, the page's own colour (the theme's text contrasts with it)
     return where.vega_lite_chart(spec, width=width, theme=None, **selection)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def chart_spec(builder: str, args: tuple, kwargs: dict, dark: bool = False, present: bool = False) -> dict:
-    make = getattr(charts, builder)
-    if present and "present" in inspect.signature(make).parameters:
-        kwargs = {**kwargs, "present": True}  # bigger cells and boxes for the bigger text
-    return apply_theme(vega_lite_spec(make(*args, **kwargs)), dark=dark, present=present)
+def builder_name(builder: Callable) -> str:
+    """A builder's cache key: its qualified name, the same in every session and run
+    ("attention.charts.bars.next_word_chart"), where Streamlit cannot hash a function by itself."""
+    return f"{builder.__module__}.{builder.__qualname__}"
+
+
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs={FunctionType: builder_name})
+def chart_spec(
+    builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict, dark: bool = False, present: bool = False
+) -> dict:
+    """The themed spec of builder(*args, **kwargs, present=present); every builder in attention.charts takes
+    `present` (bigger cells and boxes for the projector's bigger text, where its sizes depend on the text)."""
+    return apply_theme(vega_lite_spec(builder(*args, **kwargs, present=present)), dark=dark, present=present)
 
 
 def arrow_bytes(rows: list[dict]) -> bytes:
@@ -104,10 +111,16 @@ def download_buttons(
 ) -> None:
     make_chart = chart if isinstance(chart, partial) else lambda: chart
     temperature = st.session_state.temperature
-    look = {"title_line": title_line, "dark": is_dark(), "present": is_present()}
-    files = {
-        "png": (lambda: export.chart_to_png(make_chart(), **look), "image/png"),
-        "svg": (lambda: export.chart_to_svg(make_chart(), **look), "image/svg+xml"),
+    dark, present = is_dark(), is_present()
+    files: dict[str, tuple[Callable[[], str | bytes], str]] = {
+        "png": (
+            lambda: export.chart_to_png(make_chart(), title_line=title_line, dark=dark, present=present),
+            "image/png",
+        ),
+        "svg": (
+            lambda: export.chart_to_svg(make_chart(), title_line=title_line, dark=dark, present=present),
+            "image/svg+xml",
+        ),
         "csv": (lambda: export.frame_to_csv(frame), "text/csv"),
         "json": (lambda: export.frame_to_json(frame), "application/json"),
     }

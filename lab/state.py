@@ -13,17 +13,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Literal
 
 import streamlit as st
 
 import attention
 from attention.charts import export
 from attention.core.parameters import POSITION_KINDS
-from attention.teaching import collection
+from attention.teaching import collection, induction
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.tokens.tokenization import Tokenized
 from attention.training.settings import TOKENIZATIONS, TrainingSettings
 
+from . import session
 from .serving import limits, links
 from .serving.links import Setting
 from .serving.text_store import TextStore, text_key
@@ -39,6 +41,7 @@ VIEW_NAMES = (
     "Generate",
     "What if",
     "Embedding map",
+    "Tokens",
     "Induction heads",
     "The blog's method: a toy",
 )  # the views, in order; lab/views/__init__.py maps each to its module
@@ -54,8 +57,6 @@ TEXT_KEY = "text_key"
 """Link key for a text too long for the URL: its key in the server's text store (lab/serving/text_store.py)."""
 TRAIN_KEY = "train_key"
 """Link key for an uploaded training text: its key in the server's text store."""
-UPLOAD_SLOT = "_stored_upload_key"
-"""Where the session remembers the uploaded training text's store key."""
 TRAINING_MARK = "training"
 """Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
 MISSING_TEXT = (
@@ -65,13 +66,18 @@ MISSING_TEXT = (
 )
 
 
+WidgetKind = Literal[
+    "slider", "select_slider", "selectbox", "radio", "segmented_control", "toggle", "number_input", "none"
+]
+"""The Streamlit widget a setting is drawn with; "none" for a value with no widget of its own (Sample again's draw)."""
+
+
 @dataclass(frozen=True)
 class Control:
     """A setting and its widget: `kind` is the Streamlit widget, `setting` the default and range links accept."""
 
     setting: Setting
-    kind: str  # the widget: "slider", "select_slider", "selectbox", "radio", "segmented_control", "toggle",
-    # "number_input", or "none" (a value with no widget of its own)
+    kind: WidgetKind
     label: str = ""
     help: str | None = None
     step: int | float | None = None
@@ -170,7 +176,7 @@ CONTROLS: dict[str, Control] = {
         Setting(TRAINING_DEFAULTS.layernorm), "toggle", "LayerNorm", "Normalise each word's vector before each block."
     ),
     "ind_words": Control(
-        Setting(40, low=20, high=60), "slider", "Made-up words in the lesson's text",
+        Setting(40, low=induction.MIN_WORDS, high=induction.MAX_WORDS), "slider", "Made-up words in the lesson's text",
         "The text's segments draw their words from this many made-up words: fewer means more repeats inside a segment.",
     ),
     "ind_layers": Control(Setting(2, low=1, high=3), "none"),  # the lesson's model: 2, or 1 for the contrast
@@ -198,19 +204,21 @@ def training_settings() -> TrainingSettings:
 
 def load_from_link() -> None:
     """Once per session: every setting from the URL (or its default), and the text (in the URL or the store)."""
-    if st.session_state.get("_loaded"):
+    if session.LOADED.get():
         return
     query = st.query_params.to_dict()
     values = {key: setting.default for key, setting in SETTINGS.items()}
     values.update(links.decode(query, SETTINGS))
     for key, value in values.items():
         st.session_state[key] = value
-    st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[values["example"]]
-    if st.session_state.reads == "upload" and (uploaded := stored_text(query.get(TRAIN_KEY), UPLOAD_SLOT)):
-        st.session_state._upload_text = uploaded
+    st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[str(values["example"])]
+    if st.session_state.reads == "upload" and (
+        uploaded := stored_text(query.get(TRAIN_KEY), session.STORED_UPLOAD_KEY)
+    ):
+        session.UPLOAD_TEXT.set(uploaded)
     if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
-        st.session_state._interrupted = (training_text(st.session_state.text), training_settings())
-    st.session_state._loaded = True
+        session.INTERRUPTED.set((training_text(st.session_state.text), training_settings()))
+    session.LOADED.set(True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -223,7 +231,7 @@ def text_store() -> TextStore | None:
         return None
 
 
-def stored_text(key: str | None, slot: str = "_stored_key") -> str | None:
+def stored_text(key: str | None, slot: session.Slot[str] = session.STORED_KEY) -> str | None:
     """The text a link's key stands for; None (and a warning for the text box) if the store has no such text.
 
     `slot` remembers the key, so the page does not store the same text again (one slot per text the link
@@ -233,16 +241,16 @@ def stored_text(key: str | None, slot: str = "_stored_key") -> str | None:
     store = text_store()
     text = store.get(key) if store is not None else None
     if text is None:
-        st.session_state._missing_text = MISSING_TEXT
+        session.MISSING_TEXT.set(MISSING_TEXT)
     else:
-        st.session_state[slot] = key
+        slot.set(key)
     return text
 
 
-def store_text(text: str, slot: str = "_stored_key") -> str | None:
+def store_text(text: str, slot: session.Slot[str] = session.STORED_KEY) -> str | None:
     """The store key of `text`, storing it the first time this session links it; None if it cannot be stored."""
     key = text_key(text)
-    if st.session_state.get(slot) == key:
+    if slot.get() == key:
         return key
     store = text_store()
     if store is None:
@@ -252,7 +260,7 @@ def store_text(text: str, slot: str = "_stored_key") -> str | None:
     except (OSError, sqlite3.Error, ValueError) as error:
         _LOG.warning("could not store a text of %d characters: %s", len(text), error)
         return None
-    st.session_state[slot] = key
+    slot.set(key)
     return key
 
 
@@ -264,15 +272,15 @@ def save_to_link(text: str) -> None:
     """
     values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
     query = links.encode(values, SETTINGS)
-    upload = st.session_state.get("_upload_text") if st.session_state.reads == "upload" else None
-    if upload and (key := store_text(upload, UPLOAD_SLOT)) is not None:
+    upload = session.UPLOAD_TEXT.get() if st.session_state.reads == "upload" else None
+    if upload and (key := store_text(upload, session.STORED_UPLOAD_KEY)) is not None:
         query[TRAIN_KEY] = key
     if text != EXAMPLES[st.session_state.example]:
         if links.text_fits_in_link(text):
             query["text"] = text
         elif (key := store_text(text)) is not None:
             query[TEXT_KEY] = key
-    job = st.session_state.get("_job")
+    job = session.JOB.get()
     if job is not None and not job.done:
         query[TRAINING_MARK] = "1"
     if dict(st.query_params.to_dict()) != query:
@@ -298,6 +306,7 @@ class ViewContext:
     text: str  # the prompt: what every view inspects
     tokens: tuple[str, ...]
     vocabulary: attention.Vocabulary
+    tokenized: Tokenized  # the prompt's tokens with their labels and word joins
     position: int  # 0-based index of the last context word (the word we predict after)
     window: int  # k: context words, up to and including `position`
     faithful: bool
@@ -306,7 +315,6 @@ class ViewContext:
     temperature: float
     top_k: int
     training: TrainingSettings
-    tokenized: Tokenized | None = None  # the prompt's tokens with their labels and word joins
     training_text: str = ""  # what the model reads: the built-in collection, an upload, or the prompt itself
     training_source: str = "collection"  # a key of TRAINING_SOURCES
 
@@ -355,5 +363,5 @@ def training_text(prompt: str) -> str:
     if source == "collection":
         return collection.collection("en")
     if source == "upload":
-        return st.session_state.get("_upload_text") or ""
+        return session.UPLOAD_TEXT.get() or ""
     return prompt

@@ -1,4 +1,7 @@
-"""Shared fixtures: a real Streamlit server and a headless Chromium, for the browser tests.
+"""Shared fixtures: the app on the blog's view (AppTest), a real Streamlit server and a headless Chromium.
+
+Opening the app with a link's query is `harness.app.open_app(query)` (one function, which bench/hostile.py
+uses too); `app` below is the one state many tests start from.
 
 Browser tests skip with a reason when Chromium or Playwright is missing, unless the environment
 sets REQUIRE_BROWSER=1 (as .ci/run does): then a missing browser is a failure, never a skip.
@@ -13,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import serving
+from harness import serving
+from harness.app import open_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = serving.CHROMIUM_ARGS
@@ -23,6 +27,13 @@ CHROMIUM = serving.CHROMIUM
 def pytest_configure(config):
     """Long texts the tests' pages store go to a throwaway file, not the project's var/texts.sqlite3."""
     os.environ["LAB_STORE_PATH"] = str(Path(tempfile.mkdtemp(prefix="lab-store-")) / "texts.sqlite3")
+
+
+@pytest.fixture
+def app():
+    """The blog's method: no trained model needed, and its view has the token strip, the next-word bars, the
+    vocabulary caption and every shared control (dimension, seed, faithful, temperature, top N)."""
+    return open_app({"view": "The blog's method: a toy"})
 
 
 def _missing_browser_reason() -> str | None:
@@ -87,3 +98,15 @@ progress bar, and every chart on the page drawn."""
 def wait_until_idle(page, timeout: int = 90_000) -> None:
     """Wait on the DOM (not the clock) until Streamlit has finished the rerun and drawn every chart."""
     page.wait_for_function(IDLE, timeout=timeout, polling=50)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_model_ready():
+    """The default model (the built-in stories) trained, or loaded from the disk cache, before any test opens
+    the app: as on a server after its first page view, Predict then opens on it at once."""
+    import lab.models
+    from attention.teaching import collection
+    from attention.training.settings import TrainingSettings
+
+    job = lab.models.training_jobs().start(collection.collection("en"), TrainingSettings())
+    assert job.wait(600) and job.model is not None, job.error

@@ -2,32 +2,16 @@
 
 import json
 import re
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from attention.teaching import collection, formulas
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
+from harness.app import open_app
 from lab.serving import limits
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-BLOG = "The blog's method: a toy"
-
-
-def open_blog() -> AppTest:
-    """The blog's method, whose controls (dimension, seed, faithful, temperature, top N) these tests drive."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params["view"] = BLOG
-    return at.run()
-
-
-@pytest.fixture
-def app():
-    return open_blog()
+BLOG = "The blog's method: a toy"  # the `app` fixture's view (tests/conftest.py)
 
 
 def charts_of(at):
@@ -56,7 +40,7 @@ def messages(at):
 
 
 def test_opens_on_a_prompt_the_default_model_has_not_read():
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = open_app()
     assert not at.exception
     assert at.text_area(key="text").value == EXAMPLES[DEFAULT_EXAMPLE] == collection.prompts("en")[0]
     said = " ".join(c.value for c in at.caption).replace("\\", "")
@@ -125,7 +109,7 @@ def test_sample_again_draws_anew_and_is_reproducible(app):
         draws.append(app.metric[0].value)
     assert not app.exception
     assert len(set([first, *draws])) > 1  # sampling, not argmax
-    again = open_blog()
+    again = open_app({"view": BLOG})
     assert again.metric[0].value == first  # same seed, same first draw
 
 
@@ -173,9 +157,7 @@ def test_huge_text_is_capped_and_says_so(app):
     assert len(app.text_area(key="text").value) == limits.MAX_TEXT_CHARS
     assert f"holds {limits.MAX_TEXT_CHARS:,} characters" in " ".join(c.value for c in app.caption)
     assert bar_words(app)
-    linked = AppTest.from_file(APP, default_timeout=30)
-    linked.query_params.update({"text": huge, "view": BLOG})  # its bars need no training
-    linked.run()
+    linked = open_app({"text": huge, "view": BLOG})  # its bars need no training
     assert f"first {limits.MAX_TEXT_CHARS:,}" in messages(linked)
     assert bar_words(linked)
 
@@ -235,9 +217,7 @@ def test_a_link_reopens_the_same_numbers(app):
         "draw": "1",
         "view": BLOG,
     }
-    reopened = AppTest.from_file(APP, default_timeout=30)
-    reopened.query_params.update(query)
-    reopened.run()
+    reopened = open_app(query)
     assert not reopened.exception
     assert charts_of(reopened) == charts_of(app)
     assert reopened.metric[0].value == app.metric[0].value
@@ -246,18 +226,14 @@ def test_a_link_reopens_the_same_numbers(app):
 def test_a_link_carries_short_custom_text_and_the_key_of_a_long_one(app):
     set_text(app, "my own little text about a cat and a hat")
     assert app.query_params["text"] == "my own little text about a cat and a hat"
-    reopened = AppTest.from_file(APP, default_timeout=30)
-    reopened.query_params.update(dict(app.query_params))
-    reopened.run()
+    reopened = open_app(dict(app.query_params))
     assert reopened.text_area(key="text").value == "my own little text about a cat and a hat"
 
     long_text = " ".join(f"word{i}" for i in range(3000))
     set_text(app, long_text)
     assert "text" not in app.query_params and "text_key" in app.query_params
     assert "too long for a link" in messages(app) and "kept on this server" in messages(app)
-    reopened = AppTest.from_file(APP, default_timeout=30)
-    reopened.query_params.update(dict(app.query_params))
-    reopened.run()
+    reopened = open_app(dict(app.query_params))
     assert not reopened.exception and not reopened.warning
     assert reopened.text_area(key="text").value == long_text
     assert charts_of(reopened) == charts_of(app)
@@ -265,9 +241,7 @@ def test_a_link_carries_short_custom_text_and_the_key_of_a_long_one(app):
 
 def test_a_link_whose_stored_text_is_gone_says_so():
     for key in ("0123456789abcdef", "not-a-key", "<b>x</b>"):
-        at = AppTest.from_file(APP, default_timeout=30)
-        at.query_params.update({"text_key": key})
-        at.run()
+        at = open_app({"text_key": key})
         assert not at.exception
         assert "no longer on this server" in " ".join(w.value for w in at.warning)
         assert at.text_area(key="text").value == EXAMPLES[DEFAULT_EXAMPLE]  # the example, said out loud
@@ -275,9 +249,7 @@ def test_a_link_whose_stored_text_is_gone_says_so():
 
 
 def test_invalid_link_values_fall_back_to_defaults():
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update({"position": "banana", "window": "99999", "temperature": "-3", "example": "nope"})
-    at.run()
+    at = open_app({"position": "banana", "window": "99999", "temperature": "-3", "example": "nope"})
     assert not at.exception
     assert at.selectbox(key="example").value == DEFAULT_EXAMPLE
     assert at.slider(key="temperature").value == 0.1

@@ -8,6 +8,7 @@ family Streamlit draws with, so what warns or overlaps here does so in the app.
 import re
 
 import pytest
+import vl_convert  # requirements.txt: the chart page is built with its bundle
 
 from attention import charts
 from attention.charts import style, theme
@@ -15,7 +16,6 @@ from attention.charts.export import chart_spec
 from tests.chart_gallery import WORDS, gallery
 
 pytestmark = pytest.mark.browser
-vl_convert = pytest.importorskip("vl_convert", reason="the chart page is built with vl-convert-python's bundle")
 
 
 @pytest.fixture(scope="module")

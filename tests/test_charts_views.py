@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attention import NextWordDistribution, causal_mask, charts, limits, softmax
+from attention import HistoryPoint, NextWordDistribution, causal_mask, charts, limits, softmax
 
 TOKENS = ["the", "cat", "sat", "on", "the"]
 
@@ -243,8 +243,7 @@ def test_loss_curve_needs_steps_and_train_loss():
 
 
 def test_loss_curve_accepts_the_trainers_history_points():
-    train = pytest.importorskip("attention.training.loop")
-    points = [train.HistoryPoint(step=s, epoch=0, train_loss=3.0 - s, validation_loss=np.nan) for s in range(2)]
+    points = [HistoryPoint(step=s, epoch=0, train_loss=3.0 - s, validation_loss=np.nan) for s in range(2)]
     rows = only_dataset(charts.loss_curve_chart(points).to_dict())
     assert [(r["series"], r["loss"]) for r in rows] == [(charts.TRAIN, 3.0), (charts.TRAIN, 2.0)]
 

@@ -34,12 +34,7 @@ def big_chart(rows=6000):
     return alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q").properties(width=200, height=100)
 
 
-@pytest.fixture(scope="module")
-def vl_convert():
-    return pytest.importorskip("vl_convert", reason="picture export needs vl-convert-python")
-
-
-def test_png_has_the_signature_and_scales_with_scale(vl_convert):
+def test_png_has_the_signature_and_scales_with_scale():
     chart = heatmap()
     width, height = png_size(export.chart_to_png(chart, scale=1))
     size = chart.to_dict()["width"]
@@ -47,7 +42,7 @@ def test_png_has_the_signature_and_scales_with_scale(vl_convert):
     assert png_size(export.chart_to_png(chart, scale=2)) == (2 * width, 2 * height)
 
 
-def test_svg_is_xml_with_an_svg_root_and_no_outside_links(vl_convert):
+def test_svg_is_xml_with_an_svg_root_and_no_outside_links():
     svg = export.chart_to_svg(heatmap())
     root = ET.fromstring(svg)
     assert root.tag.rsplit("}", 1)[-1] == "svg"
@@ -56,7 +51,7 @@ def test_svg_is_xml_with_an_svg_root_and_no_outside_links(vl_convert):
     assert "café" in svg and "東" in svg  # labels kept as text
 
 
-def test_exports_handle_more_than_5000_rows_without_switching_altairs_check_off(vl_convert):
+def test_exports_handle_more_than_5000_rows_without_switching_altairs_check_off():
     chart = big_chart()
     assert ET.fromstring(export.chart_to_svg(chart)).tag.endswith("svg")
     assert png_size(export.chart_to_png(chart, scale=1))[0] > 200
@@ -155,7 +150,7 @@ def test_exported_spec_carries_the_title_line_above_the_charts_own_title():
     assert bars["title"] == {"text": line, "anchor": "start"}
 
 
-def test_exported_picture_draws_the_title_line(vl_convert):
+def test_exported_picture_draws_the_title_line():
     line = export.export_title("the cat sat", position=3, method="the blog's method", seed=7)
     svg = export.chart_to_svg(heatmap(), title_line=line)
     assert "after word 3" in svg and "seed 7" in svg

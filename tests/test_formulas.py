@@ -17,7 +17,8 @@ def model(request):
     )
 
 
-def test_every_step_has_a_formula():
+def test_every_formula_names_a_step_the_forward_pass_keeps():
+    """Each formula Step by step shows is of a ForwardSteps field (not: every field has a formula)."""
     fields = set(attention.ForwardSteps.__dataclass_fields__)
     assert set(formulas.MODEL_STEPS) <= fields
 

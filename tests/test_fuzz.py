@@ -1,7 +1,7 @@
 """The whole app under random input: any text, then random moves of whatever controls it shows.
 
-Hypothesis draws a text (any Unicode, empty, ~150,000 characters, punctuation only, one word repeated)
-and then a short plan of control changes. Each move lands inside the range the widget itself reports
+Hypothesis draws a text (harness/hostile.py: any Unicode, empty, ~150,000 characters, punctuation only, one
+word repeated) and then a short plan of control changes. Each move lands inside the range the widget itself reports
 after the previous run, so the fuzz follows the app as its controls change (new panels included).
 Every run must end without an exception.
 
@@ -12,28 +12,14 @@ training run takes seconds, and this fuzz is about inputs. The Train panel has i
 from __future__ import annotations
 
 import re
-import string
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-HUGE = 150_000
+from harness.app import open_app
+from harness.hostile import texts
+
 TRAINING = re.compile(r"\btrain", re.IGNORECASE)
-
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
-texts = st.one_of(
-    st.text(max_size=400),
-    st.just(""),
-    st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=20),
-    st.text(alphabet=string.punctuation + "«»¿¡…—–“”„·", min_size=1, max_size=200),
-    st.builds(lambda w, n: " ".join([w] * n), words, st.integers(1, 300)),
-    st.builds(" ".join, st.lists(words, min_size=1, max_size=200)),
-    st.builds(lambda w: ((w + " ") * (HUGE // (len(w) + 1) + 1))[:HUGE], words),
-    st.builds(lambda ws: (" ".join(ws) * (HUGE // max(1, len(" ".join(ws))) + 1))[:HUGE], st.lists(words, min_size=2)),
-)
 
 # A move: which control (modulo how many the app shows), and where to set it. The plan is drawn up front and
 # mapped onto the widgets afterwards, so what Hypothesis draws never depends on the app's state.
@@ -103,7 +89,7 @@ def move(widget, kind: str, where: str, pick: int) -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=texts, plan=moves)
 def test_any_text_and_any_controls_never_raise(text, plan):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_app()
     assert not at.exception, at.exception
     at.text_area(key="text").input(text).run()
     assert not at.exception, f"text of {len(text)} chars {text[:80]!r}: {at.exception}"

@@ -1,6 +1,6 @@
 """Hostile links through AppTest: no exception, and every setting ends inside its documented range.
 
-The values come from tests/hostile.py (huge, negative, NaN, inf, 10,000-character strings, unknown views,
+The values come from harness/hostile.py (huge, negative, NaN, inf, 10,000-character strings, unknown views,
 repeated keys, HTML and Markdown). CI runs a few dozen; `python bench/hostile.py` runs thousands.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from tests import hostile
+from harness import hostile
+from harness.app import open_app
 
 
 def test_the_range_check_catches_what_it_should():
@@ -21,7 +22,7 @@ def test_the_range_check_catches_what_it_should():
 
 
 def test_a_link_is_really_read():
-    at = hostile.open_link({"window": "3", "seed": "-5", "view": ["Train", "Nope"]})
+    at = open_app({"window": "3", "seed": "-5", "view": ["Train", "Nope"]})
     assert hostile.problems(at) == []
     assert (at.session_state["window"], at.session_state["seed"], at.session_state["view"]) == (3, 0, "Predict")
     assert hostile.check_link({"text": "word " * 30_000}) == []  # cut to the limit, with the warning

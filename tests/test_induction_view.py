@@ -1,19 +1,14 @@
 """The Induction heads view without a browser: its state comes from links, and a finished job shows the lesson."""
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 import attention
 from attention.teaching import induction
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from harness.app import open_app
 
 
 def open_lesson(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"view": "Induction heads", **query})
-    return at.run()
+    return open_app({"view": "Induction heads", **query})
 
 
 def test_a_link_reopens_the_contrast_with_its_words_without_training():

@@ -28,7 +28,7 @@ from attention.core.model import (
 )
 from attention.core.parameters import decay_mask
 from attention.teaching.examples import PATTERNS
-from attention.training.optim import Adam, AdamW, clip_gradient
+from attention.training.optim import AdamW, clip_gradient
 
 TINY = {"vocab_size": 7, "context_window": 4, "dim": 8}
 
@@ -146,9 +146,9 @@ def test_clipping_bounds_the_global_norm_and_leaves_small_gradients_alone():
     np.testing.assert_array_equal(small, [0.3, 0.4])
 
 
-def test_adam_matches_the_paper_formula():
+def test_adamw_without_decay_is_adam_as_in_the_paper():
     theta, grads = np.array([1.0, -2.0]), [np.array([0.5, -1.0]), np.array([0.1, 0.2])]
-    adam, m, v, expected = Adam.like(theta), np.zeros(2), np.zeros(2), theta.copy()
+    adam, m, v, expected = AdamW.like(theta), np.zeros(2), np.zeros(2), theta.copy()
     for t, g in enumerate(grads, start=1):
         adam.step(theta, g.copy(), 0.1)
         m = 0.9 * m + 0.1 * g

@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from bench import serving
+from harness import serving
 from tests.serving_tools import get, outside_connects, require_tool, wait_for
 
 pytestmark = [pytest.mark.serving, pytest.mark.browser]

@@ -1,14 +1,11 @@
 """Every string the app shows, and every formula, uses each symbol with one meaning (attention/teaching/notation.py)."""
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from attention.core import predict
 from attention.teaching import formulas, notation
+from harness.app import open_app
 from lab.state import CONTROLS, VIEW_NAMES
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def shown_strings(at: AppTest) -> list[str]:
@@ -23,9 +20,7 @@ def test_no_symbol_has_two_meanings_anywhere_on_screen_or_in_the_formulas():
     texts += [latex + " " + why for latex, why in formulas.MODEL_STEPS.values()]
     texts += [control.label + " " + (control.help or "") for control in CONTROLS.values()]
     for view in VIEW_NAMES:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update({"view": view, "t_heads": "2"})
-        texts += shown_strings(at.run())
+        texts += shown_strings(open_app({"view": view, "t_heads": "2"}))
     assert notation.symbol_conflicts(texts) == {}
 
 

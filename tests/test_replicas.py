@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bench import serving
+from harness import serving
 from tests.serving_tools import get, require_tool, wait_for
 
 pytestmark = [pytest.mark.serving, pytest.mark.browser]

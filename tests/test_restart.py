@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import serving
-from bench.prose import generated_prose
+from harness import serving
+from harness.prose import generated_prose
 
 pytestmark = [pytest.mark.serving, pytest.mark.browser]
 

@@ -1,15 +1,13 @@
 """The settings table is the one source of every widget's range and of what links accept."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from harness.app import open_app
 from lab.serving import links
 from lab.state import CONTROLS, SETTINGS, VIEW_NAMES
 from lab.views import VIEWS
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TEXT_BOUND = {"position", "window"}  # their tops follow the text and the position
 
 
@@ -25,10 +23,7 @@ def widgets_by_key(at: AppTest) -> dict:
 def every_widget() -> dict:
     found = {}
     for view in VIEW_NAMES:
-        for method in ("blog", "trained"):
-            at = AppTest.from_file(APP, default_timeout=60)
-            at.query_params.update({"view": view, "method": method})
-            found.update(widgets_by_key(at.run()))
+        found.update(widgets_by_key(open_app({"view": view})))
     return found
 
 

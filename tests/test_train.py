@@ -9,13 +9,9 @@ import pytest
 import attention
 from attention import limits
 from attention.core.model import UNKNOWN_TOKEN
-from attention.evaluation.baselines import (
-    bigram_probabilities,
-    bigram_score,
-    unigram_probabilities,
-    unigram_score,
-)
+from attention.evaluation.baselines import bigram_score_arrays, unigram_probabilities, unigram_score_arrays
 from attention.evaluation.kneser_ney import KneserNey
+from attention.evaluation.scores import MethodScore, score
 from attention.teaching.examples import NURSERY_RHYME, PATTERNS
 from attention.training.loop import epoch_windows, next_token_log_probabilities
 from attention.training.parts import Parts, build_vocabulary, split_parts, token_ids
@@ -92,7 +88,9 @@ def test_validation_picks_the_weights_and_the_test_part_alone_gives_the_scores(t
         kn_log_p, _ = KneserNey(train_ids, V, order).score(ids, test)
         assert kn_score.perplexity == pytest.approx(math.exp(-kn_log_p.mean()), rel=1e-9)
     assert e.bigram.perplexity == pytest.approx(bigram_score(train_ids, ids[test - 1], ids[test], V).perplexity)
-    assert e.unigram.perplexity == pytest.approx(unigram_score(train_ids, ids[test], V).perplexity)
+    assert e.unigram.perplexity == pytest.approx(
+        score(*unigram_score_arrays(train_ids, ids[test], V), ids[test]).perplexity
+    )
 
 
 @pytest.mark.parametrize("settings", [{}, {"heads": 2, "positions": "sinusoidal", "tied": True}])
@@ -303,23 +301,32 @@ def test_epoch_windows_cover_the_training_tokens_once():
 TRAIN = np.array([0, 1, 0, 2, 0, 1])
 
 
+def bigram_score(train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
+    """The add-one bigram's score as `evaluate` makes it (every target known)."""
+    return score(*bigram_score_arrays(train_ids, previous, targets, vocab_size), targets)
+
+
 def test_unigram_is_add_one_word_frequency():
     # counts 3, 2, 1, 0 over N = 6 tokens: p = (c + 1) / (6 + 4)
     np.testing.assert_allclose(unigram_probabilities(TRAIN, 4), [0.4, 0.3, 0.2, 0.1])
-    score = unigram_score(TRAIN, np.array([0, 2]), 4)  # always guesses word 0
-    assert score.accuracy == 0.5
-    assert score.perplexity == pytest.approx(math.exp(-(math.log(0.4) + math.log(0.2)) / 2))
+    targets = np.array([0, 2])
+    log_p, guesses = unigram_score_arrays(TRAIN, targets, 4)
+    np.testing.assert_array_equal(guesses, [0, 0])  # always guesses word 0
+    np.testing.assert_allclose(log_p, np.log([0.4, 0.2]))
 
 
 def test_bigram_is_add_one_word_pairs():
     # pairs: 0->1 twice, 0->2 once, 1->0 once, 2->0 once.  c(0) = 3 as a first word.
-    np.testing.assert_allclose(bigram_probabilities(TRAIN, 0, 4), [1 / 7, 3 / 7, 2 / 7, 1 / 7])
-    np.testing.assert_allclose(bigram_probabilities(TRAIN, 3, 4), [0.25] * 4)  # never seen first: uniform
+    every_word = np.arange(4)
+    log_p, _ = bigram_score_arrays(TRAIN, np.zeros(4, dtype=int), every_word, 4)
+    np.testing.assert_allclose(np.exp(log_p), [1 / 7, 3 / 7, 2 / 7, 1 / 7])
+    log_p, _ = bigram_score_arrays(TRAIN, np.full(4, 3), every_word, 4)
+    np.testing.assert_allclose(np.exp(log_p), [0.25] * 4)  # never seen first: uniform
     previous, targets = np.array([0, 1, 3]), np.array([1, 2, 0])
-    score = bigram_score(TRAIN, previous, targets, 4)
+    result = bigram_score(TRAIN, previous, targets, 4)
     # p(1|0) = 3/7, p(2|1) = (0+1)/(1+4) = 1/5, p(0|3) = 1/4; guesses 1, 0, 0 (unseen 3 -> most frequent)
-    assert score.perplexity == pytest.approx((3 / 7 * 1 / 5 * 1 / 4) ** (-1 / 3))
-    assert score.accuracy == pytest.approx(2 / 3)
+    assert result.perplexity == pytest.approx((3 / 7 * 1 / 5 * 1 / 4) ** (-1 / 3))
+    assert result.accuracy == pytest.approx(2 / 3)
 
 
 def test_bigram_ties_go_to_the_more_frequent_word():

@@ -7,7 +7,6 @@ count, and names the session each AppTest stands for (AppTest gives every instan
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,9 +15,9 @@ import lab.models
 from attention.teaching.examples import EXAMPLES
 from attention.training.loop import train_model
 from attention.training.settings import TrainingSettings
+from harness.app import open_app
 from lab.serving.queue import JobRegistry
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TRAINED = "Trained "
 SETTINGS = TrainingSettings(seed=0)  # the page's defaults (lab.state.training_settings with seed 0)
 
@@ -28,6 +27,7 @@ def page_registry(monkeypatch):
     """Install a registry for the page; returns a function that sets which session the next run is."""
     sessions = {"current": "student-1"}
     monkeypatch.setattr(lab.models, "session_id", lambda: sessions["current"])
+    monkeypatch.setattr(lab.models, "warm_up_default_model", lambda: True)  # the test's registry trains only its own
 
     def install(registry: JobRegistry):
         monkeypatch.setattr(lab.models, "training_jobs", lambda: registry)
@@ -38,9 +38,7 @@ def page_registry(monkeypatch):
 
 def open_page(query: dict) -> AppTest:
     """The page with the model reading the prompt itself (the rhyme unless the query names another example)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"example": "Nursery rhyme", "reads": "prompt", **query})
-    return at.run()
+    return open_app({"example": "Nursery rhyme", "reads": "prompt", **query})
 
 
 def said(at) -> str:
@@ -119,7 +117,7 @@ def test_a_page_reopened_after_a_restart_mid_training_says_so_and_waits_for_trai
     registry = JobRegistry(max_jobs=4)
     be = page_registry(registry)
     be("student-1")
-    at = open_page({"view": "Predict", "method": "trained", "training": "1"})
+    at = open_page({"view": "Predict", "training": "1"})
     assert "restarted while this model was training" in said(at) and "press **Train again**" in said(at)
     assert registry.status(EXAMPLES["Nursery rhyme"], SETTINGS).state == "none"  # nothing started behind its back
     at = finish(press(at, "Train again"), registry.get(EXAMPLES["Nursery rhyme"], SETTINGS))

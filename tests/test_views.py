@@ -3,7 +3,6 @@
 import json
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,21 +13,15 @@ from streamlit.testing.v1 import AppTest
 import attention
 from attention.teaching import report
 from attention.teaching.examples import EXAMPLES
+from harness.app import open_app
 from lab.views import VIEWS as REGISTRY
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 VIEWS = list(REGISTRY)  # the registry is the one list of views
 MEMORISING = {"example": "Nursery rhyme", "reads": "prompt"}
 """The model reads the prompt itself: these tests check the numbers of a model trained on the rhyme."""
-OWN_TEXTS = ["Nursery rhyme", "Short story", "Repeated patterns"]
+OWN_TEXTS = ["Nursery rhyme", "Short story", "Repeated patterns", "La gaviota (a Spanish rhyme)"]
 """The examples written to be trained on themselves (the others are prompts for the built-in stories' model)."""
 DEFAULT_TRAINING = {"context_window": 8, "dim": 32, "heads": 1, "positions": "learned", "epochs": 200, "seed": 0}
-
-
-def open_app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({key: str(value) for key, value in query.items()})
-    return at.run()
 
 
 def chart_specs(at):
@@ -48,7 +41,7 @@ def test_this_file_knows_every_view_the_app_has():
 @pytest.mark.parametrize("example", list(EXAMPLES))
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders_for_every_example(view, example):
-    at = open_app(view=view, example=example)
+    at = open_app({"view": view, "example": example})
     assert_fine(at)
     if view != "Train":
         assert at.get("vega_lite_chart") or at.dataframe
@@ -67,12 +60,12 @@ def test_every_view_renders_for_every_example(view, example):
 )
 @pytest.mark.parametrize("view", ["Predict", "Attention map", "Step by step", "Generate", "What if"])
 def test_views_at_the_edges(view, query):
-    at = open_app(view=view, method="trained", **query)
+    at = open_app({"view": view, **query})
     assert_fine(at)
 
 
 def test_pressing_train_shows_the_loss_curve_and_the_summary():
-    at = open_app(view="Train", example="Repeated patterns", reads="prompt")
+    at = open_app({"reads": "prompt", "view": "Train", "example": "Repeated patterns"})
     at.button(key="train").click().run()
     assert_fine(at)
     specs = chart_specs(at)
@@ -90,7 +83,7 @@ def test_pressing_train_shows_the_loss_curve_and_the_summary():
 
 def test_trained_predictions_follow_the_text():
     # "... sitting in the" -> "tree" in the nursery rhyme: the trained model should see it coming.
-    at = trained_app(position=9, window=4, **MEMORISING)
+    at = trained_app({"position": 9, "window": 4, **MEMORISING})
     assert_fine(at)
     said = " ".join(md.value for md in at.markdown).replace("\\", "")
     assert "next word is 'tree': probability" in said
@@ -111,7 +104,7 @@ def matrix_pictures(at) -> list[pd.DataFrame]:
 
 
 def test_step_by_step_shows_the_cores_numbers():
-    at = open_app(view="Step by step", position=9, window=4, **MEMORISING)
+    at = open_app({**MEMORISING, "view": "Step by step", "position": 9, "window": 4})
     assert_fine(at)
     tokens = attention.tokenize(EXAMPLES["Nursery rhyme"])
     model = attention.train_model(EXAMPLES["Nursery rhyme"], **DEFAULT_TRAINING)
@@ -135,32 +128,28 @@ def test_step_by_step_shows_the_cores_numbers():
 
 
 def test_what_if_shuffle_without_positions_changes_nothing():
-    at = open_app(view="What if", t_positions="none", position=20, window=6, **MEMORISING)
+    at = open_app({**MEMORISING, "view": "What if", "t_positions": "none", "position": 20, "window": 6})
     assert_fine(at)
     assert any("cannot tell word order apart" in info.value for info in at.info)
     assert any("The prediction did not move" in md.value for md in at.markdown)
 
 
 def test_what_if_shuffle_with_learned_positions_changes_the_prediction():
-    at = open_app(view="What if", position=20, window=6, **MEMORISING)
+    at = open_app({**MEMORISING, "view": "What if", "position": 20, "window": 6})
     assert_fine(at)
     assert not any("cannot tell word order apart" in info.value for info in at.info)
     assert not any("Total variation distance: **0.000**" in md.value for md in at.markdown)
 
 
 def test_texts_too_small_to_train_get_an_explanation():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(
-        {"view": "Attention map", "text": "a short text of nine tokens , really .", "reads": "prompt"}
-    )
-    at.run()
+    at = open_app({"reads": "prompt", "view": "Attention map", "text": "a short text of nine tokens , really ."})
     assert not at.exception
     assert any("Training needs at least" in info.value for info in at.info)
 
 
 @pytest.mark.parametrize("example", OWN_TEXTS)
 def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(example):
-    at = open_app(view="Train", example=example, reads="prompt")
+    at = open_app({"reads": "prompt", "view": "Train", "example": example})
     at.button(key="train").click().run()
     assert_fine(at)
     table = at.dataframe[0].value.set_index("method")["perplexity, all test words"]
@@ -184,9 +173,9 @@ def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(ex
     assert np.mean(hits) > 0.5  # its top guess is the text's next word more often than not
 
 
-def trained_app(**query) -> AppTest:
+def trained_app(query: dict) -> AppTest:
     """The app on a view that needs a model, rerun until its training (in the background) is done."""
-    at = open_app(**query)
+    at = open_app(query)
     for _ in range(240):
         if not at.get("progress") and not any("queue" in info.value for info in at.info):
             return at
@@ -197,7 +186,7 @@ def trained_app(**query) -> AppTest:
 
 def test_step_by_step_shows_every_layer_of_a_deeper_model():
     query = {"t_layers": 2, "t_mlp": 1, "t_layernorm": 1, "position": 9, "window": 4, **MEMORISING}
-    at = trained_app(view="Step by step", **query)
+    at = trained_app({"view": "Step by step", **query})
     assert_fine(at)
     assert [r.label for r in at.radio] == ["Layer"]
     settings = {**DEFAULT_TRAINING, "layers": 2, "mlp": True, "layernorm": True}

@@ -7,7 +7,7 @@ One module per job: `frames` (the numbers), `bars`, `heatmaps`, `strip`, `maps` 
 `summaries` (one sentence each), `style` (shared colours and sizes).
 """
 
-from .bars import attention_row_chart, comparison_chart, next_word_chart
+from .bars import ComparisonLabels, attention_row_chart, comparison_chart, next_word_chart
 from .frames import (
     attention_frame,
     attention_row_frame,
@@ -96,6 +96,7 @@ __all__ = [
     "VERMILLION",
     "VISIBLE",
     "WHITE",
+    "ComparisonLabels",
     "attention_frame",
     "attention_heatmap",
     "attention_heatmaps",

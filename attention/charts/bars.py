@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import altair as alt
 
 from ..core.predict import NextWordDistribution
 from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
-from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, PRESENT_BAR_HEIGHT, TRUE_NEXT, VERMILLION
+from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, PRESENT_BAR_HEIGHT, TRUE_NEXT, VERMILLION, layered
 from .summaries import summarize_attention_row, summarize_comparison
+
+
+class ComparisonLabels(TypedDict):
+    """The two versions' names in a comparison chart: `comparison_chart(before, after, **labels)`."""
+
+    before_label: str
+    after_label: str
 
 
 def next_word_chart(
@@ -55,7 +63,7 @@ def next_word_chart(
         .encode(x=alt.X("probability:Q"), y=y, text=alt.Text("probability:Q", format=".1%"), tooltip=tooltip)
     )
     height = (PRESENT_BAR_HEIGHT if present else BAR_HEIGHT) * len(frame)
-    return alt.layer(bars, labels, data=frame).properties(height=height, autosize=FIT_WIDTH)
+    return layered(bars, labels, data=frame).properties(height=height, autosize=FIT_WIDTH)
 
 
 def attention_row_chart(
@@ -64,8 +72,10 @@ def attention_row_chart(
     positions: Sequence[int] | None = None,
     *,
     title: str | None = None,
+    present: bool = False,
 ) -> alt.LayerChart:
     """How much the word we predict from attends to each context word, in text order."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = attention_row_frame(weights_row, tokens, positions)
     y = alt.Y("label:N", sort=list(frame["label"]), title=None, axis=alt.Axis(labelLimit=160))
     tooltip = [alt.Tooltip("label:N", title="word"), alt.Tooltip("weight:Q", title="attention weight", format=".1%")]
@@ -94,25 +104,40 @@ def comparison_chart(
     top_k: int = 10,
     before_label: str = "before",
     after_label: str = "after",
+    present: bool = False,
 ) -> alt.LayerChart:
     """Paired bars: each of the top-k words with its probability before and after (e.g. blog vs corrected)."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = comparison_frame(before, after, top_k=top_k, before_label=before_label, after_label=after_label)
     order = list(dict.fromkeys(frame["word"]))
     versions = [before_label, after_label]
     y = alt.Y("word:N", sort=order, title=None, axis=alt.Axis(labelLimit=160))
-    tooltip = [
+    y_offset = alt.YOffset("version:N", sort=versions)  # the two versions side by side within a word's row
+    tooltip = _comparison_tooltip(before_label, after_label)
+    description = summarize_comparison(before, after, before_label=before_label, after_label=after_label)
+    return layered(
+        _comparison_bars(y, y_offset, versions, tooltip), _comparison_labels(y, y_offset, tooltip), data=frame
+    ).properties(height=2 * 20 * len(order), autosize=FIT_WIDTH, description=description)
+
+
+def _comparison_tooltip(before_label: str, after_label: str) -> list[alt.Tooltip]:
+    return [
         alt.Tooltip("word:N", title="word"),
         alt.Tooltip("version:N", title="version"),
         alt.Tooltip("probability:Q", title="probability", format=".2%"),
         alt.Tooltip("change:Q", title=f"change ({after_label} − {before_label})", format="+.2%"),
     ]
-    bars = (
+
+
+def _comparison_bars(y: alt.Y, y_offset: alt.YOffset, versions: list[str], tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """One bar per word and version: the first version vermillion, the second blue."""
+    return (
         alt.Chart()
         .mark_bar()
         .encode(
             x=alt.X("probability:Q", title="probability of being the next word", axis=alt.Axis(format="%")),
             y=y,
-            yOffset=alt.YOffset("version:N", sort=versions),
+            yOffset=y_offset,
             color=alt.Color(
                 "version:N",
                 scale=alt.Scale(domain=versions, range=[VERMILLION, BLUE]),
@@ -121,18 +146,18 @@ def comparison_chart(
             tooltip=tooltip,
         )
     )
-    labels = (
+
+
+def _comparison_labels(y: alt.Y, y_offset: alt.YOffset, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """Each bar's probability written just past its end."""
+    return (
         alt.Chart()
         .mark_text(align="left", dx=3, fontSize=10)
         .encode(
             x=alt.X("probability:Q"),
             y=y,
-            yOffset=alt.YOffset("version:N", sort=versions),
+            yOffset=y_offset,
             text=alt.Text("probability:Q", format=".1%"),
             tooltip=tooltip,
         )
-    )
-    description = summarize_comparison(before, after, before_label=before_label, after_label=after_label)
-    return alt.layer(bars, labels, data=frame).properties(
-        height=2 * 20 * len(order), autosize=FIT_WIDTH, description=description
     )

@@ -73,7 +73,7 @@ def chart_spec(
     exported at their natural size: the plot as specified plus axes, legend and title. `title_line`
     (see `export_title`) is drawn as the picture's first line; `dark`/`present` apply the page's theme.
     """
-    copy = chart.copy(deep=True)
+    copy = chart.copy(deep=True)  # type: ignore[attr-defined]  # every chart is also an alt.SchemaBase, which has it
     _inline_frames(copy)
     spec = copy.to_dict()
     if spec.get("autosize", {}).get("type", "").startswith("fit"):

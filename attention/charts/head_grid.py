@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import limits
 from ..evaluation.head_scores import HeadScores
-from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION
+from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION, layered
 
 SCORE_KINDS = {"previous_token": "previous-token score", "induction": "induction score"}
 HEADER_ON_TOP = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold")
@@ -32,9 +32,10 @@ def head_scores_frame(scores: HeadScores) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["layer", "head", "kind", "score"])
 
 
-def head_grid_chart(scores: HeadScores, *, title: str | None = None) -> alt.FacetChart:
+def head_grid_chart(scores: HeadScores, *, title: str | None = None, present: bool = False) -> alt.FacetChart:
     """Two small grids, one above the other (so they fit a phone), layer rows × head columns: the
     previous-token and the induction score, each cell coloured (0 dark, 1 bright) and labelled with its value."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = head_scores_frame(scores)
     base = alt.Chart(frame).encode(
         x=alt.X("head:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
@@ -77,9 +78,10 @@ def head_score_history_frame(points: Sequence) -> pd.DataFrame:
     return frame
 
 
-def head_score_curve_chart(points: Sequence) -> alt.LayerChart:
+def head_score_curve_chart(points: Sequence, *, present: bool = False) -> alt.LayerChart:
     """The best head's induction score (vermillion) and previous-token score (blue) against training step,
     with a dashed line at 0.5."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = head_score_history_frame(points)
     series = [f"best {label}" for label in SCORE_KINDS.values()]
     lines = (
@@ -102,7 +104,7 @@ def head_score_curve_chart(points: Sequence) -> alt.LayerChart:
         .mark_rule(strokeDash=[2, 4], color="gray")
         .encode(y=alt.Y("score:Q"))
     )
-    return alt.layer(lines, rule).properties(
+    return layered(lines, rule).properties(
         height=260, autosize=FIT_WIDTH, description=summarize_head_score_history(points)
     )
 

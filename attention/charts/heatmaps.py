@@ -20,6 +20,7 @@ from .style import (
     NATURAL_SIZE,
     WHITE,
     black_ink_from,
+    layered,
     viridis,
 )
 from .summaries import summarize_heatmap
@@ -135,7 +136,7 @@ def _heatmap(
         layers.append(values)
     chart_title = alt.Title(title, subtitle=MASKED_NOTE if with_note else alt.Undefined, anchor="start")
     size = layout.cell * len(labels)
-    return alt.layer(*layers, data=frame).properties(width=size, height=size, title=chart_title)
+    return layered(*layers, data=frame).properties(width=size, height=size, title=chart_title)
 
 
 def attention_heatmap(

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import altair as alt
 
 from .frames import embedding_map_frame, loss_history_frame
-from .style import BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION
+from .style import BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION, layered
 from .summaries import _summarize_loss_frame, summarize_embedding_map
+
+POINT_STYLES: tuple[tuple[str, str, int, int, Literal["normal", "bold"]], ...] = (
+    (OTHER_WORD, "circle", 30, 11, "normal"),
+    (CONTEXT_WORD, "diamond", 160, 14, "bold"),
+)
+"""The embedding map's two kinds of word: kind, point shape, point size, name's font size and weight."""
 
 
 def embedding_map_chart(
@@ -18,8 +25,10 @@ def embedding_map_chart(
     highlight: Sequence[str] = (),
     title: str | None = None,
     axis_titles: tuple[str, str] = ("principal component 1", "principal component 2"),
+    present: bool = False,
 ) -> alt.LayerChart:
     """Words as points in a 2-D map of their embeddings, the context words bigger and in orange."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = embedding_map_frame(points, words, highlight=highlight)
     kinds = [OTHER_WORD, CONTEXT_WORD]
     tooltip = [alt.Tooltip("word:N"), alt.Tooltip("kind:N", title="kind"), alt.Tooltip("x:Q"), alt.Tooltip("y:Q")]
@@ -32,10 +41,7 @@ def embedding_map_chart(
     # field and legend=None beside a legend on the same field are what Vega warned about.
     # Names carry no colour of their own: the theme's text colour keeps them readable in dark mode.
     layers = []
-    for kind, shape, size, font, weight in (
-        (OTHER_WORD, "circle", 30, 11, "normal"),
-        (CONTEXT_WORD, "diamond", 160, 14, "bold"),
-    ):
+    for kind, shape, size, font, weight in POINT_STYLES:
         keep = alt.FieldEqualPredicate(field="kind", equal=kind)
         dots = alt.Chart().transform_filter(keep).mark_point(filled=True, opacity=0.85, shape=shape, size=size)
         names = (
@@ -46,12 +52,13 @@ def embedding_map_chart(
             names.encode(x=x, y=y, text=alt.Text("word:N"), tooltip=tooltip),
         ]
     description = summarize_embedding_map(points, words, highlight=highlight)
-    chart = alt.layer(*layers, data=frame).properties(height=420, autosize=FIT_WIDTH, description=description)
+    chart = layered(*layers, data=frame).properties(height=420, autosize=FIT_WIDTH, description=description)
     return chart.properties(title=title) if title else chart
 
 
-def loss_curve_chart(history) -> alt.Chart:
+def loss_curve_chart(history, *, present: bool = False) -> alt.Chart:
     """Cross-entropy loss against training step: train (solid blue) and held-out validation (dashed orange)."""
+    del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = loss_history_frame(history)
     series = [TRAIN, VALIDATION]
     return (

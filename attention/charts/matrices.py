@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .heatmaps import TWO_LINES, shown_labels, text_px
-from .style import MASKED_GREY, NATURAL_SIZE, VERMILLION
+from .style import MASKED_GREY, NATURAL_SIZE, VERMILLION, layered
 from .theme import font_sizes
 
 MAX_MATRIX_CELLS = 4096
@@ -91,33 +91,35 @@ def matrix_chart(
     row_px = 28 if present else 20
     x, cell_w = _column_axis(columns, column_title, row_px, present)
     y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=140))
+    colour = _colour(frame["value"].to_numpy(), value_title)
+    return layered(_cells(x, y, colour, column_title, value_title), _chosen_row(y), data=frame).properties(
+        width=cell_w * len(columns),
+        height=row_px * len(rows),
+        title=alt.Title(title, anchor="start"),
+        autosize=NATURAL_SIZE,
+    )
+
+
+def _cells(x: alt.X, y: alt.Y, colour: alt.Color, column_title: str, value_title: str) -> alt.Chart:
+    """One rect per cell in `colour`, masked cells grey; its row, column and value on hover."""
     tooltip = [
         alt.Tooltip("row:N", title="word"),
         alt.Tooltip("column:N", title=column_title),
         alt.Tooltip("value:Q", title=value_title, format=".4f"),
     ]
-    cells = (
+    return (
         alt.Chart()
         .mark_rect()
-        .encode(
-            x=x,
-            y=y,
-            color=alt.condition(
-                "datum.masked", alt.value(MASKED_GREY), _colour(frame["value"].to_numpy(), value_title)
-            ),
-            tooltip=tooltip,
-        )
+        .encode(x=x, y=y, color=alt.condition("datum.masked", alt.value(MASKED_GREY), colour), tooltip=tooltip)
     )
-    chosen = (
+
+
+def _chosen_row(y: alt.Y) -> alt.Chart:
+    """A vermillion outline around the chosen (last) row: one rect spanning the row's width."""
+    return (
         alt.Chart()
         .transform_filter("datum.chosen")
         .transform_aggregate(groupby=["row"])
         .mark_rect(fill=None, stroke=VERMILLION, strokeWidth=2.5)
         .encode(y=y)
-    )
-    return alt.layer(cells, chosen, data=frame).properties(
-        width=cell_w * len(columns),
-        height=row_px * len(rows),
-        title=alt.Title(title, anchor="start"),
-        autosize=NATURAL_SIZE,
     )

@@ -8,13 +8,14 @@ Streamlit, `st.vega_lite_chart(spec, on_select="rerun", key=...)` returns it as
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Literal
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from .frames import token_strip_frame
-from .style import NATURAL_SIZE, SHADE_RANGE, STRIP_COLOURS, STRIP_ROLES, ink_for, shade
+from .style import NATURAL_SIZE, SHADE_RANGE, STRIP_COLOURS, STRIP_ROLES, ink_for, layered, shade
 
 PICK = "pick"
 """Name of the strip's click selection: its value is the clicked token's 1-based text position, `index`."""
@@ -50,7 +51,7 @@ def _box(x_scale, y_scale) -> dict:
     }
 
 
-def _shades(x_scale, y_scale, tooltip, chosen: str, orient: str) -> alt.Chart:
+def _shades(x_scale, y_scale, tooltip, chosen: str, orient: Literal["right", "bottom"]) -> alt.Chart:
     """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much)."""
     return (
         alt.Chart()
@@ -139,7 +140,7 @@ def token_strip_chart(
         chosen_word = f"‘{chosen.iloc[0]}’" if len(chosen) else "the word"
         # to the right of the boxes on a wide projector; below them on a page that may be a phone's
         layers.insert(1, _shades(x_scale, y_scale, tooltip, chosen_word, "right" if present else "bottom"))
-    chart = alt.layer(*layers, data=frame).properties(
+    chart = layered(*layers, data=frame).properties(
         width=chars_per_row * px_per_char, height=n_rows * row_height, autosize=NATURAL_SIZE
     )
     return chart.resolve_scale(color="independent") if attention is not None else chart

@@ -10,6 +10,8 @@ coloured cell or box gets black or white, whichever contrasts more with that cel
 
 from __future__ import annotations
 
+from typing import Final
+
 import altair as alt
 import numpy as np
 
@@ -23,9 +25,16 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 squeezes legend and axes into that height and drops every other bar label."""
 NATURAL_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
 
+
+def layered(*charts: alt.Chart, **properties) -> alt.LayerChart:
+    """`alt.layer` for layers without facet encodings, typed as what it returns then: a LayerChart
+    (Altair 6.3 types alt.layer as LayerChart | FacetChart, as it hoists a facet every layer shares)."""
+    return alt.LayerChart(layer=list(charts), **properties)
+
+
 MASKED_GREY = "#BDBDBD"
 """Masked (future) cells: a neutral grey outside the heatmap's colour scheme, so they never read as weight 0."""
-HEATMAP_SCHEME = "viridis"  # perceptually uniform and colour-blind safe; dark = little attention
+HEATMAP_SCHEME: Final = "viridis"  # perceptually uniform and colour-blind safe; dark = little attention
 
 TRUE_NEXT, OTHER = "next word in the text", "other word"
 STRIP_ROLES = ["predict after", "context", "next word", "other"]

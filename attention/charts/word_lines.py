@@ -6,6 +6,7 @@ head, and the chosen (last) word's lines in vermillion, drawn on top."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import altair as alt
 import numpy as np
@@ -84,7 +85,8 @@ def _words(labels: list[str], row: int, left: float, right: float) -> pd.DataFra
 
 
 def _word_layer(words: pd.DataFrame, x, y, *, side: str, chosen: bool) -> alt.Chart:
-    align, dx = ("right", -6) if side == "query" else ("left", 6)
+    align: Literal["left", "right"] = "right" if side == "query" else "left"
+    dx = -6 if side == "query" else 6
     test = f"datum.side == '{side}' && {'' if chosen else '!'}datum.chosen"
     return (
         alt.Chart(words)

@@ -15,12 +15,15 @@ each (the dicts hold views), so clipping and AdamW are a few whole-buffer operat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
 from .mechanism import sinusoidal_positions
 
-POSITION_KINDS = ("learned", "sinusoidal", "none")
+PositionKind = Literal["learned", "sinusoidal", "none"]
+"""How the model knows word order: learned vectors P, fixed sine waves, or no positions at all."""
+POSITION_KINDS: tuple[PositionKind, ...] = get_args(PositionKind)
 UNKNOWN_TOKEN = "<unk>"
 """Stands for every word the model did not learn (rare or unseen). `tokenize` never produces it."""
 
@@ -30,8 +33,6 @@ Parameters = dict[str, np.ndarray]
 
 MLP_WIDTH = 4
 """The MLP block's hidden width is MLP_WIDTH · d (as in GPT-2)."""
-
-LAYER_KINDS = ("attention", "mlp", "layernorm")
 
 
 def layer_name(name: str, layer: int) -> str:
@@ -58,7 +59,7 @@ class Architecture:
     context_window: int  # T, the most words the model looks at
     dim: int  # d
     heads: int  # h
-    positions: str = "learned"  # "learned" | "sinusoidal" | "none"
+    positions: PositionKind = "learned"
     tied: bool = False  # output layer W_out = Eᵀ
     layers: int = 1  # L, each causal multi-head attention with its residual (then the MLP, if on)
     mlp: bool = False  # an MLP block d -> 4d -> d (GELU) with its residual after each attention

@@ -103,8 +103,8 @@ def layer_steps(architecture: Architecture, p: Parameters, H: np.ndarray, layer:
 
 def forward_steps(architecture: Architecture, p: Parameters, ids: Sequence[int], words: Sequence[str]) -> ForwardSteps:
     """The same computation as `forward`, for one context, keeping every step of every layer for display."""
-    ids = np.asarray(ids)
-    token_embeddings = p["E"][ids]  # [n, d]
+    token_ids = np.asarray(ids)  # [n]
+    token_embeddings = p["E"][token_ids]  # [n, d]
     pe = position_table(architecture, p, len(ids))
     positions = np.zeros_like(token_embeddings) if pe is None else pe
     X = token_embeddings + positions  # [n, d]
@@ -117,7 +117,7 @@ def forward_steps(architecture: Architecture, p: Parameters, ids: Sequence[int],
     first = layers[0]
     return ForwardSteps(
         words=tuple(words),
-        ids=ids,
+        ids=token_ids,
         token_embeddings=token_embeddings,
         positions=positions,
         X=X,

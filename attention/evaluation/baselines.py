@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scores import MethodScore, score
-
 
 def unigram_probabilities(train_ids: np.ndarray, vocab_size: int) -> np.ndarray:  # [N] -> [V]
     """p(w) = (c(w) + 1) / (N + V)."""
@@ -34,16 +32,6 @@ def unigram_score_arrays(
     return np.log(p[targets]), np.full(len(targets), np.argmax(p))
 
 
-def unigram_score(train_ids: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
-    return score(*unigram_score_arrays(train_ids, targets, vocab_size), targets)
-
-
-def bigram_probabilities(train_ids: np.ndarray, previous: int, vocab_size: int) -> np.ndarray:  # -> [V]
-    """p(w | previous) = (c(previous, w) + 1) / (c(previous) + V), for every w."""
-    followers = train_ids[1:][train_ids[:-1] == previous]
-    return (np.bincount(followers, minlength=vocab_size) + 1) / (len(followers) + vocab_size)
-
-
 def bigram_score_arrays(
     train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarray, vocab_size: int
 ) -> tuple[np.ndarray, np.ndarray]:  # [N], [M], [M] -> log p [M], guesses [M]
@@ -56,10 +44,6 @@ def bigram_score_arrays(
     c_pair = np.where(pair_codes[at] == asked, pair_counts[at], 0)
     log_p = np.log((c_pair + 1) / (first_counts[previous] + V))
     return log_p, bigram_guesses(pair_codes, pair_counts, train_ids, previous, V)
-
-
-def bigram_score(train_ids: np.ndarray, previous: np.ndarray, targets: np.ndarray, vocab_size: int) -> MethodScore:
-    return score(*bigram_score_arrays(train_ids, previous, targets, vocab_size), targets)
 
 
 def bigram_guesses(

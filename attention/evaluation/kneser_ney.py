@@ -47,8 +47,8 @@ def _level(counts: Counter) -> Level:
         grouped[tuple(h)].append((w, c))
     followers = {}
     for h, pairs in grouped.items():
-        words, c = (np.array(x) for x in zip(*pairs, strict=True))
-        followers[h] = (words, np.maximum(c - D, 0.0), float(c.sum()))
+        words, word_counts = (np.array(x) for x in zip(*pairs, strict=True))
+        followers[h] = (words, np.maximum(word_counts - D, 0.0), float(word_counts.sum()))
     return Level(D, followers)
 
 

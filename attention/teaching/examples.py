@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .collection import prompts
+from .collection import example_text, prompts
 
 NURSERY_RHYME = """\
 Little owl, little owl, sitting in the tree,
@@ -58,10 +58,13 @@ PROMPT_NAMES = (
 EXAMPLES: dict[str, str] = {
     **dict(zip(PROMPT_NAMES, prompts("en"), strict=True)),
     "Nursery rhyme": NURSERY_RHYME,
+    "La gaviota (a Spanish rhyme)": example_text("es", "rima"),
+    "小灯塔 (a Chinese rhyme)": example_text("zh", "erge"),
     "Short story": SHORT_STORY,
     "Repeated patterns": PATTERNS,
 }
 """Name shown in the app -> text. The first one opens by default: a prompt the built-in collection's model
-has not read. The last three are small texts of their own, to train on themselves (the memorising case)."""
+has not read. The others are small texts of their own, to train on themselves (the memorising case); the
+Spanish and Chinese rhymes show an English model's unknown words, and subword pieces of any script."""
 
 DEFAULT_EXAMPLE = next(iter(EXAMPLES))

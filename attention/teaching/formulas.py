@@ -83,16 +83,6 @@ FINAL_STEP = (
     "a score per vocabulary word, from the last layer's stream at the last position t",
 )
 
-LAYER_NOTATION: dict[str, str] = {
-    "ℓ": "a layer's number, 1 to L; a superscript (ℓ) marks what belongs to layer ℓ",
-    "L": "the number of layers",
-    "H^(ℓ)": "the residual stream after layer ℓ: one d-vector per word (H^(0) = X)",
-    "LN": "LayerNorm: each word's vector minus its mean, divided by its spread, times a gain, plus a bias",
-    "MLP": "multi-layer perceptron: d -> 4d (GELU) -> d, applied to each word on its own",
-    "GELU": "Gaussian error linear unit, a smooth ReLU: GELU(z) ≈ ½z(1 + tanh(√(2/π)(z + 0.044715z³)))",
-}
-"""The symbols the deeper model adds (to join attention/teaching/notation.py's table)."""
-
 
 def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
     """(LayerSteps field, LaTeX, intuition) for layer `layer` (1-based) of a model with these settings,

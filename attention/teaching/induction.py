@@ -79,7 +79,8 @@ def lesson_text(words: int = 40, segments: int = LESSON_SEGMENTS, seed: int = 0)
 def copy_targets(segments: Sequence[Sequence[str]], start: int = 0) -> np.ndarray:  # -> [M] token positions
     """Positions (in `segments_tokens(segments)`, offset by `start`) of the second copy's words after its
     first: the words an induction head can predict."""
-    positions, at = [], start
+    positions: list[int] = []
+    at = start
     for segment in segments:
         n = len(segment)
         positions.extend(range(at + n + 1, at + 2 * n))  # copy words 2..n
@@ -99,7 +100,8 @@ def fresh_segments(
 
 def text_segments(tokens: Sequence[str]) -> tuple[set[tuple[str, ...]], tuple[str, ...]]:
     """The segments of a text of the family (each first copy) and its words, in first-appearance order."""
-    seen, current = set(), []
+    seen: set[tuple[str, ...]] = set()
+    current: list[str] = []
     for token in tokens:
         if token == SEPARATOR:
             half = len(current) // 2

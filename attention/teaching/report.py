@@ -33,6 +33,8 @@ class ScoreRow:
     perplexity: float  # over all test next words (lower is better)
     known_perplexity: float  # over the test next words that are known words (nan if none)
     accuracy: float  # top-1, 0..1
+    bits_per_char: float  # -Σ log₂ p / characters of the test part: compares across tokenizations (nan if unknown)
+    word_perplexity: float  # exp(-Σ log p / words of the test part), whatever the tokens (nan if unknown)
     is_model: bool
     is_strongest_baseline: bool  # the counter the verdict compares with
 
@@ -42,7 +44,16 @@ def score_rows(evaluation: Evaluation) -> list[ScoreRow]:
     strongest, _ = evaluation.strongest_baseline()
     methods = {MODEL_LABEL: evaluation.model, **evaluation.baselines()}
     return [
-        ScoreRow(label, s.perplexity, s.known_perplexity, s.accuracy, label == MODEL_LABEL, label == strongest)
+        ScoreRow(
+            label,
+            s.perplexity,
+            s.known_perplexity,
+            s.accuracy,
+            evaluation.bits_per_char(s),
+            evaluation.word_perplexity(s),
+            label == MODEL_LABEL,
+            label == strongest,
+        )
         for label, s in methods.items()
     ]
 
@@ -61,6 +72,7 @@ def verdict(evaluation: Evaluation) -> str:
     model, best = _number(evaluation.model.perplexity), _number(counter.perplexity)
     small = f"; on only {evaluation.n_targets} test words, chance plays a large part"
     small = small if evaluation.n_targets < SMALL_TEST else ""
+    small += _per_character(evaluation, counter)
     if model == best:
         return f"A tie: test perplexity {model} for the model and for the best counter, the {label}{small}."
     if evaluation.model.perplexity < counter.perplexity:
@@ -72,6 +84,14 @@ def verdict(evaluation: Evaluation) -> str:
         f"Counting won on this text: test perplexity {best} for the best counter, the {label}, against {model} "
         f"for the model{small}."
     )
+
+
+def _per_character(evaluation: Evaluation, counter) -> str:
+    """The same comparison per character, the measure that compares words with subword pieces."""
+    ours, theirs = evaluation.bits_per_char(evaluation.model), evaluation.bits_per_char(counter)
+    if ours != ours or theirs != theirs:  # nan: the characters of the test part are not known
+        return ""
+    return f" (per character: {ours:.3f} bits for the model, {theirs:.3f} for the counter)"
 
 
 def overlap_sentence(evaluation: Evaluation) -> str | None:
@@ -92,7 +112,9 @@ def scored_on_sentence(evaluation: Evaluation) -> str:
     return (
         f"Scored on the {evaluation.n_targets:,} next words of the test part (the end of the text, used neither to "
         f"train nor to choose the weights; {evaluation.unknown_fraction:.0%} of them unknown words). Perplexity: "
-        "as unsure as a fair die with that many sides; 'known words' leaves out the unknown ones."
+        "as unsure as a fair die with that many sides; 'known words' leaves out the unknown ones. Bits per "
+        "character and perplexity per word compare word tokens with subword pieces on the same text; with word "
+        "tokens an unknown word costs only the probability of <unk>, which flatters them."
     )
 
 

@@ -173,7 +173,9 @@ class SubwordTokenizer:
         """`text` cut into tokens: pre-tokenized into words, then each word cut by the merges."""
         if not isinstance(text, str):
             raise TypeError(f"encode() needs a str, got {type(text).__name__}")
-        ids, spans, word_index = [], [], []
+        ids: list[int] = []
+        spans: list[tuple[int, int]] = []
+        word_index: list[int] = []
         for w, match in enumerate(PRE_TOKEN.finditer(text)):
             word_ids, word_spans = self._cut(match.group())
             ids += word_ids

@@ -117,7 +117,7 @@ def tokenizer_for(text: str, settings: TrainingSettings) -> SubwordTokenizer | N
     return train_bpe(normalized[: math.floor(share * len(normalized))], settings.merges)
 
 
-train_model.__signature__ = inspect.Signature(  # help(train_model) lists every setting with its default
+train_model.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # help(train_model) lists every setting
     [inspect.Parameter("text", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)]
     + [
         inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)

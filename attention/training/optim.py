@@ -61,7 +61,3 @@ class AdamW:
         np.divide(self.m, scratch, out=scratch)
         scratch *= -step_size
         theta += scratch
-
-
-Adam = AdamW
-"""Plain Adam is AdamW with weight_decay = 0."""

@@ -9,13 +9,15 @@ whose firing the model records).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from .. import limits
-from ..core.parameters import POSITION_KINDS, Architecture
+from ..core.parameters import POSITION_KINDS, Architecture, PositionKind
 
-TOKENIZATIONS = ("words", "subwords")
+Tokenization = Literal["words", "subwords"]
+TOKENIZATIONS: tuple[Tokenization, ...] = ("words", "subwords")
 """How the text becomes tokens: whole words (and marks), or byte-pair-encoded pieces (as GPT models use)."""
 
 
@@ -29,8 +31,8 @@ class TrainingSettings:
     layers: int = 1  # L, attention layers (each with its residual; the MLP block too when on)
     mlp: bool = False  # an MLP block d -> 4d -> d (GELU) after each attention
     layernorm: bool = False  # pre-LayerNorm before each block and before the output layer
-    positions: str = "learned"  # "learned" | "sinusoidal" | "none"
-    tokenization: str = "words"  # "words" (words and marks; rare ones read as "<unk>") | "subwords" (BPE pieces)
+    positions: PositionKind = "learned"  # checked at run time too: links and notebooks pass plain strings
+    tokenization: Tokenization = "words"  # "words" (words and marks; rare ones read as "<unk>") | "subwords" (BPE)
     merges: int = 1000  # with subwords: BPE merges learned on the training part (0 = single characters)
     tied: bool = False  # output layer W_out = Eᵀ (measured: worse on real prose, breaks copying with dropout)
     dropout: float = 0.1  # r, on embeddings, attention weights and the residual branch (training only)

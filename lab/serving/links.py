@@ -11,17 +11,20 @@ from dataclasses import dataclass
 
 from . import limits
 
+Value = int | float | bool | str
+"""What a setting holds (a link carries it as text)."""
+
 
 @dataclass(frozen=True)
 class Setting:
     """One setting's default and the values a URL may give it."""
 
-    default: int | float | bool | str
+    default: Value
     low: float | None = None
     high: float | None = None
     choices: tuple[int | float | str, ...] | None = None
 
-    def parse(self, raw: str) -> int | float | bool | str | None:
+    def parse(self, raw: str) -> Value | None:
         """The value `raw` stands for, clamped into range, or None when it is not valid."""
         if isinstance(self.default, bool):
             return {"1": True, "true": True, "0": False, "false": False}.get(raw.strip().lower())
@@ -39,15 +42,15 @@ class Setting:
             value = min(value, type(self.default)(self.high))
         return value
 
-    def format(self, value: int | float | bool | str) -> str:
+    def format(self, value: Value) -> str:
         if isinstance(value, bool):
             return "1" if value else "0"
         return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def decode(query: Mapping[str, str], settings: Mapping[str, Setting]) -> dict[str, object]:
+def decode(query: Mapping[str, str], settings: Mapping[str, Setting]) -> dict[str, Value]:
     """Settings found in a URL query; unknown keys and invalid values are ignored."""
-    values = {}
+    values: dict[str, Value] = {}
     for key, setting in settings.items():
         if key in query:
             value = setting.parse(str(query[key]))
@@ -56,7 +59,7 @@ def decode(query: Mapping[str, str], settings: Mapping[str, Setting]) -> dict[st
     return values
 
 
-def encode(values: Mapping[str, object], settings: Mapping[str, Setting]) -> dict[str, str]:
+def encode(values: Mapping[str, Value], settings: Mapping[str, Setting]) -> dict[str, str]:
     """The URL query for `values`: only settings that differ from their default."""
     return {
         key: settings[key].format(value)

@@ -13,6 +13,7 @@ from . import (
     induction,
     predict,
     step_by_step,
+    tokens,
     what_if,
     words,
 )
@@ -29,6 +30,7 @@ VIEWS: dict[str, Callable[[ViewContext], None]] = {
     "Generate": generate.render,
     "What if": what_if.render,
     "Embedding map": embedding_map.render,
+    "Tokens": tokens.render,
     "Induction heads": induction.render,
     "The blog's method: a toy": blog.render,
 }

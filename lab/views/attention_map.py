@@ -29,7 +29,7 @@ def render(ctx: ViewContext) -> None:
         "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Grey cells are the "
         "future, masked so no word can peek ahead; a weight of 0 is dark purple, never grey."
     )
-    heatmaps(ctx, weights, words, positions, title_line=ctx.title_line("self-attention trained on this text"))
+    heatmaps(ctx, weights, words, positions, title_line=ctx.title_line("self-attention, the trained model"))
     attention_row(ctx, model)
     show_code(attention.scaled_dot_product_attention)
 

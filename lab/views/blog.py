@@ -17,7 +17,7 @@ from .predict import next_word_panel, sampled_word
 
 POST = "Understanding Self-Attention Mechanism in Natural Language Processing"
 METHOD = "the blog's method (random embeddings)"
-LABELS = {"before_label": "as in the blog", "after_label": "corrected"}
+LABELS: charts.ComparisonLabels = {"before_label": "as in the blog", "after_label": "corrected"}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

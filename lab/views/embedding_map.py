@@ -34,8 +34,13 @@ def render(ctx: ViewContext) -> None:
     with right:
         model = trained_model(ctx)
         if model is not None:
-            rows, words = analysis.embedding_rows(model.parameters["E"], model.vocabulary, frequent)
-            word_map(ctx, rows, words, "trained on this text")
+            known = [word for word in frequent if model.knows(word)]
+            if not known:
+                st.info("The model knows none of this prompt's words (it reads them all as <unk>), so its map "
+                        "shows the first words of its own vocabulary.")  # fmt: skip
+                known = list(model.vocabulary.words[:100])
+            rows, words = analysis.embedding_rows(model.parameters["E"], model.vocabulary, known)
+            word_map(ctx, rows, words, "trained")
     show_code(analysis.pca_2d)
 
 

@@ -12,6 +12,7 @@ from attention.evaluation import head_scores as heads
 from attention.teaching import induction
 from attention.training.settings import TrainingSettings
 
+from .. import session
 from ..controls import widget
 from ..models import PROGRESS_EVERY_S, training_jobs
 from ..render import plain, show_chart, show_code
@@ -42,7 +43,7 @@ def lesson_settings(layers: int, seed: int) -> TrainingSettings:
 
 def choose(layers: int) -> None:
     st.session_state.ind_layers = layers
-    st.session_state.ind_start = True
+    session.START_LESSON.set(True)
 
 
 def render(ctx: ViewContext) -> None:
@@ -57,7 +58,7 @@ def render(ctx: ViewContext) -> None:
     layers = int(st.session_state.ind_layers)
     settings = lesson_settings(layers, ctx.seed)
     job = training_jobs().get(text, settings)
-    if st.session_state.pop("ind_start", False):
+    if session.START_LESSON.take():
         job = training_jobs().start(text, settings)
     if job is None:
         st.info(f"Press **Train** to train the {layers}-layer model on this text (about 15 s), and watch.")
@@ -65,7 +66,7 @@ def render(ctx: ViewContext) -> None:
     if not job.done:
         live(job, layers)
         return
-    if job.error:
+    if job.error or job.model is None:
         st.warning(f"The model could not be trained: {job.error}")
         return
     results(job.model, text, int(words))
@@ -108,6 +109,9 @@ def results(model: attention.TrainedModel, text: str, words: int) -> None:
     curves(model.history)
     accuracy = held_out_accuracy(text, model.settings, model)
     scores = heads.model_scores(model)
+    if scores is None:  # not for the lesson's texts: their 20 to 60 words always make a probe
+        st.info("This text has too few different words to measure what each head does.")
+        return
     layer, head, best = scores.best("induction")
     p_layer, p_head, _ = scores.best("previous_token")
     verdict = "It learned to copy." if accuracy >= 0.8 and best >= 0.5 else "It did not learn to copy."

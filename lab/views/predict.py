@@ -1,4 +1,4 @@
-"""Predict: which word comes next, by the model trained on this text."""
+"""Predict: which word comes next, by the trained model."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 
-TRAINED = "trained on this text"
+TRAINED = "the trained model"
 
 
 def sample_again() -> None:

@@ -63,6 +63,8 @@ def scores(evaluation) -> None:
             "perplexity, all test words": [round(row.perplexity, 2) for row in rows],
             "perplexity, known words": [round(row.known_perplexity, 2) for row in rows],
             "top-1 accuracy": [f"{row.accuracy:.0%}" for row in rows],
+            "bits per character": [round(row.bits_per_char, 3) for row in rows],
+            "perplexity per word": [round(row.word_perplexity, 1) for row in rows],
         },
         hide_index=True,
     )

@@ -18,7 +18,7 @@ from ..state import EDITS, ViewContext
 
 SHUFFLE_STREAM = 11
 """rng_for(seed, draw, SHUFFLE_STREAM): the shuffle's own random stream."""
-LABELS = {"before_label": "before", "after_label": "after"}
+LABELS: charts.ComparisonLabels = {"before_label": "before", "after_label": "after"}
 NOTHING_MOVED = 1e-4
 """Below this total variation distance the two distributions are the same up to float32 rounding."""
 

@@ -33,5 +33,5 @@ def render(ctx: ViewContext) -> None:
     chart = partial(charts.attention_on_words_chart, weights, words, positions=positions)  # every head: the export
     st.caption(plain(charts.summarize_head_view(weights, words, positions=positions)))
     export_row(chart, charts.head_view_frame(weights, words, positions=positions), "attention-on-words", ctx.label,
-               title_line=ctx.title_line("self-attention trained on this text"))  # fmt: skip
+               title_line=ctx.title_line("self-attention, the trained model"))  # fmt: skip
     show_code(attention.scaled_dot_product_attention)

@@ -1,7 +1,7 @@
 """Starting the app on loopback and a headless Chromium for it: shared by the benchmarks and the browser tests.
 
-Benchmarks run as scripts (`python bench/latency.py`) and import this as `serving`; the tests import
-it as `bench.serving` (pytest puts the project root on the path).
+Benchmarks (run as scripts, `python bench/latency.py`, which put the project root on the path) and the
+tests (pytest puts it there) import it as `harness.serving`.
 """
 
 from __future__ import annotations

@@ -1,43 +1,29 @@
-"""Hostile links and texts, shared by tests/test_hostile_links.py (a few dozen in CI) and bench/hostile.py (1,000s).
+"""Hostile links and texts, shared by tests/test_hostile_links.py and tests/test_fuzz.py (a few dozen in CI) and
+bench/hostile.py (1,000s).
 
 A link is a URL query: any key (the app's settings, `text`, `text_key`, `training`, unknown ones), any value
 (huge, negative, NaN, inf, 10,000 characters, HTML, Markdown, control characters), any key repeated.
-`check_run` opens the app with one through AppTest and returns what went wrong: an exception, or a setting
-outside its documented range (the settings table: `settings_table()`), or
-a text over limits.MAX_TEXT_CHARS without the warning that only its beginning is used.
+`check_link` opens the app with one through AppTest (`check_text` pastes a text) and returns what went wrong:
+an exception, or a setting outside its documented range (the settings table: `settings_table()`), or a text
+over limits.MAX_TEXT_CHARS without the warning that only its beginning is used.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import string
-from functools import cache
-from pathlib import Path
 
 from hypothesis import strategies as st
 
 from lab.serving import limits
+from lab.serving.links import Setting
+from lab.state import SETTINGS
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+from .app import open_app
 
 
-@cache
-def settings_table() -> dict:
-    """Every setting a link carries (key -> lab.serving.links.Setting): its default and documented range.
-
-    Today the table is app.py's SETTINGS; the UI split moves it to lab/state.py, and this reads it there.
-    Importing app.py outside `streamlit run` draws nothing (Streamlit's bare mode); its warnings are muted.
-    """
-    try:
-        from lab.state import SETTINGS
-    except ImportError:
-        logging.disable(logging.WARNING)  # "missing ScriptRunContext", once per Streamlit call
-        try:
-            from app import SETTINGS
-        finally:
-            logging.disable(logging.NOTSET)
+def settings_table() -> dict[str, Setting]:
+    """Every setting a link carries (key -> lab.serving.links.Setting): its default and documented range."""
     return dict(SETTINGS)
 
 
@@ -52,6 +38,21 @@ MARKUP = [
 ]  # fmt: skip
 UNKNOWN_KEYS = ["", "x", "__proto__", "session_state", "_loaded", "text ", "VIEW", "t_window[]", "embed"]
 LINK_KEYS = ["text", "text_key", "training"]  # the text (in the URL or by its store key) and the training mark
+
+HUGE = 150_000
+"""The longest pasted text the strategies draw: past limits.MAX_TEXT_CHARS, so the cut is exercised."""
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
+texts = st.one_of(
+    st.text(max_size=400),
+    st.just(""),
+    st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=20),
+    st.text(alphabet=string.punctuation + "«»¿¡…—–“”„·", min_size=1, max_size=200),
+    st.builds(lambda w, n: " ".join([w] * n), words, st.integers(1, 300)),
+    st.builds(" ".join, st.lists(words, min_size=1, max_size=200)),
+    st.builds(lambda w: ((w + " ") * (HUGE // (len(w) + 1) + 1))[:HUGE], words),
+    st.builds(lambda ws: (" ".join(ws) * (HUGE // max(1, len(" ".join(ws))) + 1))[:HUGE], st.lists(words, min_size=2)),
+)
+"""Texts to paste: any Unicode, empty, only spaces, only punctuation, one word repeated, ~150,000 characters."""
 
 long_strings = st.builds(
     lambda chunk, n: (chunk * (n // max(1, len(chunk)) + 1))[:n],
@@ -115,24 +116,13 @@ def problems(at) -> list[str]:
     return found
 
 
-def open_link(query: dict, timeout_s: float = 120):
-    """The app (an AppTest, after its first run) opened with `query` as its URL query."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=timeout_s)
-    at.query_params.update(query)
-    return at.run()
-
-
 def check_link(query: dict, timeout_s: float = 120) -> list[str]:
     """Open the app with `query` as its URL query; what went wrong (an empty list when nothing did)."""
-    return problems(open_link(query, timeout_s))
+    return problems(open_app(query, timeout_s=timeout_s))
 
 
 def check_text(text: str, timeout_s: float = 120) -> list[str]:
     """Open the app, paste `text` into the text box; what went wrong."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=timeout_s).run()
+    at = open_app(timeout_s=timeout_s)
     at.text_area(key="text").set_value(text).run()  # past the box's max_chars too, as a hostile client sends it
     return problems(at)

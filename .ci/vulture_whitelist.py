@@ -1,0 +1,39 @@
+"""Names vulture (.ci/run, `vulture` with pyproject.toml's [tool.vulture]) reports that are used after all.
+
+Vulture matches names, not objects: listing `_.name` marks every attribute of that name as used. Each
+entry says who uses it. A name here that nothing uses any more should leave this file with its code.
+"""
+
+_ = object()
+
+# Read by name through getattr, or by a library.
+_.writeable  # numpy's ndarray.flags.writeable = False freezes a result (core/mechanism.py, training/loop.py)
+_.__signature__  # help(attention.train_model) lists every setting (training/loop.py)
+_._hypothesis_internal_use_seed  # Hypothesis's seed for a reproducible run (bench/hostile.py --seed)
+_.R  # DropoutMasks.R, read by DropoutMasks.layer("R", ...) through getattr (core/model.py)
+_.kneser_ney_trigram  # Evaluation's baselines, read through getattr by Evaluation.baselines() (held_out.py)
+
+# Fields of results a notebook reads (the library's API; tests check them), shown in no view.
+_.input  # LayerSteps.input: H^(ℓ-1), the residual stream coming into a layer (core/steps.py)
+_.explained_variance_ratio  # Projection: the share of variance along each PCA direction (teaching/analysis.py)
+_.largest_changes  # DistributionChange: the words whose probability moved most (teaching/analysis.py)
+_.is_model  # a report row is the model's rather than a baseline's (teaching/report.py)
+
+# The blog's code kept verbatim and runnable (DESIGN.md: "The blog stays runnable"); tests/test_seed.py runs it.
+_.create_word_representations
+_.calculate_self_attention
+_.predict_next_word_with_self_attention
+_.current_word  # the blog's unused argument, kept on purpose (blog/post.py and the README say so)
+
+# A checker the tests run over every UI string and formula (tests/test_notation*.py).
+_.symbol_conflicts
+
+# Dead (no caller outside tests) in files other helpers own on issue 16; listed for the lead to remove.
+_.all_weights  # ForwardSteps.all_weights (core/steps.py)
+_.deterministic  # TrainedModel.deterministic (training/result.py)
+_.all_attention_weights  # TrainedModel.all_attention_weights (training/result.py)
+_.was_evicted  # JobRegistry.was_evicted (lab/serving/queue.py)
+_.total_chars  # TextStore.total_chars (lab/serving/text_store.py)
+
+# Cache keys: parameters st.cache_resource hashes to tell entries apart, read by nothing else (lab/page.py, models.py).
+_.tokenizer_key

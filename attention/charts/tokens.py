@@ -1,0 +1,66 @@
+"""Tokenization pictures: the first BPE merges with their counts, and what the prompt's words cost in tokens."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from ..tokens.subword import Merge, SubwordTokenizer
+from ..tokens.tokenization import Tokenized
+from .frames import visible_token
+from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, PRESENT_BAR_HEIGHT
+
+
+def merges_frame(merges: Sequence[Merge], first: int = 15) -> pd.DataFrame:
+    """The first merges BPE learned, in order: which pair it glued, into what, and how often the pair occurred."""
+    rows = [
+        {
+            "rank": i + 1,
+            "merge": f"{i + 1}. {visible_token(m.left)} + {visible_token(m.right)} → {visible_token(m.token)}",
+            "count": m.count,
+        }
+        for i, m in enumerate(merges[:first])
+    ]
+    return pd.DataFrame(rows, columns=["rank", "merge", "count"])
+
+
+def merges_chart(merges: Sequence[Merge], *, first: int = 15, present: bool = False) -> alt.Chart:
+    """Bars of the first merges' counts, first merge on top: BPE glues the most frequent pair first."""
+    frame = merges_frame(merges, first)
+    step = PRESENT_BAR_HEIGHT if present else BAR_HEIGHT
+    return (
+        alt.Chart(frame)
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("count:Q", title="times the pair occurred when it was merged"),
+            y=alt.Y(
+                "merge:N", sort=alt.EncodingSortField(field="rank", op="min"), title=None, axis=alt.Axis(labelLimit=260)
+            ),
+            tooltip=[alt.Tooltip("merge:N"), alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=max(len(frame), 1) * step, autosize=FIT_WIDTH, title="The first merges BPE learned")
+    )
+
+
+def word_costs_frame(tokenized: Tokenized, tokenizer: SubwordTokenizer, most: int = 12) -> pd.DataFrame:
+    """The prompt's distinct words with the tokens each costs (as in mid-sentence: with its space), dearest first."""
+    words = Counter(tokenized.text[a:b].strip() for a, b in tokenized.spans)
+    words = Counter({w: n for w, n in words.items() if w and any(ch.isalnum() for ch in w)})
+    rows = [{"word": w, "tokens": tokenizer.cost(w), "times in the prompt": n} for w, n in words.items()]
+    frame = pd.DataFrame(rows, columns=["word", "tokens", "times in the prompt"])
+    return frame.sort_values(["tokens", "times in the prompt"], ascending=[False, False], kind="stable").head(most)
+
+
+def summarize_merges(merges: Sequence[Merge]) -> str:
+    """ "The first merge glued 'e' and ' ' (5,120 times); by merge 10 BPE had made ' the'." """
+    if not merges:
+        return "No merges: every token is a single character (or a byte of one)."
+    first = merges[0]
+    whole = next((m for m in merges[:50] if m.token.strip() and len(m.token.strip()) >= 3), None)
+    said = f"The first merge glued '{first.left}' and '{first.right}', a pair seen {first.count:,} times"
+    if whole is not None:
+        said += f"; by merge {merges.index(whole) + 1} BPE had made '{whole.token}' one token"
+    return said + "."
