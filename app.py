@@ -20,13 +20,8 @@ st.set_page_config(
 )
 training.warm_up_default_model()  # once per server: Predict opens on the built-in example's trained model
 state.load_from_link()
-if st.session_state.present:
-    st.markdown(page.PRESENTATION_CSS, unsafe_allow_html=True)
+st.markdown(page.PRESENTATION_CSS if st.session_state.present else page.PAGE_CSS, unsafe_allow_html=True)
 if not st.session_state.present:  # a projector's screen belongs to the strip and the chart (the tab has the title)
     st.title("Self-attention next-word lab")
-    st.caption(
-        "Pick a word in the text, choose how many words before it the model may look at, "
-        "and see which word it predicts next."
-    )
 controls.sidebar()
 page.stage(controls.text_input())

@@ -76,10 +76,10 @@ def text_input() -> str:
         st.session_state.text
         if st.session_state.present
         else st.text_area(
-            "Your text",
+            "Your prompt: the text every view asks the model about",
             key="text",
             persist_state="session",
-            height=180,
+            height=104,
             max_chars=limits.MAX_TEXT_CHARS,
             help=f"Paste any text, up to {limits.MAX_TEXT_CHARS:,} characters (about 20,000 words). It is split into "
             "words and punctuation; the lab predicts each next word.",

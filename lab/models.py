@@ -8,6 +8,7 @@ noticed through `session_alive`.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import streamlit as st
@@ -164,7 +165,8 @@ def progress(job: TrainingJob) -> None:
         text=f"Training: epoch {latest.epoch}, step {latest.step}, loss {latest.train_loss:.3f} "
         f"(held out {latest.validation_loss:.3f})",
     )
-    show_chart(partial(charts.loss_curve_chart, tuple(job.progress)))  # one spec shared by every watcher
+    if any(math.isfinite(point.train_loss) for point in job.progress):  # a curve once there is a first loss
+        show_chart(partial(charts.loss_curve_chart, tuple(job.progress)))  # one spec shared by every watcher
 
 
 @st.cache_resource(show_spinner=False)

@@ -27,6 +27,13 @@ from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_conte
 from .tokens import prompt_tokens
 from .views import VIEWS
 
+PAGE_CSS = """
+<style>
+  .block-container { padding-top: 2.5rem !important; }
+  h1 { padding-top: 0 !important; }
+</style>
+"""  # the first screen of a laptop shows the prompt, the strip and the next-word chart: less space above the title
+
 PRESENTATION_CSS = f"""
 <style>
   .stApp, .stMarkdown p, .stCaption, label p, button p {{ font-size: 1.3rem !important; }}
@@ -91,11 +98,9 @@ def token_strip(ctx: ViewContext) -> None:
                        on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
     if not is_present():  # on a projector the screen belongs to the strip and the chart
         note = f" {plain(unknown_note.MARK_NOTE)}." if unknown else ""
-        read = reading(ctx)
         st.caption(
-            "Click a token to predict what follows it; hover for its position and the attention it gets."
-            + note
-            + (f" {plain(read)}" if read else "")
+            "Click a token to see which word the model predicts after it; hover for its position and the attention "
+            "it gets." + note
         )
 
 
@@ -127,6 +132,9 @@ def stage(text: str) -> None:
         ctx = view_context(text, tokenized, position)
         with strip:
             token_strip(ctx)
+        with controls:
+            if not is_present() and (read := reading(ctx)):  # what the model read, beside the strip of the prompt
+                st.caption(plain(read))
         view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view
     save_to_link(text)
     link_box(text)
