@@ -1,7 +1,8 @@
 """The formulas the app shows (with st.latex), each beside the name of the code that computes it.
 
 tests/test_formulas.py recomputes every step from the formula as written here and compares it with
-the numbers `attention.core.model.forward_steps` returns, so the page cannot drift from the code.
+the numbers `attention.core.steps.forward_steps` returns (the forward pass training runs), so the page
+cannot drift from the code.
 Symbols follow `attention.teaching.notation` (τ temperature, k context window, n_h heads, d_k head size);
 tests/test_notation.py checks that no symbol here means two things.
 """

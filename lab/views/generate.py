@@ -10,6 +10,7 @@ import attention
 from attention import charts
 from attention.core import generation
 from attention.core.predict import rng_for
+from attention.core.steps import ATTENTION_PATH
 
 from ..controls import widget
 from ..models import trained_model
@@ -58,4 +59,5 @@ def render(ctx: ViewContext) -> None:
     positions = list(range(first + chosen - len(words), first + chosen))  # the words it saw end just before
     st.markdown("**Attention while predicting it**")
     heatmaps(ctx, model.attention_weights(list(step.context)), list(words), positions, title_line=title_line)
-    show_code(generation.generate, generation.top_k_filter)
+    top_k = [generation.top_k_filter] if st.session_state.gen_top_k else []  # shown only when it ran
+    show_code(generation.generate, *top_k, attention.TrainedModel.next_word_distribution, *ATTENTION_PATH)

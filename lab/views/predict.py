@@ -9,6 +9,7 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core.predict import rng_for
+from attention.core.steps import ATTENTION_PATH
 from attention.teaching import analysis, formulas
 
 from ..models import trained_model
@@ -40,7 +41,7 @@ def render(ctx: ViewContext) -> None:
         f"to n_ctx = {model.context_window}); the temperature τ = {ctx.temperature:g} divides z before the "
         "softmax. See **Step by step** for every number."
     )
-    show_code(attention.TrainedModel.next_word_distribution, attention.core.model.forward)
+    show_code(attention.TrainedModel.next_word_distribution, *ATTENTION_PATH)
 
 
 def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:
