@@ -35,7 +35,8 @@ def render(ctx: ViewContext) -> None:
         sampled_word(ctx, distribution)
     attention_row(ctx, model)
     st.markdown("**How the probabilities are computed**")
-    st.latex(formulas.MODEL_SUMMARY)
+    shape = model.architecture  # the formula of this model: its layers, MLP block and LayerNorm
+    st.latex(formulas.model_formula(layers=shape.layers, mlp=shape.mlp, layernorm=shape.layernorm))
     st.caption(
         f"k = {min(ctx.window, model.context_window)} context words (the model was trained with contexts of up "
         f"to n_ctx = {model.context_window}); the temperature τ = {ctx.temperature:g} divides z before the "
