@@ -7,10 +7,12 @@ The text is cut into three contiguous parts (`attention.training.parts`): train,
 epoch cuts the training tokens into windows of T = context_window tokens (from a random offset, in
 random order), and every position of every window predicts its next token (teacher forcing), so
 each training token is a target once per epoch with contexts of 1 to T words. AdamW with dropout.
-After each epoch the model predicts every validation token from the T tokens before it; the
-weights with the lowest validation loss are kept, and training stops when that loss has not
-improved for `patience` steps: long enough to wait out the plateau before attention learns to
-look back. The kept model and the counting baselines are then scored on the test part.
+At the end of an epoch, once enough steps have passed since the last evaluation (`EVALUATION_SHARE`:
+every epoch on small texts, every few epochs on long ones), and when training ends, the model predicts
+every validation token from the T tokens before it (and up to TRAIN_LOSS_SAMPLE = 1,024 training
+tokens, for the training loss); the weights with the lowest validation loss are kept, and training
+stops when that loss has not improved for `patience` steps: long enough to wait out the plateau before
+attention learns to look back. The kept model and the counting baselines are then scored on the test part.
 
 Every budget counts steps (max_steps, epochs, patience), so the same text, settings and seed give
 bit-identical weights under any load. A wall clock (max_seconds) remains only as a safety net;
