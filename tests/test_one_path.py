@@ -133,8 +133,18 @@ def test_every_view_shows_the_one_attentions_numbers(view, monkeypatch):
         assert set(np.unique(shown)) <= {0.0, 1.0} and 1.0 in shown, shown  # the marked weights, nothing else
 
 
-@pytest.mark.parametrize("view", [*ATTENTION_VIEWS, "What if", "Embedding map", "The blog's method: a toy"])
-def test_show_the_code_shows_functions_that_ran(view, monkeypatch):
+@pytest.mark.parametrize(
+    ("view", "query"),
+    [
+        *((view, {}) for view in ATTENTION_VIEWS),
+        ("Generate", {"gen_top_k": 3}),  # top-k is shown when it ran
+        ("What if", {}),
+        ("What if", {"edit": "remove"}),
+        ("Embedding map", {}),
+        ("The blog's method: a toy", {}),
+    ],
+)
+def test_show_the_code_shows_functions_that_ran(view, query, monkeypatch):
     trained_app(view="Predict", seed=5353, position=9)
     shown = []
     for module in vars(views).values():
@@ -147,7 +157,10 @@ def test_show_the_code_shows_functions_that_ran(view, monkeypatch):
             called.add(frame.f_code)
 
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"view": view, "seed": "5353", "position": str(40 + len(view)), "window": "5"})
+    at.query_params.update(
+        {"view": view, "seed": "5353", "position": str(40 + len(view) + 9 * len(query)), "window": "5"}
+    )
+    at.query_params.update({key: str(value) for key, value in query.items()})
     threading.setprofile(profile)  # the script runs in a thread of its own
     try:
         at.run()
@@ -159,3 +172,5 @@ def test_show_the_code_shows_functions_that_ran(view, monkeypatch):
     assert [f.__qualname__ for f in shown if f.__code__ not in called] == []
     if view in ATTENTION_VIEWS:
         assert {layers.attention_forward, mechanism.scaled_dot_product_attention} <= set(shown)
+    if "gen_top_k" in query:
+        assert attention.core.generation.top_k_filter in shown

@@ -34,6 +34,7 @@ import numpy as np
 from .. import limits
 from ..core.model import backward, cross_entropy, dropout_masks, forward
 from ..core.parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
+from ..core.streams import Use, rng_for
 from ..evaluation import head_scores as heads
 from ..evaluation.held_out import Evaluation, evaluate, next_token_log_probabilities, ngram_overlap
 from ..tokens.words import Vocabulary, tokenize
@@ -148,7 +149,7 @@ class _Trainer:
         self.ids, self.parts, self.n_train = ids, parts, parts.n_train
         self.train_ids = ids[: parts.n_train]
         self.architecture = settings.architecture(len(vocabulary))
-        self.rng = np.random.default_rng(settings.seed)
+        self.rng = rng_for(settings.seed, Use.TRAINING)  # the initial weights, then batches and dropout
         self.theta = init_parameters(self.architecture, self.rng)  # [size] every parameter
         self.grad = np.zeros_like(self.theta)
         self.p, self.g = unflatten(self.theta, self.architecture), unflatten(self.grad, self.architecture)

@@ -9,8 +9,8 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core import generation
-from attention.core.predict import rng_for
 from attention.core.steps import ATTENTION_PATH
+from attention.core.streams import Use, rng_for
 
 from ..controls import widget
 from ..models import trained_model
@@ -18,9 +18,6 @@ from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from .attention_map import heatmaps
 from .predict import sample_again
-
-GENERATE_STREAM = 7
-"""rng_for(seed, draw, GENERATE_STREAM): generation draws apart from Predict's samples."""
 
 
 def render(ctx: ViewContext) -> None:
@@ -33,7 +30,7 @@ def render(ctx: ViewContext) -> None:
     widget("gen_top_k", right)
     steps = generation.generate(
         model.next_word_distribution, ctx.context, st.session_state.gen_words,
-        rng=rng_for(ctx.seed, st.session_state.draw, GENERATE_STREAM), temperature=ctx.temperature,
+        rng=rng_for(ctx.seed, Use.GENERATE, st.session_state.draw), temperature=ctx.temperature,
         top_k=st.session_state.gen_top_k or None, context_window=model.context_window,
     )  # fmt: skip
     generated = [step.word for step in steps]

@@ -8,8 +8,8 @@ import streamlit as st
 
 import attention
 from attention import charts
-from attention.core.predict import rng_for
 from attention.core.steps import ATTENTION_PATH
+from attention.core.streams import Use, rng_for
 from attention.teaching import analysis, formulas
 
 from ..models import trained_model
@@ -58,8 +58,9 @@ def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line
     export_row(chart, frame, "next-word-probabilities", ctx.label, title_line=title_line)
 
 
-def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution) -> None:
-    rng = rng_for(ctx.seed, ctx.position, ctx.window, st.session_state.draw)
+def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution, use: Use = Use.PREDICT_SAMPLE) -> None:
+    """A word drawn from the distribution, from this use's stream of the seed (Sample again draws anew)."""
+    rng = rng_for(ctx.seed, use, ctx.position, ctx.window, st.session_state.draw)
     st.metric("Sampled next word", attention.sample_word(distribution, rng))
     st.button("Sample again", key="sample_again", on_click=sample_again, help="Draw another word.")
     if ctx.true_next is not None:
