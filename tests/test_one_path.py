@@ -9,6 +9,7 @@ view that computed attention another way would show other numbers.
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +95,21 @@ def test_the_steps_cache_is_bounded_and_survives_pickling():
     clone = pickle.loads(pickle.dumps(model))
     assert len(clone._steps_cache) == 0
     np.testing.assert_array_equal(clone.forward_steps(tokens[:4]).logits, model.forward_steps(tokens[:4]).logits)
+
+
+def test_the_steps_cache_is_safe_to_share_between_threads():
+    model = attention.train_model(EXAMPLES["Nursery rhyme"], max_steps=5)
+    tokens = attention.tokenize(EXAMPLES["Nursery rhyme"])
+    contexts = [tokens[start : start + 5] for start in range(0, 60, 6)]  # more contexts than the cache keeps
+    expected = [attention.core.steps.forward_steps(model.architecture, model.parameters, *model.context_ids(c)).logits
+                for c in contexts]  # fmt: skip
+
+    def read(i: int) -> bool:
+        return np.array_equal(model.forward_steps(contexts[i % len(contexts)]).logits, expected[i % len(contexts)])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(read, range(400)))
+    assert len(model._steps_cache) <= attention.limits.MAX_CACHED_CONTEXTS
 
 
 def test_a_predict_rerun_runs_the_forward_pass_once(monkeypatch):

@@ -17,8 +17,8 @@ from .model import ForwardCache, LayerCache, forward
 from .parameters import Architecture, Parameters, position_table
 
 ATTENTION_PATH = (forward, attention_forward, scaled_dot_product_attention)
-"""The code every number on screen comes from, caller first: the forward pass, a layer's attention, and
-the attention itself. *Show the code* shows these (tests/test_one_path.py checks that they ran)."""
+"""The code every number of the model's forward pass on screen comes from, caller first: the forward pass,
+a layer's attention, the attention itself. *Show the code* shows these (tests/test_one_path.py checks they ran)."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ class LayerSteps:
 class ForwardSteps:
     """Every intermediate of the model for one context of n words (the last one predicts).
 
-    What `model.forward` computed (the training forward, through `mechanism.scaled_dot_product_attention`),
-    so every view shows the numbers the model computes. The fields from Q to residual are layer 1's (a
-    one-layer model's only layer); `layers` has every layer. Every array is read-only.
+    What `model.forward` computed (the training forward, through `mechanism.scaled_dot_product_attention`,
+    here in float64), so every view shows the numbers the model computes. The fields from Q to residual
+    are layer 1's (a one-layer model's only layer); `layers` has every layer. Every array is read-only.
     """
 
     words: tuple[str, ...]  # [n] the context as the model sees it (unknown words as <unk>)

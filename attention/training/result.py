@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,7 +40,8 @@ class StepsCache:
         self._entries: OrderedDict[tuple[str, ...], ForwardSteps] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...], compute) -> ForwardSteps:
+    def get(self, key: tuple[str, ...], compute: Callable[[], ForwardSteps]) -> ForwardSteps:
+        """The steps kept for `key`, or compute() kept as the most recent (the oldest out beyond max_entries)."""
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
