@@ -139,7 +139,7 @@ def model_formula(*, layers: int, mlp: bool, layernorm: bool) -> str:
     if layers == 1:
         rows = [row.replace(r"\ell-1", "0").replace(r"\ell", "1") for row in rows]
     else:
-        rows[-1] += rf"\qquad \ell = 1, \dots, L = {layers}"
+        rows.insert(1, rf"\ell = 1, \dots, L = {layers}:")  # the rows below hold for every layer
     rows += [final_formula(layernorm=layernorm)[0].replace("(L)", f"({layers})"), MODEL_STEPS["probabilities"][0]]
     aligned = [row.replace(" = ", " &= ", 1) for row in rows]
     return r"\begin{aligned}" + r" \\ ".join(aligned) + r"\end{aligned}"
