@@ -14,6 +14,8 @@ _.R  # DropoutMasks.R, read by DropoutMasks.layer("R", ...) through getattr (cor
 _.kneser_ney_trigram  # Evaluation's baselines, read through getattr by Evaluation.baselines() (held_out.py)
 
 # Fields of results a notebook reads (the library's API; tests check them), shown in no view.
+_.mlp_normalized  # LayerSteps: LN2(H'), what the MLP block reads (core/steps.py)
+_.mlp_hidden  # LayerSteps: GELU(LN2(H')·W_1 + b_1), the MLP's wide layer (core/steps.py)
 _.input  # LayerSteps.input: H^(ℓ-1), the residual stream coming into a layer (core/steps.py)
 _.explained_variance_ratio  # Projection: the share of variance along each PCA direction (teaching/analysis.py)
 _.largest_changes  # DistributionChange: the words whose probability moved most (teaching/analysis.py)

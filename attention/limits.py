@@ -51,3 +51,8 @@ MAX_GENERATED_WORDS = 50
 
 MAX_LOSS_CURVE_POINTS = 1000
 """Longer training histories are thinned evenly (first and last points kept) before charting."""
+
+MAX_CACHED_CONTEXTS = 4
+"""Contexts whose forward steps a trained model remembers (least recently used out): a page's views read one
+context, What if two. One context's steps are 24 kB at the default settings and 1.8 MB at the largest (window
+32, d = 128, 4 heads, 3 layers, MLP, float64), so a model's cache stays under 7.2 MB."""

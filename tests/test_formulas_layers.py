@@ -77,3 +77,23 @@ def test_per_layer_attention_weights_for_the_views(model):
     np.testing.assert_allclose(model.forward_steps(context).all_weights, every, rtol=1e-4, atol=1e-6)
     with pytest.raises(ValueError, match="layer must be between"):
         model.attention_weights(context, layer=model.layers)
+
+
+@pytest.mark.parametrize(
+    ("layers", "mlp", "layernorm"), [(1, True, False), (1, False, True), (2, False, False), (3, True, True)]
+)
+def test_the_models_one_formula_is_made_of_its_layer_rows(layers, mlp, layernorm):
+    latex = formulas.model_formula(layers=layers, mlp=mlp, layernorm=layernorm)
+    rows = (
+        formulas.layer_formulas(1, layers=layers, mlp=mlp, layernorm=layernorm)
+        if layers == 1
+        else [(field, row, why) for field, row, why in formulas.layer_rows(mlp=mlp, layernorm=layernorm)]
+    )
+    for field, row, _ in rows:
+        if field in formulas.SUMMARY_FIELDS and field != "weights":  # weights: S written out as Q Kᵀ
+            assert row.replace(" = ", " &= ", 1) in latex, field
+    assert (r"\operatorname{GELU}" in latex) == mlp and (r"\operatorname{LN}" in latex) == layernorm
+    final = formulas.final_formula(layernorm=layernorm)[0].replace("(L)", f"({layers})")  # z from H^(L)
+    assert final.replace(" = ", " &= ", 1) in latex
+    assert latex.endswith(r"p &= \operatorname{softmax}(z / \tau)\end{aligned}")
+    assert formulas.model_formula(layers=1, mlp=False, layernorm=False) == formulas.MODEL_SUMMARY

@@ -13,11 +13,11 @@ from attention.core.model import (
     Architecture,
     dropout_masks,
     forward,
-    forward_steps,
     init_parameters,
     unflatten,
 )
 from attention.core.parameters import decay_mask
+from attention.core.steps import forward_steps
 
 TINY = {"vocab_size": 7, "context_window": 4, "dim": 8}
 COMBINATIONS = list(itertools.product([1, 2, 3], [False, True], [False, True]))  # layers × mlp × layernorm

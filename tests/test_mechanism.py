@@ -168,16 +168,6 @@ def test_sinusoidal_positions():
     assert sinusoidal_positions(3, 5).shape == (3, 5)  # odd dimensions work too
 
 
-def test_rng_for_is_reproducible_and_streams_differ():
-    from attention.core.predict import rng_for
-
-    assert rng_for(3, 1, 2).integers(1 << 30) == rng_for(3, 1, 2).integers(1 << 30)
-    draws = {int(rng_for(3, *stream).integers(1 << 30)) for stream in [(1, 0), (0, 1), (2, 0), (1, 1), (0, 2)]}
-    assert len(draws) == 5  # streams of one length never collide (numpy folds trailing zeros: (1,) is (1, 0))
-    # the policy the app has always used: one SeedSequence over the seed and the stream
-    assert rng_for(7, 4, 2).random() == np.random.default_rng([7, 4, 2]).random()
-
-
 def test_distribution_from_logits_is_softmax_at_temperature():
     from attention.core.predict import distribution_from_logits
 

@@ -1,5 +1,5 @@
-"""The tiny attention model's math: gradients by finite differences, the fused training path
-against the core mechanism, and the TrainedModel's read-only API."""
+"""The tiny attention model's math: gradients by finite differences, the display steps (the same forward
+pass, in float64) against the training forward and the core mechanism, and the TrainedModel's read-only API."""
 
 import itertools
 import pickle
@@ -22,11 +22,11 @@ from attention.core.model import (
     dropout_masks,
     embedding_gradient,
     forward,
-    forward_steps,
     init_parameters,
     unflatten,
 )
 from attention.core.parameters import decay_mask
+from attention.core.steps import forward_steps
 from attention.teaching.examples import PATTERNS
 from attention.training.optim import AdamW, clip_gradient
 

@@ -18,6 +18,11 @@ def shown_strings(at: AppTest) -> list[str]:
 def test_no_symbol_has_two_meanings_anywhere_on_screen_or_in_the_formulas():
     texts = [formulas.MODEL_SUMMARY, predict.QUERY_FORMULA, *predict.PROBABILITY_FORMULAS.values()]
     texts += [latex + " " + why for latex, why in formulas.MODEL_STEPS.values()]
+    for layers, mlp, layernorm in [(1, False, False), (2, True, True), (3, False, True)]:
+        texts.append(formulas.model_formula(layers=layers, mlp=mlp, layernorm=layernorm))  # Predict's formula
+        for layer in range(1, layers + 1):  # Step by step's, layer by layer
+            rows = formulas.layer_formulas(layer, layers=layers, mlp=mlp, layernorm=layernorm)
+            texts += [latex + " " + why for _, latex, why in rows]
     texts += [control.label + " " + (control.help or "") for control in CONTROLS.values()]
     for view in VIEW_NAMES:
         texts += shown_strings(open_app({"view": view, "t_heads": "2"}))

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import attention
-from attention.teaching import report
+from attention.teaching import formulas, report
 from attention.teaching.examples import EXAMPLES
 from harness.app import open_app
 from lab.views import VIEWS as REGISTRY
@@ -200,3 +200,18 @@ def test_step_by_step_shows_every_layer_of_a_deeper_model():
         np.testing.assert_array_equal(shown["residual"].to_numpy(), steps.layers[layer].residual.astype(np.float64))
         latex = " ".join(latex.value for latex in at.latex)
         assert f"U^{{({layer + 1})}}" in latex and r"\operatorname{GELU}" in latex  # this layer's formulas
+
+
+@pytest.mark.parametrize(
+    ("query", "layers", "mlp", "layernorm"),
+    [({}, 1, False, False), ({"t_layers": 2, "t_mlp": 1, "t_layernorm": 1}, 2, True, True)],
+)
+def test_predict_shows_the_formula_of_the_model_shown(query, layers, mlp, layernorm):
+    at = trained_app({"view": "Predict", **MEMORISING, **query})
+    assert_fine(at)
+    shown = [latex.value.strip("$\n") for latex in at.latex]  # st.latex wraps it in $$ lines
+    assert formulas.model_formula(layers=layers, mlp=mlp, layernorm=layernorm) in shown
+    assert (formulas.MODEL_SUMMARY in shown) == (layers == 1 and not mlp and not layernorm)
+    joined = " ".join(shown)
+    assert (r"\operatorname{GELU}" in joined) == mlp and (r"\operatorname{LN}" in joined) == layernorm
+    assert (f"L = {layers}" in joined) == (layers > 1)

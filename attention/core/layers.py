@@ -7,7 +7,7 @@ views it is given, and returns d loss / d input.
 
     attention   O = concat_h(drop(softmax(Q_h·K_hᵀ / sqrt(d_k) + M))·V_h)·W_o,  Q, K, V = U·W_qkv
     MLP         Y = GELU(U·W_1 + b_1)·W_2 + b_2                                 (d -> 4d -> d)
-    LayerNorm   LN(x) = g ⊙ (x - mean(x)) / sqrt(var(x) + ε) + b                 over each token's d numbers
+    LayerNorm   LN(x) = γ ⊙ (x - mean(x)) / sqrt(var(x) + ε) + β                 over each token's d numbers
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .mechanism import causal_mask
+from .mechanism import causal_mask, scaled_dot_product_attention
 
 LAYERNORM_EPS = 1e-5
 GELU_C = np.sqrt(2.0 / np.pi)
@@ -25,16 +25,6 @@ GELU_C = np.sqrt(2.0 / np.pi)
 def times(x: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     """x ⊙ mask, or x itself when there is no dropout mask."""
     return x if mask is None else x * mask
-
-
-def masked_softmax_rows(S: np.ndarray) -> np.ndarray:  # [..., n, n] -> same, in place
-    """softmax over keys with the causal mask, overwriting S (the training path's fused version)."""
-    n = S.shape[-1]
-    S += np.where(causal_mask(n), 0.0, -np.inf).astype(S.dtype)  # [n, n] M, broadcast over batch and heads
-    S -= S.max(axis=-1, keepdims=True)  # the diagonal is never masked, so the max is finite
-    np.exp(S, out=S)
-    S /= S.sum(axis=-1, keepdims=True)
-    return S
 
 
 # ------------------------------------------------------------------ causal multi-head attention
@@ -47,25 +37,34 @@ class AttentionCache:
     K: np.ndarray  # [B, h, n, d_k]
     V: np.ndarray  # [B, h, n, d_k]
     A: np.ndarray  # [B, h, n, n]  attention weights before dropout
-    A_dropped: np.ndarray  # [B, h, n, n]  the weights that multiplied V (A itself without dropout)
     O_cat: np.ndarray  # [B, n, d]  concatenated head outputs
     mask: np.ndarray | None  # [B, h, n, n]  dropout on A
+    scores: np.ndarray | None = None  # [B, h, n, n]  Q·Kᵀ, kept only for display (forward(keep=True))
+    scaled_scores: np.ndarray | None = None  # [B, h, n, n]  Q·Kᵀ / sqrt(d_k), the same
+
+    @property
+    def head_outputs(self) -> np.ndarray:  # [B, h, n, d_k]
+        """Each head's drop(A)·V: the columns of O_cat that are the head's (no copy)."""
+        B, h, n, d_k = self.Q.shape
+        return self.O_cat.reshape(B, n, h, d_k).transpose(0, 2, 1, 3)
 
 
 def attention_forward(
-    U: np.ndarray, W_qkv: np.ndarray, W_o: np.ndarray, heads: int, mask: np.ndarray | None
+    U: np.ndarray, W_qkv: np.ndarray, W_o: np.ndarray, heads: int, mask: np.ndarray | None, *, keep: bool = False
 ) -> tuple[np.ndarray, AttentionCache]:  # [B, n, d] -> [B, n, d] concat_h(drop(A)·V)·W_o, cache
-    """Causal multi-head self-attention of one layer (its residual is added by the caller)."""
+    """Causal multi-head self-attention of one layer (its residual is added by the caller).
+
+    Every head at once through `mechanism.scaled_dot_product_attention`; keep=True also keeps the scores
+    and scaled scores (for display; training leaves them out, so it holds no more than it needs).
+    """
     B, n, d = U.shape
     d_k = d // heads
     QKV = (U @ W_qkv).reshape(B, n, 3, heads, d_k).transpose(2, 0, 3, 1, 4)  # [3, B, h, n, d_k]
     Q, K, V = QKV[0], QKV[1], QKV[2]
-    S = Q @ K.swapaxes(-1, -2)  # [B, h, n, n]
-    S *= np.asarray(d_k**-0.5, dtype=S.dtype)
-    A = masked_softmax_rows(S)  # [B, h, n, n]
-    A_dropped = times(A, mask)
-    O_cat = (A_dropped @ V).transpose(0, 2, 1, 3).reshape(B, n, d)  # [B, n, h, d_k] -> [B, n, d]
-    return O_cat @ W_o, AttentionCache(U, Q, K, V, A, A_dropped, O_cat, mask)
+    attended = scaled_dot_product_attention(Q, K, V, causal_mask(n), dropout=mask, keep_scores=keep)
+    O_cat = attended.output.transpose(0, 2, 1, 3).reshape(B, n, d)  # [B, n, h, d_k] -> [B, n, d]
+    cache = AttentionCache(U, Q, K, V, attended.weights, O_cat, mask, attended.scores, attended.scaled_scores)
+    return O_cat @ W_o, cache
 
 
 def attention_backward(
@@ -78,10 +77,10 @@ def attention_backward(
     np.matmul(cache.O_cat.reshape(B * n, d).T, dOut, out=g_o)
     dO = (dOut @ W_o.T).reshape(B, n, h, d_k).transpose(0, 2, 1, 3)  # [B, h, n, d_k]
     dA = times(dO @ cache.V.swapaxes(-1, -2), cache.mask)  # [B, h, n, n] through the dropout mask
-    dV = cache.A_dropped.swapaxes(-1, -2) @ dO  # [B, h, n, d_k]
     A = cache.A
+    dV = times(A, cache.mask).swapaxes(-1, -2) @ dO  # [B, h, n, d_k]: drop(A)ᵀ·dO
     dS = A * (dA - (dA * A).sum(axis=-1, keepdims=True))  # softmax backward; masked entries stay 0
-    dS *= np.asarray(d_k**-0.5, dtype=dS.dtype)
+    dS /= np.sqrt(np.asarray(d_k, dtype=dS.dtype))
     dQ = dS @ cache.K  # [B, h, n, d_k]
     dK = dS.swapaxes(-1, -2) @ cache.Q  # [B, h, n, d_k]
     dQKV = np.stack([dQ, dK, dV]).transpose(1, 3, 0, 2, 4).reshape(B * n, 3 * d)  # [B, n, 3, h, d_k] -> [B·n, 3d]
@@ -140,21 +139,26 @@ class LayerNormCache:
     inverse_std: np.ndarray  # [B, n, 1]  1 / sqrt(var + ε)
 
 
-def layernorm_forward(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LayerNormCache]:
-    """LN(x) = g ⊙ (x - mean(x)) / sqrt(var(x) + ε) + b over the last axis (each token's d numbers)."""
+def layernorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, LayerNormCache]:
+    """LN(x) = γ ⊙ (x - mean(x)) / sqrt(var(x) + ε) + β over the last axis (each token's d numbers).
+
+    γ (gain, "ln*_g") and β (bias, "ln*_b") are learned, one per dimension; ε = 1e-5.
+    """
     centred = x - x.mean(axis=-1, keepdims=True)
     inverse_std = 1.0 / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + LAYERNORM_EPS)
     normalized = centred * inverse_std
-    return normalized * g + b, LayerNormCache(normalized, inverse_std)
+    return normalized * gamma + beta, LayerNormCache(normalized, inverse_std)
 
 
-def layernorm_backward(cache: LayerNormCache, dy: np.ndarray, g: np.ndarray, dg: np.ndarray, db: np.ndarray):
-    """dx = (dx̂ - mean(dx̂) - x̂·mean(dx̂ ⊙ x̂)) / σ with dx̂ = dy ⊙ g; writes dg = Σ dy ⊙ x̂, db = Σ dy."""
+def layernorm_backward(
+    cache: LayerNormCache, dy: np.ndarray, gamma: np.ndarray, d_gamma: np.ndarray, d_beta: np.ndarray
+) -> np.ndarray:
+    """dx = (dx̂ - mean(dx̂) - x̂·mean(dx̂ ⊙ x̂)) / σ with dx̂ = dy ⊙ γ; writes dγ = Σ dy ⊙ x̂, dβ = Σ dy."""
     d = dy.shape[-1]
     x_hat = cache.normalized
-    dg[:] = (dy * x_hat).reshape(-1, d).sum(axis=0)
-    db[:] = dy.reshape(-1, d).sum(axis=0)
-    d_hat = dy * g
+    d_gamma[:] = (dy * x_hat).reshape(-1, d).sum(axis=0)
+    d_beta[:] = dy.reshape(-1, d).sum(axis=0)
+    d_hat = dy * gamma
     return cache.inverse_std * (
         d_hat - d_hat.mean(axis=-1, keepdims=True) - x_hat * (d_hat * x_hat).mean(axis=-1, keepdims=True)
     )

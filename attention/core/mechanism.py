@@ -4,6 +4,9 @@ Queries ask, keys answer: each query scores every key, the scores become weights
 and the output is the weighted mix of the values.
 
     Attention(Q, K, V) = softmax(Q·Kᵀ / sqrt(d_k)) · V
+
+`scaled_dot_product_attention` is the only attention here: the model's training forward
+(`attention.core.layers.attention_forward`) calls it, and every view reads what that forward kept.
 """
 
 from __future__ import annotations
@@ -39,13 +42,29 @@ def causal_mask(n: int) -> np.ndarray:  # -> [n, n] bool
 class AttentionResult:
     """Every step of one attention computation, so a UI can show it without recomputing.
 
-    Shapes for queries [..., n_q, d_k], keys [..., n_k, d_k], values [..., n_k, d_v].
+    Shapes for queries [..., n_q, d_k], keys [..., n_k, d_k], values [..., n_k, d_v]. The arrays are
+    read-only: a result may be cached and shared.
     """
 
-    scores: np.ndarray  # [..., n_q, n_k]  Q·Kᵀ
-    scaled_scores: np.ndarray  # [..., n_q, n_k]  Q·Kᵀ / sqrt(d_k)
+    scores: np.ndarray | None  # [..., n_q, n_k]  Q·Kᵀ (None unless kept: training does not keep it)
+    scaled_scores: np.ndarray | None  # [..., n_q, n_k]  Q·Kᵀ / sqrt(d_k) (None unless kept)
     weights: np.ndarray  # [..., n_q, n_k]  softmax over keys; masked entries exactly 0
-    output: np.ndarray  # [..., n_q, d_v]  weights · V
+    output: np.ndarray  # [..., n_q, d_v]  drop(weights) · V (weights · V without dropout)
+
+
+def masked_softmax_(S: np.ndarray, mask: np.ndarray | None) -> np.ndarray:  # [..., n_q, n_k] -> S, overwritten
+    """softmax over keys of S + M, M = 0 where `mask` allows and -inf elsewhere, computed in place (no copy).
+
+    The max is subtracted first, so exp() never overflows; a row with no allowed key gets all zeros, not NaN.
+    """
+    if mask is not None:
+        S += np.where(mask, 0.0, -np.inf).astype(S.dtype)  # M, broadcast over batch and heads
+    peak = S.max(axis=-1, keepdims=True)
+    S -= np.where(np.isfinite(peak), peak, 0)  # a blocked row is all -inf: leave it so
+    np.exp(S, out=S)
+    total = S.sum(axis=-1, keepdims=True)
+    S /= np.where(total > 0, total, 1)
+    return S
 
 
 def scaled_dot_product_attention(
@@ -53,12 +72,16 @@ def scaled_dot_product_attention(
     k: np.ndarray,  # [..., n_k, d_k]
     v: np.ndarray,  # [..., n_k, d_v]
     mask: np.ndarray | None = None,  # [..., n_q, n_k] bool, True = may attend
+    *,
+    dropout: np.ndarray | None = None,  # [..., n_q, n_k] inverted-dropout mask on the weights (training only)
+    keep_scores: bool = True,  # False: do not keep Q·Kᵀ and its scaled copy (training saves the memory)
 ) -> AttentionResult:
-    """softmax(Q·Kᵀ / sqrt(d_k), masked) · V.
+    """softmax(Q·Kᵀ / sqrt(d_k) + M) · V, the one attention the model runs: in training, in every view.
 
     Dividing by sqrt(d_k) keeps the scores' spread independent of the dimension, so softmax does
     not saturate as d_k grows. Masked keys get weight exactly 0; a query that may attend to no key
-    at all gets all-zero weights (and a zero output) rather than NaN.
+    at all gets all-zero weights (and a zero output) rather than NaN. Computed in the inputs' float
+    type (float32 in training), in place where it can be.
     """
     q, k, v = (np.asarray(a) for a in (q, k, v))
     d_k = q.shape[-1]
@@ -66,21 +89,19 @@ def scaled_dot_product_attention(
         raise ValueError(f"queries and keys need the same last dimension d_k, got {q.shape} and {k.shape}")
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(f"keys and values need one row per key, got {k.shape} and {v.shape}")
-    scores = q @ np.swapaxes(k, -1, -2)  # [..., n_q, n_k]
-    scaled = scores / np.sqrt(d_k)
-    if mask is None:
-        weights = softmax(scaled)
-    else:
-        mask = np.broadcast_to(np.asarray(mask, dtype=bool), scaled.shape)
-        blocked_rows = ~mask.any(axis=-1, keepdims=True)  # queries that may attend to nothing
-        weights = softmax(np.where(mask | blocked_rows, scaled, -np.inf))
-        weights = np.where(mask, weights, 0.0)
+    S = q @ np.swapaxes(k, -1, -2)  # [..., n_q, n_k]
+    S = S.astype(np.result_type(S.dtype, np.float32), copy=False)  # integer inputs: scores in float
+    scores = S.copy() if keep_scores else None
+    S /= np.sqrt(np.asarray(d_k, dtype=S.dtype))
+    scaled = S.copy() if keep_scores else None
+    weights = masked_softmax_(S, mask)  # [..., n_q, n_k]
+    output = (weights if dropout is None else weights * dropout) @ v  # [..., n_q, d_v]
     return AttentionResult(
-        scores=_read_only(scores),
-        scaled_scores=_read_only(scaled),
+        scores=None if scores is None else _read_only(scores),
+        scaled_scores=None if scaled is None else _read_only(scaled),
         weights=_read_only(weights),
-        output=_read_only(weights @ v),
-    )
+        output=_read_only(output),
+    )  # each array frozen: the result may be cached and shared
 
 
 def sinusoidal_positions(n: int, d: int) -> np.ndarray:  # -> [n, d]
@@ -95,6 +116,6 @@ def sinusoidal_positions(n: int, d: int) -> np.ndarray:  # -> [n, d]
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
-    a = np.array(a)  # own copy, so freezing it never freezes a caller's array
+    """Freeze an array this module made (never a caller's), so results can be cached and shared."""
     a.flags.writeable = False
     return a

@@ -1,18 +1,19 @@
 """The tiny self-attention language model: forward and backward, with dropout.
 
-By default one layer of causal multi-head self-attention with a residual connection, as in
-"Attention Is All You Need" (Vaswani et al., 2017) but without the feed-forward block or layer
-normalisation, so every number between a word and its prediction can be shown:
+L = 1..3 layers of causal multi-head self-attention with residual connections, as in "Attention Is
+All You Need" (Vaswani et al., 2017), each optionally followed by an MLP block and with optional
+pre-LayerNorm (GPT-2's; `attention.core.layers` has each kind). The default is the smallest of
+them, one attention layer without the MLP block or LayerNorm, so every number between a word and
+its prediction can be shown:
 
     X = drop(E[w] + P)                        token embedding plus position                [T, d]
-    Q, K, V = X·W_q, X·W_k, X·W_v             for each head, d_k = d / h                   [h, T, d_k]
-    A = softmax(Q·Kᵀ / sqrt(d_k) + M)         M = 0 where key j <= query i, else -inf      [h, T, T]
+    Q, K, V = X·W_q, X·W_k, X·W_v             for each head, d_k = d / n_h                 [n_h, T, d_k]
+    A = softmax(Q·Kᵀ / sqrt(d_k) + M)         M = 0 where key j <= query i, else -inf      [n_h, T, T]
     H = X + drop(concat_h(drop(A)·V)·W_o)     residual connection                          [T, d]
     logits = H·W_out + b                      W_out = Eᵀ when the output layer is tied     [T, V]
     loss = -mean_t log softmax(logits_t)[w_(t+1)]    every position predicts its next word
 
-With L layers (ℓ = 1..L) each layer reads the residual stream and adds to it; the optional MLP
-block (d -> 4d -> d, GELU) and pre-LayerNorm are GPT-2's (`attention.core.layers` has each kind):
+With L layers (ℓ = 1..L) each layer reads the residual stream and adds to it:
 
     H_0 = X
     H_ℓ' = H_(ℓ-1) + drop(Attention_ℓ(LN1_ℓ(H_(ℓ-1))))     LN = identity without LayerNorm
@@ -26,8 +27,9 @@ are those of GPT-2. P is learned, sinusoidal (fixed) or absent; the layout of th
 `attention.core.parameters`.
 
 The hot path (`forward`, `backward`) is hand-written numpy in float32 (float64 for gradient
-checks); `forward_steps` recomputes one context with `mechanism.scaled_dot_product_attention` so a
-step-by-step view shows the numbers the core computes.
+checks). It is the only forward pass: `attention.core.steps.forward_steps` runs it with keep=True
+for one context, so the step-by-step view, the attention maps and the predictions all show the
+numbers training computes.
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ from .layers import (
     attention_forward,
     layernorm_backward,
     layernorm_forward,
-    masked_softmax_rows,
     mlp_backward,
     mlp_forward,
     times,
@@ -61,7 +62,6 @@ from .parameters import (
     split_heads,
     unflatten,
 )
-from .steps import ForwardSteps, forward_steps
 
 __all__ = [
     "POSITION_KINDS",
@@ -69,18 +69,16 @@ __all__ = [
     "Architecture",
     "DropoutMasks",
     "ForwardCache",
-    "ForwardSteps",
     "LayerCache",
+    "LayerStream",
     "Parameters",
     "backward",
     "cross_entropy",
     "dropout_masks",
     "embedding_gradient",
     "forward",
-    "forward_steps",
     "init_parameters",
     "layer_name",
-    "masked_softmax_rows",
     "output_matrix",
     "position_table",
     "split_heads",
@@ -131,6 +129,17 @@ def dropout_masks(
 NO_DROPOUT = DropoutMasks()
 
 
+@dataclass(frozen=True)
+class LayerStream:
+    """The residual stream around one layer, kept only for display (forward(keep=True)): [B, n, d] each."""
+
+    input: np.ndarray  # H_(ℓ-1), the stream coming in
+    projected: np.ndarray  # concat_h(A·V)·W_o, the attention branch
+    attended: np.ndarray  # H_ℓ' = H_(ℓ-1) + drop(projected)
+    mlp_output: np.ndarray | None  # MLP_ℓ(LN2_ℓ(H_ℓ')), None without the MLP block
+    residual: np.ndarray  # H_ℓ = H_ℓ' + drop(mlp_output), or H_ℓ' without the MLP block
+
+
 @dataclass
 class LayerCache:
     """What one layer's backward needs: H <- H + drop(attention(LN(H))); H <- H + drop(MLP(LN(H)))."""
@@ -139,6 +148,7 @@ class LayerCache:
     ln1: LayerNormCache | None = None
     mlp: MLPCache | None = None
     ln2: LayerNormCache | None = None
+    stream: LayerStream | None = None  # only with forward(keep=True)
 
 
 @dataclass
@@ -168,18 +178,23 @@ def _layer_parameters(p: Parameters, layer: int, names) -> list[np.ndarray]:
     return [p[layer_name(name, layer)] for name in names]
 
 
-def _layer_forward(architecture: Architecture, p: Parameters, H: np.ndarray, layer: int, masks: DropoutMasks):
+def _layer_forward(
+    architecture: Architecture, p: Parameters, H: np.ndarray, layer: int, masks: DropoutMasks, keep: bool = False
+) -> tuple[np.ndarray, LayerCache]:  # [B, n, d] -> [B, n, d], cache
     """H + drop(attention(LN(H))), then + drop(MLP(LN(H))) when on: one layer on the residual stream."""
     ln = architecture.layernorm
     U, ln1 = layernorm_forward(H, *_layer_parameters(p, layer, ("ln1_g", "ln1_b"))) if ln else (H, None)
     W_qkv, W_o = _layer_parameters(p, layer, ("W_qkv", "W_o"))
-    out, att = attention_forward(U, W_qkv, W_o, architecture.heads, masks.layer("A", layer))
-    H = H + times(out, masks.layer("R", layer))  # [B, n, d]
+    projected, att = attention_forward(U, W_qkv, W_o, architecture.heads, masks.layer("A", layer), keep=keep)
+    attended = H + times(projected, masks.layer("R", layer))  # [B, n, d]
     if not architecture.mlp:
-        return H, LayerCache(att, ln1)
-    U, ln2 = layernorm_forward(H, *_layer_parameters(p, layer, ("ln2_g", "ln2_b"))) if ln else (H, None)
+        stream = LayerStream(H, projected, attended, None, attended) if keep else None
+        return attended, LayerCache(att, ln1, stream=stream)
+    U, ln2 = layernorm_forward(attended, *_layer_parameters(p, layer, ("ln2_g", "ln2_b"))) if ln else (attended, None)
     out, mlp = mlp_forward(U, *_layer_parameters(p, layer, ("W_1", "b_1", "W_2", "b_2")))
-    return H + times(out, masks.layer("M", layer)), LayerCache(att, ln1, mlp, ln2)
+    residual = attended + times(out, masks.layer("M", layer))
+    stream = LayerStream(H, projected, attended, out, residual) if keep else None
+    return residual, LayerCache(att, ln1, mlp, ln2, stream)
 
 
 def forward(
@@ -189,16 +204,23 @@ def forward(
     *,
     last_only: bool = False,
     masks: DropoutMasks = NO_DROPOUT,
+    keep: bool = False,
+    dtype: type[np.floating] | None = None,
 ) -> tuple[np.ndarray, ForwardCache]:  # [B, n] -> [B, n, V] (or [B, V] if last_only), cache
-    """logits = H_L·W_out + b, H_0 = drop(E[w] + P), H_ℓ = H_(ℓ-1) + drop(attention_ℓ(H_(ℓ-1))) [+ MLP_ℓ]."""
-    X = p["E"][ids]  # [B, n, d]
+    """logits = H_L·W_out + b, H_0 = drop(E[w] + P), H_ℓ = H_(ℓ-1) + drop(attention_ℓ(H_(ℓ-1))) [+ MLP_ℓ].
+
+    The one forward pass: training runs it, and so does every view (through `steps.forward_steps`, which
+    asks keep=True for the scores and the residual stream of every layer; training keeps only what
+    `backward` needs). dtype: compute in this float type (the views use float64), else in the parameters'.
+    """
+    X = p["E"][ids] if dtype is None else p["E"][ids].astype(dtype)  # [B, n, d]
     pe = position_table(architecture, p, ids.shape[1])
     if pe is not None:
         X += pe
     X = times(X, masks.X)
     H, layers = X, []
     for layer in range(architecture.layers):
-        H, cache = _layer_forward(architecture, p, H, layer, masks)
+        H, cache = _layer_forward(architecture, p, H, layer, masks, keep)
         layers.append(cache)
     F, lnf = layernorm_forward(H, p["lnf_g"], p["lnf_b"]) if architecture.layernorm else (H, None)
     W_out = output_matrix(architecture, p)

@@ -46,7 +46,8 @@ def base_name(key: str) -> str:
 
 
 def is_decayed(key: str) -> bool:
-    """Weight decay shrinks weight matrices and embeddings, not positions, biases or LayerNorm gains (GPT-2)."""
+    """Weight decay shrinks the token embeddings E and the weight matrices (W_qkv, W_o, W_1, W_2, W_out), not the
+    learned positions P, the biases (b_out, b_1, b_2) or LayerNorm's gains and biases γ, β (GPT-2's choice)."""
     name = base_name(key)
     return not (name == "P" or name.startswith(("b_", "ln")))
 
@@ -109,7 +110,7 @@ def unflatten(flat: np.ndarray, architecture: Architecture) -> Parameters:  # [s
 
 
 def decay_mask(architecture: Architecture, dtype=np.float32) -> np.ndarray:  # -> [size] of 0 and 1
-    """1 where AdamW's weight decay applies (matrices and E), 0 for positions, biases and LayerNorm."""
+    """1 where AdamW's weight decay applies (E and the W matrices), 0 for positions P, biases and LayerNorm."""
     mask = np.ones(architecture.size(), dtype=dtype)
     for name, view in unflatten(mask, architecture).items():
         if not is_decayed(name):

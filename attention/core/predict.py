@@ -98,16 +98,6 @@ PROBABILITY_FORMULAS = {
 """faithful -> the formula `seed.next_word_probabilities` computes (shown in the app with st.latex)."""
 
 
-def rng_for(seed: int, *stream: int) -> np.random.Generator:
-    """The random stream for one use of one seed: rng_for(seed, position, window, draw), say.
-
-    The same seed and stream give the same numbers on every machine (a link reproduces them);
-    different streams of one length are independent (numpy's SeedSequence mixes the whole list;
-    it ignores trailing zeros, so each use keeps its stream at a fixed length).
-    """
-    return np.random.default_rng([int(seed), *(int(s) for s in stream)])
-
-
 def distribution_from_logits(
     words: Sequence[str], logits: np.ndarray, *, temperature: float = 1.0
 ) -> NextWordDistribution:  # [V] words, [V] logits z

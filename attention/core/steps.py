@@ -1,4 +1,8 @@
-"""The model's forward pass for one context, keeping every intermediate of every layer for display."""
+"""The model's forward pass for one context, keeping every intermediate of every layer for display.
+
+Not a second implementation: `forward_steps` runs `model.forward` (the pass training runs) with
+keep=True and lays out what it kept, one context at a time, as read-only arrays.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .layers import gelu, layernorm_forward
+from .layers import attention_forward
 from .mechanism import causal_mask, scaled_dot_product_attention, softmax
-from .parameters import Architecture, Parameters, layer_name, output_matrix, position_table, split_heads
+from .model import ForwardCache, LayerCache, forward
+from .parameters import Architecture, Parameters, position_table
+
+ATTENTION_PATH = (forward, attention_forward, scaled_dot_product_attention)
+"""The code every number of the model's forward pass on screen comes from, caller first: the forward pass,
+a layer's attention, the attention itself. *Show the code* shows these (tests/test_one_path.py checks they ran)."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +52,9 @@ class LayerSteps:
 class ForwardSteps:
     """Every intermediate of the model for one context of n words (the last one predicts).
 
-    Built on `mechanism.scaled_dot_product_attention`, so a step-by-step view shows the core's
-    numbers; the logits equal the batched training forward's (up to float rounding). The fields
-    from Q to residual are layer 1's (a one-layer model's only layer); `layers` has every layer.
+    What `model.forward` computed (the training forward, through `mechanism.scaled_dot_product_attention`,
+    here in float64), so every view shows the numbers the model computes. The fields from Q to residual
+    are layer 1's (a one-layer model's only layer); `layers` has every layer. Every array is read-only.
     """
 
     words: tuple[str, ...]  # [n] the context as the model sees it (unknown words as <unk>)
@@ -75,52 +84,40 @@ class ForwardSteps:
         return np.stack([layer.weights for layer in self.layers])
 
 
-def layer_steps(architecture: Architecture, p: Parameters, H: np.ndarray, layer: int) -> LayerSteps:
-    """Layer `layer` (0-based) on the stream H [n, d], step by step, as `model._layer_forward` computes it."""
-    n, h = len(H), architecture.heads
-    key = lambda name: p[layer_name(name, layer)]  # noqa: E731
-    U = layernorm_forward(H, key("ln1_g"), key("ln1_b"))[0] if architecture.layernorm else H
-    W_q, W_k, W_v = np.split(key("W_qkv"), 3, axis=1)  # each [d, d], heads side by side
-    Q, K, V = (split_heads(U @ W, h) for W in (W_q, W_k, W_v))  # each [h, n, d_k]
-    attention = scaled_dot_product_attention(Q, K, V, causal_mask(n))
-    concatenated = attention.output.transpose(1, 0, 2).reshape(n, -1)  # [n, h, d_k] -> [n, d]
-    projected = concatenated @ key("W_o")
-    attended = H + projected
-    mlp_normalized = mlp_hidden = mlp_output = None
-    residual = attended
-    if architecture.mlp:
-        mlp_normalized = attended
-        if architecture.layernorm:
-            mlp_normalized = layernorm_forward(attended, key("ln2_g"), key("ln2_b"))[0]
-        mlp_hidden = gelu(mlp_normalized @ key("W_1") + key("b_1"))[0]  # [n, 4d]
-        mlp_output = mlp_hidden @ key("W_2") + key("b_2")
-        residual = attended + mlp_output
+def layer_steps(cache: LayerCache, layer: int) -> LayerSteps:
+    """Layer `layer` (0-based) of window 0 of a forward(keep=True) cache, as LayerSteps."""
+    att, stream, mlp = cache.attention, cache.stream, cache.mlp
+    if stream is None or att.scores is None or att.scaled_scores is None:
+        raise ValueError("layer_steps needs the cache of forward(..., keep=True)")
     return LayerSteps(
-        layer + 1, H, U, Q, K, V, attention.scores, attention.scaled_scores, attention.weights, attention.output,
-        concatenated, projected, attended, mlp_normalized, mlp_hidden, mlp_output, residual,
+        layer + 1, stream.input[0], att.U[0], att.Q[0], att.K[0], att.V[0], att.scores[0], att.scaled_scores[0],
+        att.A[0], att.head_outputs[0], att.O_cat[0], stream.projected[0], stream.attended[0],
+        None if mlp is None else mlp.U[0], None if mlp is None else mlp.Y[0],
+        None if stream.mlp_output is None else stream.mlp_output[0], stream.residual[0],
     )  # fmt: skip
 
 
 def forward_steps(architecture: Architecture, p: Parameters, ids: Sequence[int], words: Sequence[str]) -> ForwardSteps:
-    """The same computation as `forward`, for one context, keeping every step of every layer for display."""
+    """`forward` for one context (no dropout, in float64), keeping every step of every layer for display."""
     token_ids = np.asarray(ids)  # [n]
-    token_embeddings = p["E"][token_ids]  # [n, d]
+    logits, cache = forward(architecture, p, token_ids[None, :], last_only=True, keep=True, dtype=np.float64)  # [1, V]
+    return steps_from_cache(architecture, p, cache, logits[0], words)
+
+
+def steps_from_cache(
+    architecture: Architecture, p: Parameters, cache: ForwardCache, logits: np.ndarray, words: Sequence[str]
+) -> ForwardSteps:  # window 0 of a forward(keep=True) cache, its last logits [V]
+    ids = cache.ids[0]
+    token_embeddings = p["E"][ids]  # [n, d]
     pe = position_table(architecture, p, len(ids))
-    positions = np.zeros_like(token_embeddings) if pe is None else pe
-    X = token_embeddings + positions  # [n, d]
-    layers, H = [], X
-    for layer in range(architecture.layers):
-        layers.append(layer_steps(architecture, p, H, layer))
-        H = layers[-1].residual
-    final = layernorm_forward(H, p["lnf_g"], p["lnf_b"])[0] if architecture.layernorm else H
-    logits = final[-1] @ output_matrix(architecture, p) + p["b_out"]
+    layers = tuple(layer_steps(layer_cache, layer) for layer, layer_cache in enumerate(cache.layers))
     first = layers[0]
-    return ForwardSteps(
+    steps = ForwardSteps(
         words=tuple(words),
-        ids=token_ids,
+        ids=ids,
         token_embeddings=token_embeddings,
-        positions=positions,
-        X=X,
+        positions=np.zeros_like(token_embeddings) if pe is None else pe,
+        X=cache.X[0],
         Q=first.Q,
         K=first.K,
         V=first.V,
@@ -134,6 +131,10 @@ def forward_steps(architecture: Architecture, p: Parameters, ids: Sequence[int],
         residual=first.attended,
         logits=logits,
         probabilities=softmax(logits),
-        layers=tuple(layers),
-        final=final,
+        layers=layers,
+        final=cache.F[0],
     )
+    for value in (*vars(steps).values(), *(a for layer in layers for a in vars(layer).values())):
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False  # shared between the views (and sessions) that read it
+    return steps

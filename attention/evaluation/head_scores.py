@@ -20,6 +20,7 @@ import numpy as np
 
 from ..core.model import forward
 from ..core.parameters import UNKNOWN_TOKEN, Architecture, Parameters
+from ..core.streams import Use, rng_for
 from ..tokens.words import Vocabulary, is_word
 
 PROBE_SEQUENCES = 8
@@ -102,7 +103,7 @@ def probe_words(vocabulary: Vocabulary) -> np.ndarray:  # -> [W] ids
 
 def training_probe(vocabulary: Vocabulary, context_window: int, seed: int) -> np.ndarray | None:  # -> [P, 2m]
     """The probe a training run with this seed measures its heads on (its own random stream)."""
-    return probe(probe_words(vocabulary), context_window, np.random.default_rng([seed, 0x9E4D]))
+    return probe(probe_words(vocabulary), context_window, rng_for(seed, Use.HEAD_PROBE))
 
 
 def model_scores(model) -> HeadScores | None:

@@ -1,5 +1,5 @@
-"""Looking at a model from the outside: embedding maps, what-if edits, blog vs corrected (and generation,
-from `generation.py`, kept importable from here).
+"""Looking at a model from the outside: embedding maps, what-if edits, blog vs corrected. (Generation is
+`attention.core.generation`, also importable as `attention.generate`.)
 
 Pure functions in numpy: arrays, word lists and callables in, results out. Nothing here draws or
 imports a UI; `attention.charts` turns the results into pictures.

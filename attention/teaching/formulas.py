@@ -1,7 +1,8 @@
 """The formulas the app shows (with st.latex), each beside the name of the code that computes it.
 
 tests/test_formulas.py recomputes every step from the formula as written here and compares it with
-the numbers `attention.core.model.forward_steps` returns, so the page cannot drift from the code.
+the numbers `attention.core.steps.forward_steps` returns (the forward pass training runs), so the page
+cannot drift from the code.
 Symbols follow `attention.teaching.notation` (τ temperature, k context window, n_h heads, d_k head size);
 tests/test_notation.py checks that no symbol here means two things.
 """
@@ -48,11 +49,11 @@ LAYER_STEPS: dict[str, tuple[str, str]] = {
     ),
     "head_outputs": (r"O^{(\ell)}_h = A^{(\ell)}_h V^{(\ell)}_h", "each word's mix of the values it attends to"),
     "projected": (
-        r"\operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_H\big)\,W^{O(\ell)}",
+        r"\operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_{n_h}\big)\,W^{O(\ell)}",
         "heads side by side, mixed by this layer's W^O",
     ),
     "attended": (
-        r"H'^{(\ell)} = H^{(\ell-1)} + \operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_H\big)\,W^{O(\ell)}",
+        r"H'^{(\ell)} = H^{(\ell-1)} + \operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_{n_h}\big)\,W^{O(\ell)}",
         "the residual connection: attention adds to the stream, it does not replace it",
     ),
     "mlp_normalized": (
@@ -84,9 +85,9 @@ FINAL_STEP = (
 )
 
 
-def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
-    """(LayerSteps field, LaTeX, intuition) for layer `layer` (1-based) of a model with these settings,
-    in the order the code computes them; ℓ is written as the layer's number."""
+def layer_rows(*, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
+    """(LayerSteps field, LaTeX with ℓ, intuition) of one layer of a model with these settings, in the order
+    the code computes them: LAYER_STEPS without what is off, ⟨U⟩ and ⟨U2⟩ filled in."""
     rows = []
     for field, (latex, why) in LAYER_STEPS.items():
         if (field == "normalized" and not layernorm) or (field == "mlp_normalized" and not (mlp and layernorm)):
@@ -97,9 +98,41 @@ def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> li
             latex, why = r"H^{(\ell)} = H'^{(\ell)}", "the stream after layer ℓ (no MLP block)"
         for placeholder, symbol in BLOCK_INPUTS[layernorm].items():
             latex = latex.replace(placeholder, symbol)
-        latex = latex.replace(r"\ell-1", str(layer - 1)).replace(r"\ell", str(layer))
-        rows.append((field, latex, why.replace("ℓ", str(layer))))
+        rows.append((field, latex, why))
     return rows
+
+
+def layer_formulas(layer: int, *, layers: int, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
+    """(LayerSteps field, LaTeX, intuition) for layer `layer` (1-based) of a model with these settings,
+    in the order the code computes them; ℓ is written as the layer's number."""
+    return [
+        (field, latex.replace(r"\ell-1", str(layer - 1)).replace(r"\ell", str(layer)), why.replace("ℓ", str(layer)))
+        for field, latex, why in layer_rows(mlp=mlp, layernorm=layernorm)
+    ]
+
+
+SUMMARY_FIELDS = ("normalized", "Q", "weights", "head_outputs", "attended", "mlp_hidden", "residual")
+"""The layer rows Predict shows for a deeper model (Step by step has every one)."""
+
+
+def model_formula(*, layers: int, mlp: bool, layernorm: bool) -> str:
+    """The model shown in one formula (Predict): MODEL_SUMMARY for one plain layer, else the layer rows of
+    `layer_rows` (ℓ = 1..L, or the number for one layer) between X and `final_formula`, then p."""
+    if layers == 1 and not (mlp or layernorm):
+        return MODEL_SUMMARY
+    rows = [r"H^{(0)} = " + MODEL_STEPS["X"][0]]
+    for field, latex, _ in layer_rows(mlp=mlp, layernorm=layernorm):
+        if field == "weights":  # S, written out: the summary does not show the scores' row
+            latex = latex.replace(r"S^{(\ell)}_h", r"Q^{(\ell)}_h K^{(\ell)\top}_h")
+        if field in SUMMARY_FIELDS:
+            rows.append(latex + (r"\quad (K, V \text{ alike})" if field == "Q" else ""))
+    if layers == 1:
+        rows = [row.replace(r"\ell-1", "0").replace(r"\ell", "1") for row in rows]
+    else:
+        rows.insert(1, rf"\ell = 1, \dots, L = {layers}:")  # the rows below hold for every layer
+    rows += [final_formula(layernorm=layernorm)[0].replace("(L)", f"({layers})"), MODEL_STEPS["probabilities"][0]]
+    aligned = [row.replace(" = ", " &= ", 1) for row in rows]
+    return r"\begin{aligned}" + r" \\ ".join(aligned) + r"\end{aligned}"
 
 
 def final_formula(*, layernorm: bool) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..core.parameters import UNKNOWN_TOKEN
+from ..core.streams import Use, rng_for
 from ..evaluation.held_out import next_token_log_probabilities
 from ..tokens.words import Vocabulary, tokenize
 
@@ -71,7 +72,7 @@ loss rose from the first steps; with 1,000 and 60 words one seed of three stayed
 
 def lesson_text(words: int = 40, segments: int = LESSON_SEGMENTS, seed: int = 0) -> str:
     """A text of the family: `segments` segments of `words` made-up words, each followed by its repeat."""
-    rng = np.random.default_rng([seed, 0x1D])
+    rng = rng_for(seed, Use.LESSON_TEXT)
     vocabulary = made_up_words(words, rng)
     return " ".join(segments_tokens(repeated_segments(vocabulary, segments, rng)))
 
@@ -121,7 +122,7 @@ def held_out_stream(
     A first block of segments only gives the scored ones a full context window of the same kind of text.
     """
     seen, words = text_segments(tokens)
-    rng = np.random.default_rng([seed, 0xF2E5])
+    rng = rng_for(seed, Use.HELD_OUT_SEGMENTS)
     warm_up: list[tuple[str, ...]] = []
     while sum(2 * len(s) + 1 for s in warm_up) < context_window:
         warm_up += fresh_segments(words, 1, seen, rng)
@@ -148,7 +149,7 @@ def example_context(text: str, length: int = 8, seed: int = 0) -> list[str]:
     """'.', a fresh segment of `length` distinct words of the text, and its repeat: where an induction head
     shows its stripe (each word of the second copy looks at the word after its first occurrence)."""
     seen, words = text_segments(tokenize(text))
-    rng = np.random.default_rng([seed, 0xE7A])
+    rng = rng_for(seed, Use.EXAMPLE_SEGMENT)
     segment = tuple(words[i] for i in rng.permutation(len(words))[:length])
     while segment in seen:
         segment = tuple(words[i] for i in rng.permutation(len(words))[:length])

@@ -7,10 +7,12 @@ The text is cut into three contiguous parts (`attention.training.parts`): train,
 epoch cuts the training tokens into windows of T = context_window tokens (from a random offset, in
 random order), and every position of every window predicts its next token (teacher forcing), so
 each training token is a target once per epoch with contexts of 1 to T words. AdamW with dropout.
-After each epoch the model predicts every validation token from the T tokens before it; the
-weights with the lowest validation loss are kept, and training stops when that loss has not
-improved for `patience` steps: long enough to wait out the plateau before attention learns to
-look back. The kept model and the counting baselines are then scored on the test part.
+At the end of an epoch, once enough steps have passed since the last evaluation (`EVALUATION_SHARE`:
+every epoch on small texts, every few epochs on long ones), and when training ends, the model predicts
+every validation token from the T tokens before it (and up to TRAIN_LOSS_SAMPLE = 1,024 training
+tokens, for the training loss); the weights with the lowest validation loss are kept, and training
+stops when that loss has not improved for `patience` steps: long enough to wait out the plateau before
+attention learns to look back. The kept model and the counting baselines are then scored on the test part.
 
 Every budget counts steps (max_steps, epochs, patience), so the same text, settings and seed give
 bit-identical weights under any load. A wall clock (max_seconds) remains only as a safety net;
@@ -32,6 +34,7 @@ import numpy as np
 from .. import limits
 from ..core.model import backward, cross_entropy, dropout_masks, forward
 from ..core.parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
+from ..core.streams import Use, rng_for
 from ..evaluation import head_scores as heads
 from ..evaluation.held_out import Evaluation, evaluate, next_token_log_probabilities, ngram_overlap
 from ..tokens.subword import SubwordTokenizer, train_bpe
@@ -189,7 +192,7 @@ class _Trainer:
         self.ids, self.parts, self.n_train = ids, parts, parts.n_train
         self.train_ids = ids[: parts.n_train]
         self.architecture = settings.architecture(len(vocabulary))
-        self.rng = np.random.default_rng(settings.seed)
+        self.rng = rng_for(settings.seed, Use.TRAINING)  # the initial weights, then batches and dropout
         self.theta = init_parameters(self.architecture, self.rng)  # [size] every parameter
         self.grad = np.zeros_like(self.theta)
         self.p, self.g = unflatten(self.theta, self.architecture), unflatten(self.grad, self.architecture)

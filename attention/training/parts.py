@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import limits
 from ..core.parameters import UNKNOWN_TOKEN
+from ..core.streams import Use, rng_for
 from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
 
@@ -75,7 +76,7 @@ def build_vocabulary(
     """
     counts = Counter(train_tokens)
     once = [word for word in dict.fromkeys(train_tokens) if counts[word] == 1]
-    rng = np.random.default_rng([seed, 0x756E6B])  # its own stream: "unk"
+    rng = rng_for(seed, Use.UNKNOWN_WORDS)
     for i in rng.permutation(len(once))[: round(unknown_fraction * len(once))]:
         del counts[once[i]]
     if len(counts) > max_words:

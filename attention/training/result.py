@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import limits
 from ..core.mechanism import softmax
-from ..core.model import forward
 from ..core.parameters import UNKNOWN_TOKEN, Architecture, Parameters
 from ..core.predict import NextWordDistribution
 from ..core.steps import ForwardSteps, forward_steps
@@ -24,9 +26,46 @@ from .settings import TrainingSettings
 class HistoryPoint:
     step: int
     epoch: int
-    train_loss: float  # loss on (up to 2,048) training tokens, each predicted from the T tokens before it
+    train_loss: float  # loss on (up to 1,024) evenly spaced training tokens, each from the T tokens before it
     validation_loss: float  # the same on the validation part; nan without one
     heads: HeadScores | None = None  # every head's previous-token and induction score on the probe (heads.py)
+
+
+class StepsCache:
+    """The last few contexts' forward steps, least recently used first out; safe to share between threads.
+
+    A pickled or copied cache comes back empty (a lock cannot be pickled, and the steps are cheap to redo).
+    """
+
+    def __init__(self, max_entries: int = limits.MAX_CACHED_CONTEXTS) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, ...], ForwardSteps] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], compute: Callable[[], ForwardSteps]) -> ForwardSteps:
+        """The steps kept for `key`, or compute() kept as the most recent (the oldest out beyond max_entries)."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        steps = compute()  # outside the lock: another context's pass need not wait for this one
+        with self._lock:
+            self._entries[key] = steps
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return steps
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getstate__(self) -> dict:
+        return {"max_entries": self.max_entries}
+
+    def __setstate__(self, state: dict) -> None:
+        self.max_entries = state["max_entries"]
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +75,9 @@ class TrainedModel:
     Context words are tokens as `attention.tokenize` makes them. Words the model did not learn
     (rare, or only in the validation or test part) are read as the unknown token "<unk>";
     contexts longer than the window use their last `context_window` words.
+
+    Every prediction reads `forward_steps(context)`: one forward pass per context, remembered for the
+    last few contexts, so the views of one page (and the sessions sharing the model) run it once.
     """
 
     vocabulary: Vocabulary  # the model's words in id order; the last is "<unk>"
@@ -49,6 +91,7 @@ class TrainedModel:
     seconds: float  # training time (wall clock: varies between machines, unlike everything else here)
     evaluation: Evaluation | None  # test-part scores vs the baselines; None without a test part
     clock_stopped: bool = False  # the safety clock ended training: another machine may give other weights
+    _steps_cache: StepsCache = field(default_factory=StepsCache, init=False, repr=False, compare=False)
     tokenizer: SubwordTokenizer | None = None  # the BPE pieces a subword model reads; None: words and marks
 
     def split(self, text: str) -> Tokenized:
@@ -78,17 +121,19 @@ class TrainedModel:
         known = tuple(word if word in self.vocabulary else UNKNOWN_TOKEN for word in words)
         return self.vocabulary.ids(known), known
 
-    def _logits_and_weights(self, context_words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        ids, _ = self.context_ids(context_words)
-        logits, cache = forward(self.architecture, self.parameters, np.asarray([ids]), last_only=True)
-        return logits[0], cache.weights[0]  # [V], [L, h, n, n]
+    def forward_steps(self, context_words: Sequence[str]) -> ForwardSteps:
+        """Every number of the forward pass for this context (the words the model sees): the one record
+        that the predictions, the attention weights and every view read. Remembered per context."""
+        ids, words = self.context_ids(context_words)
+        return self._steps_cache.get(words, lambda: forward_steps(self.architecture, self.parameters, ids, words))
 
     def next_word_probabilities(self, context_words: Sequence[str], temperature: float = 1.0) -> np.ndarray:  # [V]
         """p = softmax(logits / temperature) for the word after the context, aligned with vocabulary.words."""
-        return softmax(self._logits_and_weights(context_words)[0], temperature=temperature)
+        return softmax(self.forward_steps(context_words).logits, temperature=temperature)
 
     def next_word_distribution(self, context_words: Sequence[str], temperature: float = 1.0) -> NextWordDistribution:
-        logits, _ = self._logits_and_weights(context_words)
+        """p = softmax(z / τ) of the logits z the forward pass gave for this context."""
+        logits = self.forward_steps(context_words).logits
         return NextWordDistribution(
             words=self.vocabulary.words, scores=logits, probabilities=softmax(logits, temperature=temperature)
         )
@@ -102,12 +147,8 @@ class TrainedModel:
         (0-based: 0 is the first layer, the one-layer model's only one)."""
         if not 0 <= layer < self.layers:
             raise ValueError(f"layer must be between 0 and {self.layers - 1} for this {self.layers}-layer model")
-        return self._logits_and_weights(context_words)[1][layer]
+        return self.forward_steps(context_words).layers[layer].weights
 
     def all_attention_weights(self, context_words: Sequence[str]) -> np.ndarray:  # -> [L, h, n, n]
         """Every layer's attention weights for the (clipped) context, first layer first."""
-        return self._logits_and_weights(context_words)[1]
-
-    def forward_steps(self, context_words: Sequence[str]) -> ForwardSteps:
-        ids, words = self.context_ids(context_words)
-        return forward_steps(self.architecture, self.parameters, ids, words)
+        return self.forward_steps(context_words).all_weights

@@ -10,6 +10,7 @@ import streamlit as st
 
 import attention
 from attention import charts
+from attention.core.steps import ATTENTION_PATH
 from attention.teaching import analysis
 
 from ..controls import one_of
@@ -31,7 +32,7 @@ def render(ctx: ViewContext) -> None:
     )
     heatmaps(ctx, weights, words, positions, title_line=ctx.title_line("self-attention, the trained model"))
     attention_row(ctx, model)
-    show_code(attention.scaled_dot_product_attention)
+    show_code(attention.TrainedModel.attention_weights, *ATTENTION_PATH)
 
 
 def chosen_layer_attention(ctx: ViewContext, model: attention.TrainedModel) -> tuple[list[str], list[int], np.ndarray]:

@@ -9,6 +9,7 @@ import streamlit as st
 
 import attention
 from attention import charts
+from attention.core.streams import Use, rng_for
 from attention.teaching import analysis
 
 from ..render import export_row, plain, show_chart, show_code
@@ -22,7 +23,7 @@ LABELS: charts.ComparisonLabels = {"before_label": "as in the blog", "after_labe
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def blog_embeddings(vocab_size: int, dim: int, seed: int) -> np.ndarray:
-    return attention.random_embeddings(vocab_size, dim, np.random.default_rng(seed))
+    return attention.random_embeddings(vocab_size, dim, rng_for(seed, Use.BLOG_EMBEDDINGS))
 
 
 def blog_result(ctx: ViewContext) -> attention.BlogMethodResult:
@@ -44,7 +45,7 @@ def render(ctx: ViewContext) -> None:
     with chart_col:
         next_word_panel(ctx, result, "score s", ctx.title_line(METHOD))
     with side_col:
-        sampled_word(ctx, result)
+        sampled_word(ctx, result, Use.BLOG_SAMPLE)
     st.latex(attention.QUERY_FORMULA)
     st.latex(attention.PROBABILITY_FORMULAS[ctx.faithful])
     st.caption(

@@ -9,7 +9,8 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core import generation
-from attention.core.predict import rng_for
+from attention.core.steps import ATTENTION_PATH
+from attention.core.streams import Use, rng_for
 
 from ..controls import widget
 from ..models import trained_model
@@ -17,9 +18,6 @@ from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from .attention_map import heatmaps
 from .predict import sample_again
-
-GENERATE_STREAM = 7
-"""rng_for(seed, draw, GENERATE_STREAM): generation draws apart from Predict's samples."""
 
 
 def render(ctx: ViewContext) -> None:
@@ -32,7 +30,7 @@ def render(ctx: ViewContext) -> None:
     widget("gen_top_k", right)
     steps = generation.generate(
         model.next_word_distribution, ctx.context, st.session_state.gen_words,
-        rng=rng_for(ctx.seed, st.session_state.draw, GENERATE_STREAM), temperature=ctx.temperature,
+        rng=rng_for(ctx.seed, Use.GENERATE, st.session_state.draw), temperature=ctx.temperature,
         top_k=st.session_state.gen_top_k or None, context_window=model.context_window,
     )  # fmt: skip
     generated = [step.word for step in steps]
@@ -58,4 +56,5 @@ def render(ctx: ViewContext) -> None:
     positions = list(range(first + chosen - len(words), first + chosen))  # the words it saw end just before
     st.markdown("**Attention while predicting it**")
     heatmaps(ctx, model.attention_weights(list(step.context)), list(words), positions, title_line=title_line)
-    show_code(generation.generate, generation.top_k_filter)
+    top_k = [generation.top_k_filter] if st.session_state.gen_top_k else []  # shown only when it ran
+    show_code(generation.generate, *top_k, attention.TrainedModel.next_word_distribution, *ATTENTION_PATH)

@@ -8,6 +8,7 @@ import streamlit as st
 
 import attention
 from attention import charts
+from attention.core.steps import ATTENTION_PATH
 from attention.evaluation import head_scores as heads
 from attention.teaching import induction
 from attention.training.settings import TrainingSettings
@@ -136,4 +137,5 @@ def results(model: attention.TrainedModel, text: str, words: int) -> None:
             title = f"layer {at_layer + 1}, head {h + 1} ({kind})"
             show_chart(partial(charts.attention_heatmap, weights, context, title=title))
             st.caption(plain(charts.summarize_heatmap(weights, context)))
-    show_code(heads.induction_scores, induction.copy_accuracy)
+    maps_code = (attention.TrainedModel.attention_weights, *ATTENTION_PATH)  # the two maps' weights
+    show_code(heads.induction_scores, induction.copy_accuracy, *maps_code)

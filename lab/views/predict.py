@@ -8,7 +8,8 @@ import streamlit as st
 
 import attention
 from attention import charts
-from attention.core.predict import rng_for
+from attention.core.steps import ATTENTION_PATH
+from attention.core.streams import Use, rng_for
 from attention.teaching import analysis, formulas, unknown
 
 from ..models import trained_model
@@ -34,13 +35,14 @@ def render(ctx: ViewContext) -> None:
         sampled_word(ctx, distribution)
     attention_row(ctx, model)
     st.markdown("**How the probabilities are computed**")
-    st.latex(formulas.MODEL_SUMMARY)
+    shape = model.architecture  # the formula of this model: its layers, MLP block and LayerNorm
+    st.latex(formulas.model_formula(layers=shape.layers, mlp=shape.mlp, layernorm=shape.layernorm))
     st.caption(
         f"k = {min(ctx.window, model.context_window)} context words (the model was trained with contexts of up "
         f"to n_ctx = {model.context_window}); the temperature τ = {ctx.temperature:g} divides z before the "
         "softmax. See **Step by step** for every number."
     )
-    show_code(attention.TrainedModel.next_word_distribution, attention.core.model.forward)
+    show_code(attention.TrainedModel.next_word_distribution, *ATTENTION_PATH)
 
 
 def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:
@@ -56,8 +58,9 @@ def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line
     export_row(chart, frame, "next-word-probabilities", ctx.label, title_line=title_line)
 
 
-def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution) -> None:
-    rng = rng_for(ctx.seed, ctx.position, ctx.window, st.session_state.draw)
+def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution, use: Use = Use.PREDICT_SAMPLE) -> None:
+    """A word drawn from the distribution, from this use's stream of the seed (Sample again draws anew)."""
+    rng = rng_for(ctx.seed, use, ctx.position, ctx.window, st.session_state.draw)
     word = attention.sample_word(distribution, rng)
     st.metric(f"Sampled next {ctx.token_word}", unknown.said(word))
     if word == attention.UNKNOWN_TOKEN:

@@ -11,6 +11,7 @@ import streamlit as st
 
 import attention
 from attention import charts
+from attention.core import steps as steps_module
 from attention.core.predict import distribution_from_logits
 from attention.teaching import analysis, formulas
 
@@ -75,7 +76,7 @@ def render(ctx: ViewContext) -> None:
         st.latex(latex)
     show_chart(partial(charts.next_word_chart, output, top_k=ctx.top_k, true_next=ctx.true_next, score_title="logit z"))
     numbers({name: matrix for name, _, _, matrix in shown}, labels, output, ctx.top_k)
-    show_code(attention.core.steps.forward_steps, attention.scaled_dot_product_attention)
+    show_code(steps_module.forward_steps, *steps_module.ATTENTION_PATH)
 
 
 def picture(name: str, latex: str, why: str, matrix: np.ndarray, labels: list[str]) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
 
 import attention
 from attention import charts
-from attention.core.predict import rng_for
+from attention.core.streams import Use, rng_for
 from attention.teaching import analysis
 
 from ..controls import widget
@@ -16,9 +17,13 @@ from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
 from ..state import EDITS, ViewContext
 
-SHUFFLE_STREAM = 11
-"""rng_for(seed, draw, SHUFFLE_STREAM): the shuffle's own random stream."""
 LABELS: charts.ComparisonLabels = {"before_label": "before", "after_label": "after"}
+EDIT_CODE: dict[str, Callable[..., object]] = {
+    "shuffle": analysis.shuffle_earlier_words,
+    "remove": analysis.remove_word,
+    "replace": analysis.replace_word,
+}
+"""The edit's own function, for Show the code (the one that made the context shown)."""
 NOTHING_MOVED = 1e-4
 """Below this total variation distance the two distributions are the same up to float32 rounding."""
 
@@ -56,13 +61,13 @@ def render(ctx: ViewContext) -> None:
     frame = charts.comparison_frame(before, after, top_k=ctx.top_k, **LABELS)
     export_row(chart, frame, "what-if", f"{edit}-after-{ctx.position + 1}",
                title_line=ctx.title_line(f"what if: {EDITS[edit]}"))  # fmt: skip
-    show_code(analysis.shuffle_earlier_words, analysis.distribution_change)
+    show_code(EDIT_CODE[edit], attention.TrainedModel.next_word_distribution, analysis.distribution_change)
 
 
 def edited_context(ctx: ViewContext, model: attention.TrainedModel, seen: list[str], edit: str) -> list[str] | None:
     """The context after the chosen edit (its widgets drawn here), or None after saying why it can't be made."""
     if edit == "shuffle":
-        return analysis.shuffle_earlier_words(seen, rng_for(ctx.seed, st.session_state.draw, SHUFFLE_STREAM))
+        return analysis.shuffle_earlier_words(seen, rng_for(ctx.seed, Use.WHAT_IF_SHUFFLE, st.session_state.draw))
     first = ctx.position + 2 - len(seen)
     index = st.selectbox("Which word", range(len(seen)), format_func=lambda i: f"{first + i}: {seen[i]}",
                          key="edit_index", persist_state="session")  # fmt: skip

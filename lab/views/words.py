@@ -8,6 +8,7 @@ import streamlit as st
 
 import attention
 from attention import charts
+from attention.core.steps import ATTENTION_PATH
 
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
@@ -34,4 +35,4 @@ def render(ctx: ViewContext) -> None:
     st.caption(plain(charts.summarize_head_view(weights, words, positions=positions)))
     export_row(chart, charts.head_view_frame(weights, words, positions=positions), "attention-on-words", ctx.label,
                title_line=ctx.title_line("self-attention, the trained model"))  # fmt: skip
-    show_code(attention.scaled_dot_product_attention)
+    show_code(attention.TrainedModel.attention_weights, *ATTENTION_PATH)
