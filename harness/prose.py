@@ -7,6 +7,7 @@ draw Zipf-distributed words, so the vocabulary grows like prose (about 2,000 dis
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,8 @@ def real_prose() -> dict[str, str]:
 
     The licence texts Debian ships (legal prose, ~21,000 tokens) and the first four chapters of
     Vim's user manual (a tutorial, ~20,000 tokens). Either is left out when its files are missing.
+    These are the texts the defaults are chosen on (their validation parts, bench/real_prose.py),
+    so their test parts are not the headline: `fresh_prose()` is.
     """
     found = {}
     licences = [LICENCE_DIR / name for name in LICENCES]
@@ -87,3 +90,24 @@ def real_prose() -> dict[str, str]:
             p.read_text(encoding="utf-8", errors="replace") for p in VIM_MANUAL
         )
     return found
+
+
+FRESH_MANUALS = {
+    "GNU grep manual": Path("/usr/share/info/grep.info.gz"),
+    "GNU Readline user manual": Path("/usr/share/info/rluserman.info.gz"),
+}
+"""Debian's `grep` (essential: on every Debian system) and `readline-common` packages install these."""
+
+
+def fresh_prose() -> dict[str, str]:
+    """English that people wrote, never used to choose a setting: name -> text (~18,000–25,000 tokens each).
+
+    Two GNU manuals in Info's plain-text format, read whole as a new user would paste them (node
+    headers and menus included): grep's (~24,700 tokens) and Readline's user manual (~18,000 tokens).
+    The headline numbers of bench/real_prose.py are their test parts. Either is left out when missing.
+    """
+    return {
+        name: gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        for name, path in FRESH_MANUALS.items()
+        if path.exists()
+    }
