@@ -7,6 +7,7 @@
 """
 
 from . import core as core  # attention.core.model.forward etc. (Show the code names them)
+from .blog.method import PROBABILITY_FORMULAS, QUERY_FORMULA, BlogMethodResult, blog_method
 from .blog.post import random_embeddings
 from .core.generation import GenerationStep, generate, top_k_filter
 from .core.mechanism import (
@@ -17,15 +18,7 @@ from .core.mechanism import (
     softmax,
 )
 from .core.parameters import UNKNOWN_TOKEN
-from .core.predict import (
-    PROBABILITY_FORMULAS,
-    QUERY_FORMULA,
-    BlogMethodResult,
-    NextWordDistribution,
-    blog_method,
-    context_slice,
-    sample_word,
-)
+from .core.predict import NextWordDistribution, context_slice, sample_word
 from .core.steps import ForwardSteps
 from .evaluation.head_scores import HeadScores
 from .evaluation.held_out import Evaluation

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..blog import post as seed
-from ..tokens.words import Vocabulary
 from .mechanism import softmax
 from .parameters import UNKNOWN_TOKEN
 
@@ -37,38 +35,6 @@ class NextWordDistribution:
         return float(self.probabilities[self.words.index(word)]) if word in self.words else 0.0
 
 
-@dataclass(frozen=True)
-class BlogMethodResult(NextWordDistribution):
-    """The blog's method, step by step: q = mean(E[context]), s = E·q / sqrt(d_e), p = softmax(s / τ)."""
-
-    query: np.ndarray  # [d_e] mean embedding of the context
-    dot_products: np.ndarray  # [V] E·q, before dividing by sqrt(d_e)
-
-
-def blog_method(
-    embeddings: np.ndarray,  # [V, d_e], row i for vocabulary.words[i]
-    vocabulary: Vocabulary,
-    context: Sequence[str],
-    *,
-    temperature: float = 1.0,
-    faithful: bool = False,
-) -> BlogMethodResult:
-    """Score every vocabulary word against the averaged context, as the blog does (bugs optional).
-
-    Correct: p = softmax(s / τ). faithful=True: p = softmax(exp(s) / τ), the blog's numbers (τ = temperature).
-    """
-    word_to_index = {word: i for i, word in enumerate(vocabulary.words)}
-    query = seed.context_query(context, embeddings, word_to_index)
-    scores = seed.attention_scores(query, embeddings)
-    return BlogMethodResult(
-        words=vocabulary.words,
-        scores=scores,
-        probabilities=seed.next_word_probabilities(scores, temperature=temperature, faithful=faithful),
-        query=query,
-        dot_products=embeddings @ query,
-    )
-
-
 def sample_word(distribution: NextWordDistribution, rng: np.random.Generator) -> str:
     """Draw one word with probability p(word), using only the generator passed in."""
     return distribution.words[int(rng.choice(len(distribution.words), p=distribution.probabilities))]
@@ -86,16 +52,6 @@ def context_slice(n_tokens: int, position: int, context_window: int) -> slice:
             f"context window must be between 1 and {position + 1} when predicting after word {position + 1}"
         )
     return slice(position + 1 - context_window, position + 1)
-
-
-QUERY_FORMULA = r"q = \frac{1}{k}\sum_{j=t-k+1}^{t} E[w_j], \qquad s_v = \frac{E[v]\cdot q}{\sqrt{d_e}}"
-"""The blog's query and scores, as `seed.context_query` and `seed.attention_scores` compute them."""
-
-PROBABILITY_FORMULAS = {
-    False: r"p(v) = \operatorname{softmax}(s / \tau)_v = \frac{\exp(s_v / \tau)}{\sum_{u} \exp(s_u / \tau)}",
-    True: r"p(v) = \operatorname{softmax}(e^{s} / \tau)_v = \frac{\exp(e^{s_v} / \tau)}{\sum_{u} \exp(e^{s_u} / \tau)}",
-}
-"""faithful -> the formula `seed.next_word_probabilities` computes (shown in the app with st.latex)."""
 
 
 def distribution_from_logits(

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.predict import BlogMethodResult, NextWordDistribution, blog_method
+from ..blog.method import BlogMethodResult, blog_method
+from ..core.predict import NextWordDistribution
 from ..tokens.words import Vocabulary
 from .unknown import marked
 

@@ -45,11 +45,6 @@ from .parts import Parts, build_vocabulary, split_parts, token_ids
 from .result import HistoryPoint, TrainedModel
 from .settings import TrainingSettings
 
-try:  # optional: one BLAS thread is faster for these small matrices (see bench/train_speed.py)
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - the package works without it, only slower on busy machines
-    threadpool_limits = None
-
 __all__ = ["HistoryPoint", "TrainingProgress", "TrainingSettings", "fit", "train_model"]
 
 GRADIENT_CLIP = 1.0
@@ -169,8 +164,13 @@ def test_scope(tokenized: Tokenized, test_start: int) -> tuple[int, int] | None:
 def _one_blas_thread() -> contextlib.AbstractContextManager:
     """One BLAS thread while training: these matrices are small, and OpenBLAS's threads cost more than
     they give (8× slower on a busy 2-core machine, bench/train_speed.py). The limit is process-wide;
-    two trainings overlapping in one server may restore it early, which costs speed, never correctness."""
-    if threadpool_limits is None:
+    two trainings overlapping in one server may restore it early, which costs speed, never correctness.
+
+    threadpoolctl is imported here, not with the library: importing it sets KMP_DUPLICATE_LIB_OK in the
+    process's environment, and importing `attention` changes nothing of the process (tests/test_library.py)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - the package works without it, only slower on busy machines
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
 

@@ -36,7 +36,7 @@ class TrainingSettings:
     merges: int = 1000  # with subwords: BPE merges learned on the training part (0 = single characters)
     tied: bool = False  # output layer W_out = Eᵀ (measured: worse on real prose, breaks copying with dropout)
     dropout: float = 0.1  # r, on X = E[w] + P, attention weights and each residual branch (training only)
-    weight_decay: float = 0.01  # λ of AdamW, on E and the weight matrices (parameters.is_decayed)
+    weight_decay: float = 0.05  # λ of AdamW on E and the weight matrices (chosen on validation: README)
     epochs: int = 200  # passes over the training part (early stopping usually ends sooner)
     max_steps: int = 3000  # the step budget: training never takes more optimizer steps
     patience: int = 300  # early stop after this many steps without a better validation loss
