@@ -10,8 +10,6 @@ keeps no value for widgets a run does not draw (the training settings count in e
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -22,11 +20,9 @@ from attention.core.parameters import POSITION_KINDS
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.training.settings import TrainingSettings
 
+from .long_texts import store_text, stored_text
 from .serving import limits, links
 from .serving.links import Setting
-from .serving.text_store import TextStore, text_key
-
-_LOG = logging.getLogger(__name__)
 
 VIEW_NAMES = (
     "Predict",
@@ -46,11 +42,6 @@ TEXT_KEY = "text_key"
 """Link key for a text too long for the URL: its key in the server's text store (lab/serving/text_store.py)."""
 TRAINING_MARK = "training"
 """Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
-MISSING_TEXT = (
-    "This link's text is no longer on this server: a stored text nobody opens for "
-    f"{limits.MAX_STORED_TEXT_AGE_DAYS} days is let go, and a link made on another server keeps its text there. "
-    "The page shows an example instead; paste the text again and the page makes a new link."
-)
 
 
 @dataclass(frozen=True)
@@ -179,46 +170,6 @@ def load_from_link() -> None:
     if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
         st.session_state._interrupted = (st.session_state.text, training_settings())
     st.session_state._loaded = True
-
-
-@st.cache_resource(show_spinner=False)
-def text_store() -> TextStore | None:
-    """The server's store of long texts (LAB_STORE_PATH), or None if it cannot be opened (links then lack them)."""
-    try:
-        return TextStore()
-    except (OSError, sqlite3.Error) as error:
-        _LOG.warning("text store unavailable, long texts stay out of links: %s", error)
-        return None
-
-
-def stored_text(key: str | None) -> str | None:
-    """The text a link's key stands for; None (and a warning for the text box) if the store has no such text."""
-    if key is None:
-        return None
-    store = text_store()
-    text = store.get(key) if store is not None else None
-    if text is None:
-        st.session_state._missing_text = MISSING_TEXT
-    else:
-        st.session_state._stored_key = key
-    return text
-
-
-def store_text(text: str) -> str | None:
-    """The store key of `text`, storing it the first time this session links it; None if it cannot be stored."""
-    key = text_key(text)
-    if st.session_state.get("_stored_key") == key:
-        return key
-    store = text_store()
-    if store is None:
-        return None
-    try:
-        store.put(text)
-    except (OSError, sqlite3.Error, ValueError) as error:
-        _LOG.warning("could not store a text of %d characters: %s", len(text), error)
-        return None
-    st.session_state._stored_key = key
-    return key
 
 
 def save_to_link(text: str) -> None:
