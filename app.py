@@ -20,9 +20,10 @@ st.set_page_config(
 )
 training.warm_up_default_model()  # once per server: Predict opens on the built-in example's trained model
 state.load_from_link()
-if st.session_state.present:
+state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
+if state.value("present"):
     st.markdown(page.PRESENTATION_CSS, unsafe_allow_html=True)
-if not st.session_state.present:  # a projector's screen belongs to the strip and the chart (the tab has the title)
+if not state.value("present"):  # a projector's screen belongs to the strip and the chart (the tab has the title)
     st.title("Self-attention next-word lab")
     st.caption(
         "Pick a word in the text, choose how many words before it the model may look at, "

@@ -20,7 +20,7 @@ from .controls import position_controls, widget
 from .models import ready_model
 from .render import is_dark, is_present, vega_lite_spec
 from .serving import limits, links
-from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
+from .state import TEXT_KEY, ViewContext, repair, save_to_link, shared_query, value, view_context
 from .views import VIEWS
 
 PRESENTATION_CSS = """
@@ -98,6 +98,7 @@ def usable_tokens(text: str) -> tuple[list[str], attention.Vocabulary] | None:
 @st.fragment
 def stage(text: str) -> None:
     """Position, window and token strip, then the tabs with the open view; the link follows every change."""
+    repair()  # a fragment's rerun starts here, not at the top of app.py
     usable = usable_tokens(text)
     if usable is not None:
         tokens, vocabulary = usable
@@ -115,13 +116,14 @@ def stage(text: str) -> None:
 @st.fragment
 def view(name: str, ctx: ViewContext) -> None:
     """One view; a widget of its own reruns this alone (and keeps the link in step)."""
+    repair()
     VIEWS[name](ctx)
     save_to_link(ctx.text)
 
 
 def link_box(text: str) -> None:
     with st.expander("Share this exact view", key="share_open", on_change="rerun") as box:
-        if text != EXAMPLES[st.session_state.example] and not links.text_fits_in_link(text):
+        if text != EXAMPLES[value("example")] and not links.text_fits_in_link(text):
             if TEXT_KEY in st.query_params:
                 st.info(
                     f"Your text has {len(text):,} characters, too long for a link (over "

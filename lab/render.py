@@ -16,6 +16,8 @@ from attention import charts
 from attention.charts import export
 from attention.charts.theme import apply_theme
 
+from .state import value
+
 
 def is_dark() -> bool:
     """The reader's theme (their system's, or the one they chose in the menu)."""
@@ -24,7 +26,7 @@ def is_dark() -> bool:
 
 
 def is_present() -> bool:
-    return bool(st.session_state.get("present"))
+    return value("present")
 
 
 def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st, **selection):
@@ -103,7 +105,7 @@ def download_buttons(
     chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str, title_line: str
 ) -> None:
     make_chart = chart if isinstance(chart, partial) else lambda: chart
-    temperature = st.session_state.temperature
+    temperature = value("temperature")
     look = {"title_line": title_line, "dark": is_dark(), "present": is_present()}
     files = {
         "png": (lambda: export.chart_to_png(make_chart(), **look), "image/png"),

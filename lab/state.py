@@ -10,9 +10,12 @@ keeps no value for widgets a run does not draw (the training settings count in e
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import attention
 from attention.charts import export
@@ -23,6 +26,8 @@ from attention.training.settings import TrainingSettings
 from .long_texts import store_text, stored_text
 from .serving import limits, links
 from .serving.links import Setting
+
+_LOG = logging.getLogger(__name__)
 
 VIEW_NAMES = (
     "Predict",
@@ -147,13 +152,32 @@ SETTINGS: dict[str, Setting] = {key: control.setting for key, control in CONTROL
 """What a link may carry: every setting's default and range, read from the table above."""
 
 
+def value(key: str, *, low: float | None = None, high: float | None = None):
+    """Setting `key` as this session has it, always valid: a widget's value is whatever the client sent (an
+    option not offered, None, NaN), so every reader takes it through here (low/high: a range narrower than
+    the table's, such as the position's top, the text's length)."""
+    return SETTINGS[key].valid(st.session_state.get(key), low=low, high=high)
+
+
+def repair() -> None:
+    """Put any setting a client forged back in range before this run draws its widgets (a widget shows, and a
+    link carries, what the session holds). Widgets drawn already in this run keep theirs; readers use value()."""
+    for key, setting in SETTINGS.items():
+        held = st.session_state.get(key)
+        fixed = setting.valid(held)
+        if key in st.session_state and (type(fixed) is not type(held) or fixed != held):
+            _LOG.debug("session value %s=%.80r replaced by %r", key, held, fixed)
+            with contextlib.suppress(StreamlitAPIException):  # drawn already in this run
+                st.session_state[key] = fixed
+
+
 def training_settings() -> TrainingSettings:
     """The trained model's settings as the session has them (the Train view's widgets, or a link)."""
-    ss = st.session_state
     return TrainingSettings(
-        context_window=ss.t_window, dim=ss.t_dim, heads=ss.t_heads, positions=ss.t_positions, tied=ss.t_tied,
-        epochs=ss.t_epochs, learning_rate=ss.t_lr, seed=int(ss.seed),
-        layers=int(ss.t_layers), mlp=bool(ss.t_mlp), layernorm=bool(ss.t_layernorm),
+        context_window=value("t_window"), dim=value("t_dim"), heads=value("t_heads"),
+        positions=value("t_positions"), tied=value("t_tied"), epochs=value("t_epochs"),
+        learning_rate=value("t_lr"), seed=value("seed"), layers=value("t_layers"), mlp=value("t_mlp"),
+        layernorm=value("t_layernorm"),
     )  # fmt: skip
 
 
@@ -178,9 +202,9 @@ def save_to_link(text: str) -> None:
     A text that fits goes in the link itself; a longer one goes to the server's store and the link
     carries its key. While the session's model trains, the link also says so (TRAINING_MARK).
     """
-    values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
+    values = {key: value(key) for key in SETTINGS}
     query = links.encode(values, SETTINGS)
-    if text != EXAMPLES[st.session_state.example]:
+    if text != EXAMPLES[values["example"]]:
         if links.text_fits_in_link(text):
             query["text"] = text
         elif (key := store_text(text)) is not None:
@@ -199,9 +223,9 @@ def shared_query() -> dict[str, str]:
 
 def clamp(key: str, low: int, high: int) -> int:
     """Keep a slider's remembered value inside its current range (texts change under it)."""
-    value = min(max(int(st.session_state.get(key, SETTINGS[key].default)), low), high)
-    st.session_state[key] = value
-    return value
+    clamped = value(key, low=low, high=high)
+    st.session_state[key] = clamped
+    return clamped
 
 
 @dataclass(frozen=True)
@@ -239,9 +263,8 @@ class ViewContext:
 
 
 def view_context(text: str, tokens: list[str], vocabulary: attention.Vocabulary, position: int) -> ViewContext:
-    ss = st.session_state
     return ViewContext(
-        text=text, tokens=tuple(tokens), vocabulary=vocabulary, position=position, window=int(ss.window),
-        faithful=bool(ss.faithful), dim=int(ss.dim), seed=int(ss.seed), temperature=float(ss.temperature),
-        top_k=int(ss.top_k), training=training_settings(),
+        text=text, tokens=tuple(tokens), vocabulary=vocabulary, position=position,
+        window=value("window", high=position + 1), faithful=value("faithful"), dim=value("dim"), seed=value("seed"),
+        temperature=value("temperature"), top_k=value("top_k"), training=training_settings(),
     )  # fmt: skip

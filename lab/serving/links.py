@@ -6,6 +6,7 @@ A copied link reopens the same numbers because every setting (and the seed) trav
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -39,10 +40,34 @@ class Setting:
             value = min(value, type(self.default)(self.high))
         return value
 
+    def valid(self, value: object, *, low: float | None = None, high: float | None = None) -> int | float | bool | str:
+        """`value` if it is one this setting can take, numbers clamped into [low, high] (default: the setting's
+        own range); the default otherwise. A widget's value is whatever a client sent: any string for a
+        selectbox, None for a cleared selection, NaN or 1e308 for a slider; what reads it gets a valid one."""
+        if isinstance(self.default, bool):
+            return value if isinstance(value, bool) else self.default
+        if isinstance(self.default, str):
+            ok = isinstance(value, str) and (self.choices is None or value in self.choices)
+            return value if ok else self.default
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
+            return self.default
+        if self.choices is not None:
+            return type(self.default)(value) if value in self.choices else self.default
+        low, high = (self.low if low is None else low), (self.high if high is None else high)
+        if low is not None:
+            value = max(value, low)
+        if high is not None:
+            value = min(value, high)
+        return type(self.default)(value)
+
     def format(self, value: int | float | bool | str) -> str:
         if isinstance(value, bool):
             return "1" if value else "0"
         return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _finite(value: numbers.Real) -> bool:
+    return isinstance(value, numbers.Integral) or math.isfinite(value)  # an int of 400 digits is finite too
 
 
 def decode(query: Mapping[str, str], settings: Mapping[str, Setting]) -> dict[str, object]:
