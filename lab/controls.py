@@ -28,7 +28,7 @@ def widget(key: str, where=st, **overrides):
                      **common)  # fmt: skip
     elif control.kind == "number_input":  # a float input shown as a whole number: Streamlit 1.67's int input
         # raises on a NaN or an infinity from the client before the script runs; a float one resets them
-        where.number_input(control.label, float(low), float(high), step=float(control.step), format="%d", **common)
+        where.number_input(control.label, float(low), float(high), step=float(control.step), format="%.0f", **common)
     elif control.kind == "toggle":
         where.toggle(control.label, **common)
     elif control.kind == "select_slider":

@@ -7,40 +7,49 @@ what became of a link's text, so the text box can say it.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 import streamlit as st
 
 from .serving import limits
-from .serving.text_store import TextStore, text_key
+from .serving.text_store import Store, StoreUnavailable, open_store, text_key
 
 _LOG = logging.getLogger(__name__)
 
 MISSING_TEXT = (
     "This link's text is no longer on this server: a stored text nobody opens for "
-    f"{limits.MAX_STORED_TEXT_AGE_DAYS} days is let go, and a link made on another server keeps its text there. "
-    "The page shows an example instead; paste the text again and the page makes a new link."
+    f"{limits.MAX_STORED_TEXT_AGE_DAYS} days is let go (the least recently opened go first when the store is "
+    "full), and a link made on another server keeps its text there. The page shows an example instead; paste "
+    "the text again and the page makes a new link."
+)
+STORE_DOWN = (
+    "The server cannot keep long texts right now: its store of long texts failed (the server's log says why), "
+    "so this link's text could not be read here. The page shows an example instead; paste the text again. "
+    "Its other settings are as the link had them."
 )
 
 
 @st.cache_resource(show_spinner=False)
-def text_store() -> TextStore | None:
-    """The server's store of long texts (LAB_STORE_PATH), or None if it cannot be opened (links then lack them)."""
+def text_store() -> Store | None:
+    """The server's store of long texts (lab/serving/text_store.py open_store), or None if it cannot be made."""
     try:
-        return TextStore()
-    except (OSError, sqlite3.Error) as error:
+        return open_store()
+    except Exception as error:  # a bad LAB_STORE_URL, psycopg missing: the page still works, without stored texts
         _LOG.warning("text store unavailable, long texts stay out of links: %s", error)
         return None
 
 
 def stored_text(key: str | None) -> str | None:
-    """The text a link's key stands for; None (and a warning for the text box) if the store has no such text."""
+    """The text a link's key stands for; None (and a warning for the text box: gone, or the store failing)."""
     if key is None:
         return None
     store = text_store()
-    text = store.get(key) if store is not None else None
+    try:
+        text = store.get(key) if store is not None else None
+    except StoreUnavailable:  # logged by the store
+        st.session_state._missing_text = STORE_DOWN
+        return None
     if text is None:
-        st.session_state._missing_text = MISSING_TEXT
+        st.session_state._missing_text = MISSING_TEXT if store is not None else STORE_DOWN
     else:
         st.session_state._stored_key = key
     return text
@@ -56,7 +65,9 @@ def store_text(text: str) -> str | None:
         return None
     try:
         store.put(text)
-    except (OSError, sqlite3.Error, ValueError) as error:
+    except StoreUnavailable:  # logged by the store
+        return None
+    except ValueError as error:
         _LOG.warning("could not store a text of %d characters: %s", len(text), error)
         return None
     st.session_state._stored_key = key

@@ -133,8 +133,9 @@ def link_box(text: str) -> None:
             else:
                 st.info(
                     f"Your text has {len(text):,} characters, too long for a link (over "
-                    f"{limits.MAX_LINK_TEXT_CHARS:,}), and the server could not keep it. The link keeps every other "
-                    "setting; paste the text again after opening it."
+                    f"{limits.MAX_LINK_TEXT_CHARS:,}), and the server cannot keep long texts right now (its store "
+                    "failed; the server's log says why). The link keeps every other setting; paste the text again "
+                    "after opening it."
                 )
         if box.open:  # the link is built only when asked for
             base = st.context.url or ""
