@@ -1,4 +1,4 @@
-"""Shared fixtures: a real Streamlit server and a headless Chromium, for the browser tests.
+"""Shared fixtures: a real Streamlit server and a headless Chromium for the browser tests, PostgreSQL for the stores.
 
 Browser tests skip with a reason when Chromium or Playwright is missing, unless the environment
 sets REQUIRE_BROWSER=1 (as .ci/run does): then a missing browser is a failure, never a skip.
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import serving
+from tests import postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = serving.CHROMIUM_ARGS
@@ -87,3 +88,17 @@ progress bar, and every chart on the page drawn."""
 def wait_until_idle(page, timeout: int = 90_000) -> None:
     """Wait on the DOM (not the clock) until Streamlit has finished the rerun and drawn every chart."""
     page.wait_for_function(IDLE, timeout=timeout, polling=50)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server of the test session's own (tests/postgres_server.py); its admin URL."""
+    with postgres_server.postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_db(postgres_url):
+    """A fresh database on that server, for one test: its URL (as LAB_STORE_URL would give it)."""
+    with postgres_server.database(postgres_url) as url:
+        yield url

@@ -87,14 +87,6 @@ def test_a_file_deleted_while_the_server_runs_is_made_afresh_with_its_table(path
     assert store.get(store.put("and after a second deletion")) == "and after a second deletion"  # put heals too
 
 
-def test_a_table_dropped_under_the_server_is_made_again(path, caplog):
-    store = SQLiteTextStore(path)
-    with sqlite3.connect(path) as db:
-        db.execute("DROP TABLE texts")
-    assert store.get(store.put("kept")) == "kept"
-    assert "lost its table" in logged(caplog)
-
-
 def in_read_only_folder(folder: Path, work):
     """work() in a forked child for which `folder` and its files are read-only; returns (result, log lines)."""
     folder.chmod(0o555)
