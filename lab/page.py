@@ -35,6 +35,12 @@ PRESENTATION_CSS = """
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
 
 
+TOO_LONG = (
+    f"too long for a link (over {limits.MAX_LINK_TEXT_CHARS:,} characters, or over "
+    f"{limits.MAX_LINK_TEXT_BYTES:,} once written for a URL: other scripts and emoji take 3-12 each)"
+)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def tokenize_text(text: str) -> tuple[list[str], attention.Vocabulary]:
     tokens = attention.tokenize(text)
@@ -126,16 +132,15 @@ def link_box(text: str) -> None:
         if text != EXAMPLES[value("example")] and not links.text_fits_in_link(text):
             if TEXT_KEY in st.query_params:
                 st.info(
-                    f"Your text has {len(text):,} characters, too long for a link (over "
-                    f"{limits.MAX_LINK_TEXT_CHARS:,}), so it is kept on this server and the link carries its key: "
-                    "the link works for anyone who opens it here, also after the server restarts."
+                    f"Your text has {len(text):,} characters, {TOO_LONG}, so it is kept on this server and the "
+                    "link carries its key: the link works for anyone who opens it here, also after the server "
+                    "restarts."
                 )
             else:
                 st.info(
-                    f"Your text has {len(text):,} characters, too long for a link (over "
-                    f"{limits.MAX_LINK_TEXT_CHARS:,}), and the server cannot keep long texts right now (its store "
-                    "failed; the server's log says why). The link keeps every other setting; paste the text again "
-                    "after opening it."
+                    f"Your text has {len(text):,} characters, {TOO_LONG}, and the server cannot keep long texts "
+                    "right now (its store failed; the server's log says why). The link keeps every other setting; "
+                    "paste the text again after opening it."
                 )
         if box.open:  # the link is built only when asked for
             base = st.context.url or ""

@@ -23,6 +23,7 @@ from attention.core.parameters import POSITION_KINDS
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.training.settings import TrainingSettings
 
+from . import replica
 from .long_texts import store_text, stored_text
 from .serving import limits, links
 from .serving.links import Setting
@@ -188,10 +189,12 @@ def load_from_link() -> None:
     query = st.query_params.to_dict()
     values = {key: setting.default for key, setting in SETTINGS.items()}
     values.update(links.decode(query, SETTINGS))
-    for key, value in values.items():
-        st.session_state[key] = value
+    for key, held in values.items():
+        st.session_state[key] = held
     st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[values["example"]]
-    if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
+    if replica.written_elsewhere(query):  # this page's server died and this one took over (lab/replica.py)
+        st.session_state._took_over = (st.session_state.text, training_settings())
+    elif query.get(TRAINING_MARK) == "1":  # the model was training when this server last wrote the link
         st.session_state._interrupted = (st.session_state.text, training_settings())
     st.session_state._loaded = True
 
@@ -200,7 +203,8 @@ def save_to_link(text: str) -> None:
     """Keep the URL in step with the settings, so a copied link reopens the same numbers.
 
     A text that fits goes in the link itself; a longer one goes to the server's store and the link
-    carries its key. While the session's model trains, the link also says so (TRAINING_MARK).
+    carries its key. While the session's model trains, the link also says so (TRAINING_MARK), and while it
+    has a model, which server it is on (replica.SERVER_MARK).
     """
     values = {key: value(key) for key in SETTINGS}
     query = links.encode(values, SETTINGS)
@@ -210,15 +214,19 @@ def save_to_link(text: str) -> None:
         elif (key := store_text(text)) is not None:
             query[TEXT_KEY] = key
     job = st.session_state.get("_job")
-    if job is not None and not job.done:
-        query[TRAINING_MARK] = "1"
+    if job is not None:
+        query[replica.SERVER_MARK] = replica.this_server()
+        if not job.done:
+            query[TRAINING_MARK] = "1"
     if dict(st.query_params.to_dict()) != query:
         st.query_params.from_dict(query)
 
 
 def shared_query() -> dict[str, str]:
-    """The link to share: the page's query without the training mark (another reader is not mid-training)."""
-    return {key: value for key, value in st.query_params.to_dict().items() if key != TRAINING_MARK}
+    """The link to share: the page's query without the training and server marks (another reader is not
+    mid-training, and opens it on whichever server)."""
+    marks = (TRAINING_MARK, replica.SERVER_MARK)
+    return {key: held for key, held in st.query_params.to_dict().items() if key not in marks}
 
 
 def clamp(key: str, low: int, high: int) -> int:

@@ -45,6 +45,8 @@ def test_invalid_values_are_ignored_or_clamped(query, expected):
 def test_text_length_limit_for_links():
     assert text_fits_in_link("a" * limits.MAX_LINK_TEXT_CHARS)
     assert not text_fits_in_link("a" * (limits.MAX_LINK_TEXT_CHARS + 1))
+    assert not text_fits_in_link("🔎" * 600)  # 600 characters, 7,200 once percent-encoded
+    assert text_fits_in_link("é" * (limits.MAX_LINK_TEXT_BYTES // 6))
 
 
 def test_numeric_choices_accept_only_listed_values():

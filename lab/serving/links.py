@@ -9,6 +9,7 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from . import limits
 
@@ -91,5 +92,8 @@ def encode(values: Mapping[str, object], settings: Mapping[str, Setting]) -> dic
 
 
 def text_fits_in_link(text: str) -> bool:
-    """Links carry the text only up to limits.MAX_LINK_TEXT_CHARS characters (URLs get cut beyond ~2,000)."""
-    return len(text) <= limits.MAX_LINK_TEXT_CHARS
+    """Links carry the text only up to limits.MAX_LINK_TEXT_CHARS characters, and limits.MAX_LINK_TEXT_BYTES
+    once percent-encoded (2,000 emoji take 24,000): longer links are cut or refused on the way."""
+    if len(text) > limits.MAX_LINK_TEXT_CHARS:
+        return False
+    return len(quote(text.encode("utf-8", "surrogatepass"), safe="")) <= limits.MAX_LINK_TEXT_BYTES
