@@ -20,8 +20,9 @@ st.set_page_config(
 )
 training.warm_up_default_model()  # once per server: Predict opens on the built-in example's trained model
 state.load_from_link()
-st.markdown(page.PRESENTATION_CSS if st.session_state.present else page.PAGE_CSS, unsafe_allow_html=True)
-if not st.session_state.present:  # a projector's screen belongs to the strip and the chart (the tab has the title)
+state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
+st.markdown(page.PRESENTATION_CSS if state.value("present") else page.PAGE_CSS, unsafe_allow_html=True)
+if not state.value("present"):  # a projector's screen belongs to the strip and the chart (the tab has the title)
     st.title("Self-attention next-word lab")
 controls.sidebar()
 page.stage(controls.text_input())

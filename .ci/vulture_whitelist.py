@@ -39,3 +39,8 @@ _.total_chars  # TextStore.total_chars (lab/serving/text_store.py)
 
 # Cache keys: parameters st.cache_resource hashes to tell entries apart, read by nothing else (lab/page.py, models.py).
 _.tokenizer_key
+
+# Streamlit session state written by attribute (the induction lesson's model: 2 layers, or 1 for the contrast).
+_.ind_layers
+# The module's __getattr__ keeps the SQLite store importable under its old name (lab/serving/text_store.py).
+_.__getattr__

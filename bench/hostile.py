@@ -1,11 +1,13 @@
 """Hostile links and texts at scale, through AppTest: prints how many of each failed (the target is 0).
 
-    python bench/hostile.py [--links 1000] [--texts 1000] [--seed 0]
+    python bench/hostile.py [--links 1000] [--texts 1000] [--forged 1000] [--seed 0]
 
 Links come from harness/hostile.py (the same strategy the test suite runs a few dozen of): any setting,
 `text` or unknown key, with huge, negative, NaN, inf, 10,000-character, HTML or Markdown values, keys
-repeated. Texts come from harness/hostile.py too, the strategy tests/test_fuzz.py draws from (any Unicode,
-empty, 150,000 characters, punctuation only, one word repeated), pasted into the text box. A failure is an
+repeated. Texts come from harness/hostile.py's strategy (any Unicode, empty, 150,000 characters,
+punctuation only, one word repeated), pasted into the text box. Forged values are what a websocket client
+can send instead of a browser (harness/hostile.py `forgeries`): any view, then 1-3 widgets given any value of
+their own type (an option not offered, an empty selection, NaN, 1e308, a cleared value). A failure is an
 exception, or a setting outside its documented range; the first few are printed. One process, no server; exits 0.
 """
 
@@ -49,11 +51,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--links", type=int, default=1000)
     parser.add_argument("--texts", type=int, default=1000)
+    parser.add_argument("--forged", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     for name, strategy, check, n in (
         ("link", hostile.links(), hostile.check_link, args.links),
         ("text", hostile.texts, hostile.check_text, args.texts),
+        ("forged value", hostile.forgeries(), hostile.check_forged, args.forged),
     ):
         if n <= 0:
             continue

@@ -10,6 +10,7 @@ over limits.MAX_TEXT_CHARS without the warning that only its beginning is used.
 
 from __future__ import annotations
 
+import json
 import math
 import string
 
@@ -126,3 +127,97 @@ def check_text(text: str, timeout_s: float = 120) -> list[str]:
     at = open_app(timeout_s=timeout_s)
     at.text_area(key="text").set_value(text).run()  # past the box's max_chars too, as a hostile client sends it
     return problems(at)
+
+
+# Forged widget values: what a websocket client can send instead of a browser. The frontend sends each widget's
+# value as one field of a WidgetState (a slider's numbers in double_array_value, a selectbox's option as text in
+# string_value, ...); a client can put there any value of that field's type: an option that is not offered, an
+# empty selection, NaN or 1e308 for a slider, a cleared value (None). `check_forged` opens a view, then sends
+# such values, one widget at a time, straight to the script runner (AppTest's own setters refuse them).
+
+VIEW_LINKS = [
+    {}, *({"view": name} for name in settings_table()["view"].choices), {"view": "What if", "edit": "replace"},
+    {"view": "What if", "edit": "remove"}, {"view": "Step by step", "t_layers": "2", "t_heads": "2"},
+]  # fmt: skip
+"""Where forging starts: every view (What if with each edit; Step by step with layer and head pickers)."""
+
+floats = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -1.0, 0.5, 1e9, -(2.0**63), 2.0**64, 1e-320]),
+    st.integers(-5, 70).map(float),
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+FORGED = {  # a WidgetState value field -> the values a client can put in it (None: the field left unset)
+    "string_value": values,
+    "string_array_value": st.lists(values, max_size=3),
+    "double_array_value": st.lists(floats, max_size=3),
+    "double_value": floats,
+    "int_value": st.integers(-(2**63), 2**63 - 1),
+    "bool_value": st.booleans(),
+    "trigger_value": st.just(True),
+    "json_value": json_values.map(json.dumps),
+    "selection": st.one_of(  # a chart's selection: JSON text of the frontend's shape, anything inside it
+        st.fixed_dictionaries({"selection": st.dictionaries(st.sampled_from(["pick", "x"]), json_values)}),
+        st.dictionaries(st.sampled_from(["selection", "other"]), st.dictionaries(st.text(max_size=5), json_values)),
+    ).map(json.dumps),
+}
+CHART_SELECTION = "VegaLiteStateSerde"
+"""A chart's selection arrives as string_value holding JSON; Streamlit 1.67 parses it (json.loads) before the
+script runs, so text that is not a JSON object fails inside Streamlit, where no app can check it: forged
+selections are JSON objects of the frontend's shape, with anything inside."""
+
+
+@st.composite
+def forgeries(draw) -> tuple[dict, list[tuple[int, dict]]]:
+    """A view to open and 1-3 forged values: (which widget, modulo how many the page has; a value for every
+    field, so the one the widget uses is there; or None, the value cleared)."""
+    moves = []
+    for _ in range(draw(st.integers(1, 3))):
+        cleared = draw(st.integers(0, 9)) == 0
+        moves.append((draw(st.integers(0, 999)), {} if cleared else {f: draw(s) for f, s in FORGED.items()}))
+    return draw(st.sampled_from(VIEW_LINKS)), moves
+
+
+def forged_state(widget_id: str, field: str, value: object):
+    """The WidgetState a client would send: `field` set to `value` (left unset if the move has no value)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState(id=widget_id)
+    if value is None:
+        return state
+    if field.endswith("_array_value"):
+        getattr(state, field).SetInParent()
+        getattr(state, field).data.extend(value)
+    else:
+        setattr(state, field, value)
+    return state
+
+
+def send_forged(at, pick: int, move: dict) -> str:
+    """Rerun `at` with one widget's value forged (every other widget as the page left it); returns its key."""
+    metadata = at._session_state._state._new_widget_state.widget_metadata  # every widget the last run drew
+    widget_id = sorted(metadata)[pick % len(metadata)]
+    field = metadata[widget_id].value_type
+    if type(getattr(metadata[widget_id].deserializer, "__self__", None)).__name__ == CHART_SELECTION:
+        move = {field: move["selection"]} if move else move
+    states = at._tree.get_widget_states()
+    kept = [state for state in states.widgets if state.id != widget_id]
+    del states.widgets[:]
+    states.widgets.extend([*kept, forged_state(widget_id, field, move.get(field))])
+    at._run(states)
+    return widget_id.split("-", 2)[-1]
+
+
+def check_forged(case: tuple[dict, list[tuple[int, dict]]], timeout_s: float = 120) -> list[str]:
+    """Open the view in `case`, send its forged values one by one; what went wrong after any of them."""
+    query, moves = case
+    at = open_app(query, timeout_s=timeout_s)
+    found = problems(at)
+    for pick, move in moves:
+        key = send_forged(at, pick, move)
+        found += [f"after a forged {key}: {problem}" for problem in problems(at)]
+    return found

@@ -34,14 +34,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(script: Path, port: int, *extra: str, cpus: str | None = None) -> subprocess.Popen:
-    """`streamlit run script` on 127.0.0.1:port, quietly, without waiting for it; `cpus` ("0") pins it with taskset."""
+def launch(
+    script: Path, port: int, *extra: str, cpus: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """`streamlit run script` on 127.0.0.1:port, quietly, without waiting for it; `cpus` ("0") pins it with taskset;
+    `env` replaces the inherited environment."""
     pin = ["taskset", "-c", cpus] if cpus else []
     return subprocess.Popen(
         [*pin, sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )  # fmt: skip
 
 
@@ -58,9 +61,11 @@ def wait_healthy(port: int, timeout_s: float = 60) -> None:
     raise RuntimeError(f"streamlit did not answer on port {port} within {timeout_s:g} s")
 
 
-def start(script: Path, port: int, *extra: str, cpus: str | None = None) -> subprocess.Popen:
+def start(
+    script: Path, port: int, *extra: str, cpus: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """Launch and wait until healthy; the process is killed if it never answers."""
-    process = launch(script, port, *extra, cpus=cpus)
+    process = launch(script, port, *extra, cpus=cpus, env=env)
     try:
         wait_healthy(port)
     except RuntimeError:

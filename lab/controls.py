@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from attention.teaching import notation
@@ -10,7 +12,7 @@ from attention.teaching.examples import EXAMPLES
 from . import session
 from .serving import limits
 from .serving.uploads import read_upload
-from .state import CONTROLS, clamp
+from .state import CONTROLS, clamp, value
 
 CLICKER_TWINS = "clicker_twins"
 """Key of the container of the Previous/Next twins that take a presentation clicker's PageUp/PageDown;
@@ -19,33 +21,44 @@ page.PRESENTATION_CSS hides it by this key (one we chose, not one Streamlit gene
 
 def widget(key: str, where=st, **overrides):
     """The widget for setting `key`, its range, label and help taken from the table (`overrides` for
-    ranges that depend on the text: the position's and the window's tops)."""
+    ranges that depend on the text: the position's and the window's tops). Returns its value, validated:
+    a client may send any value of the widget's type (state.value)."""
     control = CONTROLS[key]
     setting = control.setting
     common = {"key": key, "help": control.help, "persist_state": "session", **overrides.pop("common", {})}
-    if control.kind == "slider":
-        low, high = overrides.get("low", setting.low), overrides.get("high", setting.high)
-        assert low is not None and high is not None, f"the settings table gives slider {key!r} no range"
-        return where.slider(control.label, type(setting.default)(low), type(setting.default)(high),
-                            step=control.step, **common)  # fmt: skip
-    if control.kind == "number_input":
-        assert setting.low is not None and setting.high is not None, f"the settings table gives {key!r} no range"
-        return where.number_input(control.label, int(setting.low), int(setting.high), step=control.step, **common)
-    if control.kind == "toggle":
-        return where.toggle(control.label, **common)
+    low, high = overrides.get("low", setting.low), overrides.get("high", setting.high)
     options = list(setting.choices or ())
     format_func = control.labels.get if control.labels else str
-    if control.kind == "select_slider":
-        return where.select_slider(control.label, options=options, format_func=format_func, **common)
-    if control.kind == "radio":
-        return where.radio(control.label, options, format_func=format_func, horizontal=True, **common)
-    if control.kind == "segmented_control":
-        return where.segmented_control(control.label, options, format_func=format_func, required=True, **common)
-    return where.selectbox(control.label, options, format_func=format_func, **common)
+    if control.kind == "slider":
+        assert low is not None and high is not None
+        where.slider(control.label, type(setting.default)(low), type(setting.default)(high), step=control.step,
+                     **common)  # fmt: skip
+    elif control.kind == "number_input":
+        # A float input shown as a whole number: Streamlit 1.67's int input raises on a NaN or an infinity
+        # from the client before the script runs; a float one resets them.
+        assert low is not None and high is not None and control.step is not None
+        where.number_input(control.label, float(low), float(high), step=float(control.step), format="%.0f", **common)
+    elif control.kind == "toggle":
+        where.toggle(control.label, **common)
+    elif control.kind == "select_slider":
+        where.select_slider(control.label, options=options, format_func=format_func, **common)
+    elif control.kind == "radio":
+        where.radio(control.label, options, format_func=format_func, horizontal=True, **common)
+    elif control.kind == "segmented_control":
+        where.segmented_control(control.label, options, format_func=format_func, required=True, **common)
+    else:
+        where.selectbox(control.label, options, format_func=format_func, **common)
+    return value(key, low=low, high=high)
+
+
+def chosen(picked, options: Sequence, fallback=None):
+    """A widget's pick if it is one of `options` (a client may send anything), else `fallback` (the first)."""
+    same = [option for option in options if type(option) is type(picked) and option == picked]
+    return same[0] if same else (options[0] if fallback is None else fallback)
 
 
 def load_example() -> None:
-    st.session_state.text = EXAMPLES[st.session_state.example]
+    st.session_state.text = EXAMPLES[value("example")]
 
 
 def sidebar() -> None:
@@ -74,7 +87,7 @@ def text_input() -> str:
     mode leaves the box out: the projector's screen belongs to the charts (switch the mode off to edit)."""
     text = (
         st.session_state.text
-        if st.session_state.present
+        if value("present")
         else st.text_area(
             "Your prompt: the text every view asks the model about",
             key="text",
@@ -99,7 +112,7 @@ def text_input() -> str:
 
 
 def step_position(delta: int, n_tokens: int) -> None:
-    st.session_state.position = min(max(st.session_state.position + delta, 1), n_tokens - 1)
+    st.session_state.position = min(max(value("position") + delta, 1), n_tokens - 1)
 
 
 def position_controls(n_tokens: int) -> int:
@@ -113,7 +126,7 @@ def position_controls(n_tokens: int) -> int:
             st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"step_{delta}", shortcut=shortcut,
                       disabled=not 1 <= position + delta <= n_tokens - 1,
                       help=f"Key: {shortcut} (presenting: {clicker} too)")  # fmt: skip
-    if st.session_state.present:  # one shortcut per button: twins take a clicker's keys, in a box the CSS hides
+    if value("present"):  # one shortcut per button: twins take a clicker's keys, in a box the CSS hides
         with st.container(key=CLICKER_TWINS):
             for label, delta, _, clicker in steps:
                 st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"clicker_{delta}",
@@ -130,7 +143,7 @@ def position_controls(n_tokens: int) -> int:
 def training_source() -> None:
     """What the model reads: the built-in stories, an uploaded .txt file, or the prompt itself."""
     widget("reads")
-    if st.session_state.reads != "upload":
+    if value("reads") != "upload":
         return
     file = st.file_uploader(
         f"A plain-text file (.txt, up to {limits.MAX_UPLOAD_BYTES / 1e6:g} MB)", type=["txt"], key="upload",
@@ -166,5 +179,6 @@ def one_of(label: str, count: int, key: str) -> int:
     """A radio for one of `count` layers or heads, 0-based (none, and 0, when there is only one)."""
     if count <= 1:
         return 0
-    return st.radio(label, range(count), format_func=lambda i: f"{label.lower()} {i + 1}", horizontal=True,
-                    key=key, persist_state="session")  # fmt: skip
+    picked = st.radio(label, range(count), format_func=lambda i: f"{label.lower()} {i + 1}", horizontal=True,
+                      key=key, persist_state="session")  # fmt: skip
+    return chosen(picked, range(count))

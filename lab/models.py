@@ -44,6 +44,14 @@ INTERRUPTED = (
     "The server restarted while this model was training, so that training is gone; press **{button}** to start "
     "it again. The text and settings are as you left them, and the numbers will be the same."
 )
+TOOK_OVER = (
+    "Another server took over: the one this page was on stopped, with your model. Your model is being retrained "
+    "here, on the same text and settings; training counts steps, so it gives the same numbers."
+)
+RETRAINED = (
+    "Another server took over: the one this page was on stopped, with your model. Your model was retrained here "
+    "on the same text and settings, with the same numbers (training counts steps)."
+)
 
 
 def session_id() -> str:
@@ -95,6 +103,11 @@ def trained_model(
         return None
     registry, me = training_jobs(), session_id()
     status = registry.status(ctx.training_text, ctx.training)
+    took_over = session.TOOK_OVER.get() == (ctx.training_text, ctx.training)
+    if took_over and status.state in ("none", "evicted"):
+        train = True  # the model was on the server that died: retrained here, and said so (below)
+    elif took_over:
+        session.TOOK_OVER.set(None)  # this server had the model already, or it failed here: said below
     if not train and status.state in ("none", "evicted", "failed"):
         notice = why_not_trained(ctx, status, "Train" if wait_for_train else "Train again")
         if notice is None and not wait_for_train:
@@ -114,6 +127,10 @@ def trained_model(
     session.JOB.set(job)  # the link marks a training in progress (see state.save_to_link)
     if job.started and not job.done:
         job.wait(INLINE_WAIT_S)
+    if session.TOOK_OVER.get() == (ctx.training_text, ctx.training):
+        st.info(RETRAINED if job.done else TOOK_OVER)
+        if job.done:
+            session.TOOK_OVER.set(None)
     if not job.done:
         (progress if job.started else waiting)(job)
         return None

@@ -23,7 +23,7 @@ from .models import reading, ready_model
 from .render import is_dark, is_present, plain, vega_lite_spec
 from .serving import limits, links
 from .serving.text_store import text_key
-from .state import TEXT_KEY, ViewContext, save_to_link, shared_query, view_context
+from .state import TEXT_KEY, ViewContext, repair, save_to_link, shared_query, value, view_context
 from .tokens import prompt_tokens
 from .views import VIEWS
 
@@ -44,6 +44,12 @@ PRESENTATION_CSS = f"""
   .st-key-{CLICKER_TWINS} {{ display: none; }}
 </style>
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
+
+
+TOO_LONG = (
+    f"too long for a link (over {limits.MAX_LINK_TEXT_CHARS:,} characters, or over "
+    f"{limits.MAX_LINK_TEXT_BYTES:,} once written for a URL: other scripts and emoji take 3-12 each)"
+)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -124,6 +130,7 @@ def usable_tokens(text: str) -> Tokenized | None:
 @st.fragment
 def stage(text: str) -> None:
     """Position, window and token strip, then the tabs with the open view; the link follows every change."""
+    repair()  # a fragment's rerun starts here, not at the top of app.py
     tokenized = usable_tokens(text)
     if tokenized is not None:
         controls, strip = st.columns([2, 3], gap="medium")
@@ -143,24 +150,25 @@ def stage(text: str) -> None:
 @st.fragment
 def view(name: str, ctx: ViewContext) -> None:
     """One view; a widget of its own reruns this alone (and keeps the link in step)."""
+    repair()
     VIEWS[name](ctx)
     save_to_link(ctx.text)
 
 
 def link_box(text: str) -> None:
     with st.expander("Share this exact view", key="share_open", on_change="rerun") as box:
-        if text != EXAMPLES[st.session_state.example] and not links.text_fits_in_link(text):
+        if text != EXAMPLES[value("example")] and not links.text_fits_in_link(text):
             if TEXT_KEY in st.query_params:
                 st.info(
-                    f"Your text has {len(text):,} characters, too long for a link (over "
-                    f"{limits.MAX_LINK_TEXT_CHARS:,}), so it is kept on this server and the link carries its key: "
-                    "the link works for anyone who opens it here, also after the server restarts."
+                    f"Your text has {len(text):,} characters, {TOO_LONG}, so it is kept on this server and the "
+                    "link carries its key: the link works for anyone who opens it here, also after the server "
+                    "restarts."
                 )
             else:
                 st.info(
-                    f"Your text has {len(text):,} characters, too long for a link (over "
-                    f"{limits.MAX_LINK_TEXT_CHARS:,}), and the server could not keep it. The link keeps every other "
-                    "setting; paste the text again after opening it."
+                    f"Your text has {len(text):,} characters, {TOO_LONG}, and the server cannot keep long texts "
+                    "right now (its store failed; the server's log says why). The link keeps every other setting; "
+                    "paste the text again after opening it."
                 )
         if box.open:  # the link is built only when asked for
             base = st.context.url or ""

@@ -16,6 +16,8 @@ import attention
 from attention.charts import export
 from attention.charts.theme import apply_theme
 
+from .state import value
+
 
 def is_dark() -> bool:
     """The reader's theme (their system's, or the one they chose in the menu)."""
@@ -24,7 +26,7 @@ def is_dark() -> bool:
 
 
 def is_present() -> bool:
-    return bool(st.session_state.get("present"))
+    return value("present")
 
 
 def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st, **selection):
@@ -110,7 +112,7 @@ def download_buttons(
     chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str, title_line: str
 ) -> None:
     make_chart = chart if isinstance(chart, partial) else lambda: chart
-    temperature = st.session_state.temperature
+    temperature = value("temperature")
     dark, present = is_dark(), is_present()
     files: dict[str, tuple[Callable[[], str | bytes], str]] = {
         "png": (

@@ -46,6 +46,8 @@ JOB: Slot[TrainingJob] = Slot("_job")
 """The training job of the model the open view uses (lab/models.py); the link marks it while it runs."""
 INTERRUPTED: Slot[tuple[str, TrainingSettings]] = Slot("_interrupted")
 """(text, settings) of a training a server restart cut off, from the link's training mark."""
+TOOK_OVER: Slot[tuple[str, TrainingSettings]] = Slot("_took_over")
+"""(text, settings) of the model a link's server had when it died and this server took over (lab/replica.py)."""
 STORED_KEY: Slot[str] = Slot("_stored_key")
 """The text-store key of the session's long text, once stored (each text is stored once per session)."""
 STORED_UPLOAD_KEY: Slot[str] = Slot("_stored_upload_key")

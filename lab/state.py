@@ -10,12 +10,13 @@ keeps no value for widgets a run does not draw (the training settings count in e
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Literal
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import attention
 from attention.charts import export
@@ -25,10 +26,10 @@ from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from attention.tokens.tokenization import Tokenized
 from attention.training.settings import TOKENIZATIONS, TrainingSettings
 
-from . import session
+from . import replica, session
+from .long_texts import store_text, stored_text
 from .serving import limits, links
 from .serving.links import Setting
-from .serving.text_store import TextStore, text_key
 
 _LOG = logging.getLogger(__name__)
 
@@ -59,11 +60,6 @@ TRAIN_KEY = "train_key"
 """Link key for an uploaded training text: its key in the server's text store."""
 TRAINING_MARK = "training"
 """Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
-MISSING_TEXT = (
-    "This link's text is no longer on this server: a stored text nobody opens for "
-    f"{limits.MAX_STORED_TEXT_AGE_DAYS} days is let go, and a link made on another server keeps its text there. "
-    "The page shows an example instead; paste the text again and the page makes a new link."
-)
 
 
 WidgetKind = Literal[
@@ -191,14 +187,33 @@ SETTINGS: dict[str, Setting] = {key: control.setting for key, control in CONTROL
 """What a link may carry: every setting's default and range, read from the table above."""
 
 
+def value(key: str, *, low: float | None = None, high: float | None = None):
+    """Setting `key` as this session has it, always valid: a widget's value is whatever the client sent (an
+    option not offered, None, NaN), so every reader takes it through here (low/high: a range narrower than
+    the table's, such as the position's top, the text's length)."""
+    return SETTINGS[key].valid(st.session_state.get(key), low=low, high=high)
+
+
+def repair() -> None:
+    """Put any setting a client forged back in range before this run draws its widgets (a widget shows, and a
+    link carries, what the session holds). Widgets drawn already in this run keep theirs; readers use value()."""
+    for key, setting in SETTINGS.items():
+        held = st.session_state.get(key)
+        fixed = setting.valid(held)
+        if key in st.session_state and (type(fixed) is not type(held) or fixed != held):
+            _LOG.debug("session value %s=%.80r replaced by %r", key, held, fixed)
+            with contextlib.suppress(StreamlitAPIException):  # drawn already in this run
+                st.session_state[key] = fixed
+
+
 def training_settings() -> TrainingSettings:
     """The trained model's settings as the session has them (the Train view's widgets, or a link)."""
-    ss = st.session_state
     return TrainingSettings(
-        context_window=ss.t_window, dim=ss.t_dim, heads=ss.t_heads, positions=ss.t_positions, tied=ss.t_tied,
-        epochs=ss.t_epochs, learning_rate=ss.t_lr, seed=int(ss.seed),
-        layers=int(ss.t_layers), mlp=bool(ss.t_mlp), layernorm=bool(ss.t_layernorm),
-        tokenization=ss.t_tokens, merges=int(ss.t_merges),
+        context_window=value("t_window"), dim=value("t_dim"), heads=value("t_heads"),
+        positions=value("t_positions"), tied=value("t_tied"), epochs=value("t_epochs"),
+        learning_rate=value("t_lr"), seed=value("seed"), layers=value("t_layers"), mlp=value("t_mlp"),
+        layernorm=value("t_layernorm"),
+        tokenization=value("t_tokens"), merges=value("t_merges"),
     )  # fmt: skip
 
 
@@ -209,94 +224,56 @@ def load_from_link() -> None:
     query = st.query_params.to_dict()
     values = {key: setting.default for key, setting in SETTINGS.items()}
     values.update(links.decode(query, SETTINGS))
-    for key, value in values.items():
-        st.session_state[key] = value
+    for key, held in values.items():
+        st.session_state[key] = held
     st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[str(values["example"])]
-    if st.session_state.reads == "upload" and (
-        uploaded := stored_text(query.get(TRAIN_KEY), session.STORED_UPLOAD_KEY)
-    ):
-        session.UPLOAD_TEXT.set(uploaded)
-    if query.get(TRAINING_MARK) == "1":  # the model was training when this page last wrote its link
+    if value("reads") == "upload":
+        session.UPLOAD_TEXT.set(stored_text(query.get(TRAIN_KEY), session.STORED_UPLOAD_KEY))
+    if replica.written_elsewhere(query):  # this page's server died and this one took over (lab/replica.py)
+        session.TOOK_OVER.set((training_text(st.session_state.text), training_settings()))
+    elif query.get(TRAINING_MARK) == "1":  # the model was training when this server last wrote the link
         session.INTERRUPTED.set((training_text(st.session_state.text), training_settings()))
     session.LOADED.set(True)
-
-
-@st.cache_resource(show_spinner=False)
-def text_store() -> TextStore | None:
-    """The server's store of long texts (LAB_STORE_PATH), or None if it cannot be opened (links then lack them)."""
-    try:
-        return TextStore()
-    except (OSError, sqlite3.Error) as error:
-        _LOG.warning("text store unavailable, long texts stay out of links: %s", error)
-        return None
-
-
-def stored_text(key: str | None, slot: session.Slot[str] = session.STORED_KEY) -> str | None:
-    """The text a link's key stands for; None (and a warning for the text box) if the store has no such text.
-
-    `slot` remembers the key, so the page does not store the same text again (one slot per text the link
-    carries: the prompt's, the uploaded training text's)."""
-    if key is None:
-        return None
-    store = text_store()
-    text = store.get(key) if store is not None else None
-    if text is None:
-        session.MISSING_TEXT.set(MISSING_TEXT)
-    else:
-        slot.set(key)
-    return text
-
-
-def store_text(text: str, slot: session.Slot[str] = session.STORED_KEY) -> str | None:
-    """The store key of `text`, storing it the first time this session links it; None if it cannot be stored."""
-    key = text_key(text)
-    if slot.get() == key:
-        return key
-    store = text_store()
-    if store is None:
-        return None
-    try:
-        store.put(text)
-    except (OSError, sqlite3.Error, ValueError) as error:
-        _LOG.warning("could not store a text of %d characters: %s", len(text), error)
-        return None
-    slot.set(key)
-    return key
 
 
 def save_to_link(text: str) -> None:
     """Keep the URL in step with the settings, so a copied link reopens the same numbers.
 
     A text that fits goes in the link itself; a longer one goes to the server's store and the link
-    carries its key. While the session's model trains, the link also says so (TRAINING_MARK).
+    carries its key. While the session's model trains, the link also says so (TRAINING_MARK), and while it
+    has a model, which server it is on (replica.SERVER_MARK).
     """
-    values = {key: st.session_state.get(key, setting.default) for key, setting in SETTINGS.items()}
+    values = {key: value(key) for key in SETTINGS}
     query = links.encode(values, SETTINGS)
-    upload = session.UPLOAD_TEXT.get() if st.session_state.reads == "upload" else None
+    upload = session.UPLOAD_TEXT.get() if value("reads") == "upload" else None
     if upload and (key := store_text(upload, session.STORED_UPLOAD_KEY)) is not None:
         query[TRAIN_KEY] = key
-    if text != EXAMPLES[st.session_state.example]:
+    if text != EXAMPLES[str(values["example"])]:
         if links.text_fits_in_link(text):
             query["text"] = text
         elif (key := store_text(text)) is not None:
             query[TEXT_KEY] = key
     job = session.JOB.get()
-    if job is not None and not job.done:
-        query[TRAINING_MARK] = "1"
+    if job is not None:
+        query[replica.SERVER_MARK] = replica.this_server()
+        if not job.done:
+            query[TRAINING_MARK] = "1"
     if dict(st.query_params.to_dict()) != query:
         st.query_params.from_dict(query)
 
 
 def shared_query() -> dict[str, str]:
-    """The link to share: the page's query without the training mark (another reader is not mid-training)."""
-    return {key: value for key, value in st.query_params.to_dict().items() if key != TRAINING_MARK}
+    """The link to share: the page's query without the training and server marks (another reader is not
+    mid-training, and opens it on whichever server)."""
+    marks = (TRAINING_MARK, replica.SERVER_MARK)
+    return {key: held for key, held in st.query_params.to_dict().items() if key not in marks}
 
 
 def clamp(key: str, low: int, high: int) -> int:
     """Keep a slider's remembered value inside its current range (texts change under it)."""
-    value = min(max(int(st.session_state.get(key, SETTINGS[key].default)), low), high)
-    st.session_state[key] = value
-    return value
+    clamped = value(key, low=low, high=high)
+    st.session_state[key] = clamped
+    return clamped
 
 
 @dataclass(frozen=True)
@@ -347,19 +324,18 @@ class ViewContext:
 
 
 def view_context(text: str, tokenized: Tokenized, position: int) -> ViewContext:
-    ss = st.session_state
     return ViewContext(
         text=text, tokens=tokenized.tokens, vocabulary=attention.Vocabulary.from_tokens(tokenized.tokens),
-        tokenized=tokenized, position=position, window=int(ss.window),
-        faithful=bool(ss.faithful), dim=int(ss.dim), seed=int(ss.seed), temperature=float(ss.temperature),
-        top_k=int(ss.top_k), training=training_settings(), training_text=training_text(text),
-        training_source=ss.reads,
+        tokenized=tokenized, position=position,
+        window=value("window", high=position + 1), faithful=value("faithful"), dim=value("dim"), seed=value("seed"),
+        temperature=value("temperature"), top_k=value("top_k"), training=training_settings(),
+        training_text=training_text(text), training_source=value("reads"),
     )  # fmt: skip
 
 
 def training_text(prompt: str) -> str:
     """The text the model reads: the built-in collection, the uploaded file ("" until one is), or the prompt."""
-    source = st.session_state.reads
+    source = value("reads")
     if source == "collection":
         return collection.collection("en")
     if source == "upload":

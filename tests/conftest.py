@@ -1,4 +1,5 @@
-"""Shared fixtures: the app on the blog's view (AppTest), a real Streamlit server and a headless Chromium.
+"""Shared fixtures: the app on the blog's view (AppTest), a real Streamlit server and a headless Chromium,
+PostgreSQL for the stores, and the default model ready before any test opens the app.
 
 Opening the app with a link's query is `harness.app.open_app(query)` (one function, which bench/hostile.py
 uses too); `app` below is the one state many tests start from.
@@ -18,6 +19,7 @@ import pytest
 
 from harness import serving
 from harness.app import open_app
+from tests import postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = serving.CHROMIUM_ARGS
@@ -110,3 +112,17 @@ def default_model_ready():
 
     job = lab.models.training_jobs().start(collection.collection("en"), TrainingSettings())
     assert job.wait(600) and job.model is not None, job.error
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server of the test session's own (tests/postgres_server.py); its admin URL."""
+    with postgres_server.postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_db(postgres_url):
+    """A fresh database on that server, for one test: its URL (as LAB_STORE_URL would give it)."""
+    with postgres_server.database(postgres_url) as url:
+        yield url

@@ -1,6 +1,6 @@
-"""Helpers for the serving tests: external tools (strace, nginx) found or skipped, and connect() records read.
+"""Helpers for the serving tests: external tools (strace, nginx, PostgreSQL) found or skipped, connect() records read.
 
-A test that needs strace or nginx skips with the reason when the tool is missing, unless the environment
+A test that needs strace, nginx or PostgreSQL skips with the reason when the tool is missing, unless the environment
 sets REQUIRE_SERVING_TOOLS=1 (as .ci/run does, after installing them): then a missing tool is a failure.
 """
 
@@ -22,12 +22,12 @@ PORT = re.compile(r"sin6?_port=htons\((?P<port>\d+)\)")
 HARMLESS_FAMILIES = {"AF_UNIX", "AF_LOCAL", "AF_NETLINK", "AF_UNSPEC"}  # no traffic leaves the machine
 
 
-def require_tool(name: str, *candidates: str) -> str:
+def require_tool(name: str, *candidates: str, package: str | None = None) -> str:
     """The tool's path; skip (or fail under REQUIRE_SERVING_TOOLS=1) when it is not installed."""
     for candidate in (*candidates, shutil.which(name)):
         if candidate and Path(candidate).exists():
             return candidate
-    reason = f"{name} is not installed (Debian: apt-get install {name}); .ci/run installs it"
+    reason = f"{name} is not installed (Debian: apt-get install {package or name}); .ci/run installs it"
     if os.environ.get("REQUIRE_SERVING_TOOLS") == "1":
         pytest.fail(f"serving tests are required here (REQUIRE_SERVING_TOOLS=1) but {reason}")
     pytest.skip(reason)

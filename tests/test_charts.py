@@ -102,6 +102,8 @@ def test_token_strip_can_be_clicked_to_pick_a_text_position():
     assert charts.picked_position({"selection": {"pick": [{"index": 4}]}}) == 4
     assert charts.picked_position({"selection": {"pick": []}}) is None
     assert charts.picked_position(None) is None
+    for forged in (True, "x", {"index": 4}, [4], [{"index": True}], [{"index": float("inf")}], [{"index": "4"}]):
+        assert charts.picked_position({"selection": {"pick": forged}}) is None, forged  # any JSON a client sends
 
 
 def test_token_strip_shades_the_context_by_the_chosen_words_attention():

@@ -236,6 +236,7 @@ CHECKED = {
     "MAX_EPOCHS",
     "MAX_BATCH_SIZE",
     "MAX_LINK_TEXT_CHARS",
+    "MAX_LINK_TEXT_BYTES",
     "MAX_HEATMAP_TOKENS",
     "MAX_GENERATED_WORDS",
     "MAX_EMBEDDING_MAP_WORDS",
@@ -276,6 +277,14 @@ def test_text_too_long_for_a_link_is_stored_and_the_app_says_so(app):
     assert "text" not in app.query_params and len(app.query_params["text_key"]) == 16
     assert f"over {limits.MAX_LINK_TEXT_CHARS:,}" in messages(app)
     assert "kept on this server" in messages(app)
+
+
+def test_a_short_text_that_is_long_once_written_for_a_url_is_stored_too(app):
+    chinese = "你好世界" * 300  # 1,200 characters, 10,800 once percent-encoded
+    set_text(app, chinese)
+    assert len(chinese) < limits.MAX_LINK_TEXT_CHARS
+    assert "text" not in app.query_params and len(app.query_params["text_key"]) == 16
+    assert f"over {limits.MAX_LINK_TEXT_BYTES:,} once written for a URL" in messages(app)
 
 
 def test_every_context_the_model_sees_fits_a_heatmap():

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from attention.core import predict
+from attention.blog import method as blog_method
 from attention.teaching import formulas, notation
 
 SHAPES = list(itertools.product([1, 2, 3], [False, True], [False, True]))  # layers × MLP × LayerNorm
 FORMULAS = [
-    predict.QUERY_FORMULA,
-    *predict.PROBABILITY_FORMULAS.values(),
+    blog_method.QUERY_FORMULA,
+    *blog_method.PROBABILITY_FORMULAS.values(),
     formulas.MODEL_SUMMARY,
     *(f"{latex} — {why}" for latex, why in formulas.MODEL_STEPS.values()),
     *(
@@ -69,7 +69,7 @@ def test_formulas_use_each_symbol_with_one_meaning():
     assert notation.symbol_conflicts(FORMULAS) == {}
     for formula in FORMULAS:
         assert not any(symbol == "T" for symbol, _ in notation.symbol_meanings(formula))  # τ now, never T
-    assert r"\tau" in predict.PROBABILITY_FORMULAS[False] and r"\sqrt{d_e}" in predict.QUERY_FORMULA
+    assert r"\tau" in blog_method.PROBABILITY_FORMULAS[False] and r"\sqrt{d_e}" in blog_method.QUERY_FORMULA
     assert r"\tau" in formulas.MODEL_STEPS["probabilities"][0]
 
 

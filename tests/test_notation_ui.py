@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from attention.core import predict
+from attention.blog import method as blog_method
 from attention.teaching import formulas, notation
 from harness.app import open_app
 from lab.state import CONTROLS, VIEW_NAMES
@@ -16,7 +16,7 @@ def shown_strings(at: AppTest) -> list[str]:
 
 
 def test_no_symbol_has_two_meanings_anywhere_on_screen_or_in_the_formulas():
-    texts = [formulas.MODEL_SUMMARY, predict.QUERY_FORMULA, *predict.PROBABILITY_FORMULAS.values()]
+    texts = [formulas.MODEL_SUMMARY, blog_method.QUERY_FORMULA, *blog_method.PROBABILITY_FORMULAS.values()]
     texts += [latex + " " + why for latex, why in formulas.MODEL_STEPS.values()]
     for layers, mlp, layernorm in [(1, False, False), (2, True, True), (3, False, True)]:
         texts.append(formulas.model_formula(layers=layers, mlp=mlp, layernorm=layernorm))  # Predict's formula

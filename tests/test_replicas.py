@@ -7,28 +7,39 @@ test checks routing from what nginx did, not from what the page looks like:
   - browsers without the cookie are spread over both replicas, and a browser with a cookie stays on one;
   - a Chromium page through nginx draws the app on each replica (its websocket upgraded: status 101 there);
   - the same link gives the same numbers on either replica;
-  - both replicas see one text store (the same LAB_STORE_PATH): a text put by a process with replica A's
-    environment is read by a process with replica B's, and a long text pasted into a page on one replica
-    (stored, its key in the link) opens through nginx on the other replica.
+  - both replicas see one text store: a text put by a process with replica A's environment is read by a
+    process with replica B's, and a long text pasted into a page on one replica (stored, its key in the
+    link) opens through nginx on the other replica. Every test runs twice: with the SQLite file both share
+    (LAB_STORE_PATH, one machine) and with PostgreSQL (LAB_STORE_URL, as on several machines);
+  - links: the longest the lab makes opens; a longer hand-made one gets nginx's page saying why (414);
+  - failover: the student's replica killed, the other takes over and says so (with a model ready, and
+    mid-training: not "the server restarted").
 """
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
 from harness import serving
+from lab.replica import server_id
+from lab.serving import limits, links
+from lab.serving.text_store import STORE_PATH_ENV, STORE_URL_ENV
+from tests import postgres_server
 from tests.serving_tools import get, require_tool, wait_for
 
 pytestmark = [pytest.mark.serving, pytest.mark.browser]
@@ -37,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHART = '[data-testid="stVegaLiteChart"]'
 NEXT_WORD = "probability of being the next word"
 LINK = "?window=2&seed=5&position=12"
+SLOW_SETTINGS = "&view=Train&t_window=16&t_dim=64&t_layers=2"  # seconds of training: time to kill it mid-way
 WEBSOCKET_OPENED = '101 "GET /_stcore/stream'  # in the access log: the upgrade went through
 MAIN_CONF = """
 user {user} {group};
@@ -67,36 +79,51 @@ def local_site(ports: list[int], listen: int) -> str:
     return site
 
 
-@pytest.fixture(scope="module")
-def replicas(tmp_path_factory):
-    """Two `streamlit run app.py` on loopback sharing one text store; yields their ports and environment."""
-    store = tmp_path_factory.mktemp("store") / "texts.sqlite3"
-    env = {**os.environ, "LAB_STORE_PATH": str(store)}
-    ports = [serving.free_port(), serving.free_port()]
-    previous = os.environ.get("LAB_STORE_PATH")
-    os.environ["LAB_STORE_PATH"] = str(store)  # serving.start passes the environment on
-    processes = []
-    try:
-        processes = [serving.launch(ROOT / "app.py", port) for port in ports]
-        for port in ports:
+class Replicas:
+    """Two `streamlit run app.py` on loopback sharing one text store (a SQLite file, or PostgreSQL)."""
+
+    def __init__(self, backend: str, env: dict[str, str]) -> None:
+        self.backend, self.env = backend, env
+        self.ports = [serving.free_port(), serving.free_port()]
+        self.processes = [serving.launch(ROOT / "app.py", port, env=env) for port in self.ports]
+        for port in self.ports:
             serving.wait_healthy(port, 90)
-        yield ports, env
-    finally:
-        if previous is None:
-            os.environ.pop("LAB_STORE_PATH", None)
-        else:
-            os.environ["LAB_STORE_PATH"] = previous
-        for process in processes:
+
+    def kill(self, i: int) -> None:
+        self.processes[i].send_signal(signal.SIGKILL)  # no goodbye: as a machine or a pod dies
+        self.processes[i].wait(timeout=20)
+
+    def restart(self, i: int) -> None:
+        self.processes[i] = serving.start(ROOT / "app.py", self.ports[i], env=self.env)
+
+    def stop(self) -> None:
+        for process in self.processes:
             process.terminate()
-        for process in processes:
+        for process in self.processes:
             process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def replicas(request, tmp_path_factory):
+    """Two replicas and their shared store: the SQLite file on one machine, or PostgreSQL (LAB_STORE_URL) as
+    replicas on several machines would share it."""
+    base = {k: v for k, v in os.environ.items() if k not in (STORE_PATH_ENV, STORE_URL_ENV)}
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            env = {**base, STORE_PATH_ENV: str(tmp_path_factory.mktemp("store") / "texts.sqlite3")}
+        else:
+            url = stack.enter_context(postgres_server.database(request.getfixturevalue("postgres_url")))
+            env = {**base, STORE_URL_ENV: url}
+        running = Replicas(request.param, env)
+        stack.callback(running.stop)
+        yield running
 
 
 @pytest.fixture(scope="module")
 def proxy(replicas, tmp_path_factory):
     """Debian's nginx in front of both replicas; yields its URL and its access log."""
     nginx = require_tool("nginx", "/usr/sbin/nginx")
-    ports, _ = replicas
+    ports = replicas.ports
     prefix, listen = tmp_path_factory.mktemp("nginx"), serving.free_port()
     (prefix / "site.conf").write_text(local_site(ports, listen))
     (prefix / "nginx.conf").write_text(
@@ -141,6 +168,13 @@ def served_by(log: Path, route: str, at_least: int = 1) -> set[str]:
     return {line.split()[0] for line in log_lines(log, lambda line: line.endswith(f"route={route}"), at_least)}
 
 
+def answered_by(log: Path, route: str) -> set[str]:
+    """The replicas that answered requests carrying `route`: the last of each $upstream_addr ("A, B" when nginx
+    tried A, found it dead, and passed the request on to B)."""
+    lines = log_lines(log, lambda line: line.endswith(f"route={route}"))
+    return {line.split(' "', 1)[0].rsplit(" ", 1)[0].split(", ")[-1] for line in lines}
+
+
 def route_cookies(url: str, log: Path, n: int = 24) -> dict[str, str]:
     """A route cookie per replica, from `n` first visits (2^-23 odds that all land on one replica by chance)."""
     by_replica = {}
@@ -155,7 +189,7 @@ def route_cookies(url: str, log: Path, n: int = 24) -> dict[str, str]:
 
 def test_first_visits_spread_over_both_replicas_and_a_cookie_sticks(replicas, proxy):
     url, log = proxy
-    ports, _ = replicas
+    ports = replicas.ports
     by_replica = route_cookies(url, log)
     assert set(by_replica) == {f"127.0.0.1:{port}" for port in ports}
     for replica, route in by_replica.items():
@@ -186,17 +220,15 @@ def test_pages_and_websockets_through_nginx_and_one_link_the_same_numbers_on_eac
 
 
 def test_both_replicas_share_one_text_store(replicas):
-    _, env = replicas
     chapter = " ".join(f"word{i % 997}" for i in range(20_000))[:90_000]
-    put = "import sys; from lab.serving.text_store import TextStore; print(TextStore().put(sys.stdin.read()))"
-    read = (
-        "import sys; from lab.serving.text_store import TextStore; sys.stdout.write(TextStore().get(sys.argv[1]) or '')"
-    )
+    put = "import sys; from lab.serving.text_store import open_store; print(open_store().put(sys.stdin.read()))"
+    read = "import sys; from lab.serving.text_store import open_store as o; print(o().get(sys.argv[1]) or '', end='')"
     key = subprocess.run(
-        [sys.executable, "-c", put], input=chapter, env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
+        [sys.executable, "-c", put], input=chapter, env=replicas.env, cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()  # fmt: skip
     back = subprocess.run(
-        [sys.executable, "-c", read, key], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", read, key], env=replicas.env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert back == chapter
 
@@ -228,3 +260,73 @@ def test_a_long_text_pasted_on_one_replica_opens_through_the_other(replicas, pro
         page.context.close()
     routes = {route: served_by(log, route) for route in (first_route, second_route)}
     assert routes == {first_route: {first}, second_route: {second}}  # written on one replica, read on the other
+
+
+def request_status(url: str, path: str) -> tuple[int, str]:
+    """Status and body of a GET sent as a browser on a network would: the request in 1,400-byte packets."""
+    host, port = url.removeprefix("http://").split(":")
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode()
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        for start in range(0, len(request), 1400):
+            connection.sendall(request[start : start + 1400])
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
+
+
+def test_a_link_the_lab_makes_opens_and_a_longer_hand_made_one_gets_a_page_that_says_why(replicas, proxy):
+    url, _ = proxy
+    longest = "🔎" * (limits.MAX_LINK_TEXT_BYTES // 12)  # the most a link the lab makes carries, once encoded
+    assert links.text_fits_in_link(longest)
+    query = "?" + urlencode({"text": longest, "window": "2", "seed": "7", "view": "The blog's method: a toy"})
+    status, _ = request_status(url, "/" + query)
+    assert status == 200 and len(query) > limits.MAX_LINK_TEXT_BYTES
+    for size in (20_000, 200_000, 450_000):  # a hand-made link with a whole chapter in it
+        status, page = request_status(url, "/?text=" + "a" * size)
+        assert status == 414 and "This link is too long" in page and "paste the text" in page, (size, status)
+
+
+def test_when_a_students_replica_dies_the_other_takes_over_and_says_so(replicas, proxy, browser):
+    """Model ready on A, A killed: the page reconnects to B, says another server took over and retrains (the
+    long text from the shared store). Then mid-training on B, B killed: A (restarted) takes over, and the
+    page says so rather than "the server restarted"."""
+    url, log = proxy
+    by_replica = route_cookies(url, log)
+    first = f"127.0.0.1:{replicas.ports[0]}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "lab_route", "value": by_replica[first], "url": url}])
+    page = context.new_page()
+    text = " ".join(f"term{i % 337}" for i in range(3000))  # only its key fits a link; no other test trains on it
+    try:
+        page.goto(url)
+        page.locator("textarea").first.fill(text)
+        page.locator("textarea").first.press("Control+Enter")
+        page.locator(CHART).filter(has_text=NEXT_WORD).locator(".marks").first.wait_for(timeout=120_000)
+        page.wait_for_url(re.compile(r"text_key=[0-9a-f]{16}.*server=[0-9a-f]{8}|server=.*text_key="), timeout=60_000)
+        replicas.kill(0)
+        page.get_by_text("Another server took over").first.wait_for(timeout=120_000)
+        page.locator(CHART).filter(has_text=NEXT_WORD).locator(".marks").first.wait_for(timeout=120_000)
+        assert page.locator("textarea").first.input_value() == text
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("restarted").count() == 0 and page.get_by_text("no longer on this server").count() == 0
+        second = f"127.0.0.1:{replicas.ports[1]}"
+        assert second in answered_by(log, by_replica[first])  # the other replica served this browser after A died
+
+        replicas.restart(0)
+        page.goto(page.url + SLOW_SETTINGS)  # on B still: the cookie's replica was down when it reconnected
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_role("button", name="Stop training").wait_for(timeout=60_000)
+        page.wait_for_url(re.compile(r"training=1"), timeout=60_000)
+        ids = {server_id(f"{socket.gethostname()}:{port}"): i for i, port in enumerate(replicas.ports)}
+        replicas.kill(ids[re.search(r"server=([0-9a-f]{8})", page.url)[1]])  # whichever the page is on now
+        page.get_by_text("Another server took over").first.wait_for(timeout=120_000)
+        assert page.get_by_text("restarted while this model was training").count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator("textarea").first.input_value() == text
+    finally:
+        context.close()
+        for i, process in enumerate(replicas.processes):
+            if process.poll() is not None:
+                replicas.restart(i)

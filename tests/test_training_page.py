@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lab.models
+import lab.replica
 from attention.teaching.examples import EXAMPLES
 from attention.training.loop import train_model
 from attention.training.settings import TrainingSettings
@@ -148,3 +149,37 @@ def test_the_shared_link_leaves_out_the_training_mark(page_registry):
 
 def test_without_streamlits_runtime_every_session_counts_as_alive():
     assert lab.models.session_alive("anyone")
+
+
+def test_a_page_another_server_took_over_says_so_and_retrains(page_registry):
+    """The link says which server wrote it (lab/replica.py): another server's link is a takeover, not a restart."""
+    registry = JobRegistry(max_jobs=4)
+    page_registry(registry)
+    elsewhere = "0" * 8 if lab.replica.this_server() != "0" * 8 else "1" * 8
+    at = open_page({"view": "Predict", "example": "Short story", "server": elsewhere})
+    assert "Another server took over" in said(at) and "retrained here" in said(at) and "restarted" not in said(at)
+    assert registry.status(EXAMPLES["Short story"], SETTINGS).state in ("queued", "running", "done")  # asked for
+    at = finish(at, registry.get(EXAMPLES["Short story"], SETTINGS))
+    assert at.get("vega_lite_chart") and at.query_params["server"] == lab.replica.this_server()
+    at.run()
+    assert "Another server took over" not in said(at)  # said until the model is back, then no more
+
+    at = open_page({"view": "Train", "training": "1", "example": "Repeated patterns", "server": elsewhere})
+    assert "Another server took over" in said(at) and "restarted" not in said(at)  # mid-training: not "restarted"
+    at = finish(at, registry.get(EXAMPLES["Repeated patterns"], SETTINGS))  # retrained without pressing Train
+    assert TRAINED in said(at)
+
+    at = open_page({"view": "Train", "training": "1", "example": "Repeated patterns", "seed": "2",
+                    "server": lab.replica.this_server()})  # fmt: skip
+    assert "restarted while this model was training" in said(at) and "took over" not in said(at)
+
+
+def test_the_shared_link_leaves_out_the_server_mark(page_registry):
+    page_registry(JobRegistry(max_jobs=4))
+    at = open_page({"view": "Predict", "seed": "4"})
+    at = finish(at, lab.models.training_jobs().get(EXAMPLES["Nursery rhyme"], TrainingSettings(seed=4)))
+    assert at.query_params["server"] == lab.replica.this_server()
+    at.session_state["share_open"] = True
+    at.run()
+    (link,) = [c.value for c in at.code if "seed=4" in c.value]
+    assert "server=" not in link

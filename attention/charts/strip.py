@@ -148,12 +148,15 @@ def token_strip_chart(
 
 def picked_position(event) -> int | None:
     """The 1-based text position a click on the strip picked, from what `st.vega_lite_chart(...,
-    on_select="rerun")` returned (a mapping with "selection"); None before any click."""
+    on_select="rerun")` returned (a mapping with "selection"); None before any click, and for anything not of
+    that shape (a websocket client can send any JSON)."""
     try:
         points = event["selection"][PICK]
     except (KeyError, TypeError):
         return None
-    if not points:
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return None
-    index = points[0].get("index") if isinstance(points[0], dict) else None
-    return int(index) if isinstance(index, int | float | np.integer) and not np.isnan(index) else None
+    index = points[0].get("index")
+    if isinstance(index, bool) or not isinstance(index, int | float | np.integer) or not np.isfinite(index):
+        return None
+    return int(index)

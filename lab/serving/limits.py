@@ -64,6 +64,12 @@ so a bigger file gets a sentence that says so, not the browser's bare refusal.""
 MAX_LINK_TEXT_CHARS = 2_000
 """Longer texts are left out of shareable links (browsers and servers cut long URLs)."""
 
+MAX_LINK_TEXT_BYTES = 6_000
+"""A text in a link takes at most this many characters once written for a URL (%E4%BD%A0 for one Chinese
+character), so a whole link stays under 8 KB: nginx's default request-line buffer, and well inside the 16 KiB
+request head that Streamlit 1.67's server (uvicorn's h11) accepts from a network; past that it answers a bare
+"400 Bad Request" before the app runs (README, "Long links")."""
+
 MAX_CACHED_MODELS = 32
 """Trained models a server keeps (one per text and settings); least recently used ones nobody shows are forgotten.
 

@@ -2,69 +2,78 @@
 
 A URL holds about 2,000 characters (limits.MAX_LINK_TEXT_CHARS); a pasted chapter does not fit. The page
 stores such a text here and puts its key in the link; whoever opens the link, on any replica that
-shares the file, after any restart, gets the text back. One SQLite file (stdlib sqlite3, WAL mode), so
-several threads and several server processes on one machine can read and write it at once.
+shares the store, after any restart, gets the text back.
 
-    store = TextStore()                  # LAB_STORE_PATH, or var/texts.sqlite3 in the project
+    store = open_store()                 # LAB_STORE_URL (postgresql://...) or the SQLite file (LAB_STORE_PATH)
     key = store.put(text)                # "3f2a9c0d41b7e655": the same text always gets the same key
     store.get(key)                       # the text, or None (unknown, expired, or not a key at all)
 
-Keys are the first 16 hex digits of the text's SHA-256 (64 bits: a collision among a school's texts is
-about as likely as a cosmic-ray bit flip). The store keeps at most limits.MAX_STORED_TEXTS texts and
-limits.MAX_STORE_CHARS characters, and forgets texts nobody opened for limits.MAX_STORED_TEXT_AGE_DAYS;
-the least recently opened go first.
+Both stores (SQLite here, PostgreSQL in postgres_store.py) keep the same keys and the same caps: at most
+limits.MAX_STORED_TEXTS texts and limits.MAX_STORE_CHARS characters, forgetting texts nobody opened for
+limits.MAX_STORED_TEXT_AGE_DAYS; the least recently opened go first. Keys are the first 16 hex digits of the
+text's SHA-256 (64 bits: a collision among a school's texts is about as likely as a cosmic-ray bit flip).
+
+A store that cannot answer raises StoreUnavailable (the page then says the server cannot keep long texts
+right now) after logging why, and heals what it can: the SQLite file damaged or deleted is made afresh, a
+read-only folder is read without writing (sqlite_store.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import re
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol, TypeGuard
 
 from . import limits
 
 STORE_PATH_ENV = "LAB_STORE_PATH"
+STORE_URL_ENV = "LAB_STORE_URL"
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "var" / "texts.sqlite3"  # var/ is gitignored
 KEY_LENGTH = 16
 _KEY = re.compile(rf"[0-9a-f]{{{KEY_LENGTH}}}")
-BUSY_TIMEOUT_S = 10.0
-"""How long a writer waits for another process's write to finish before giving up."""
+LOG_AGAIN_S = 60.0
+"""The same trouble is logged once a minute, not once per page view."""
 
-_LOG = logging.getLogger(__name__)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS texts (
-    key TEXT PRIMARY KEY,
-    text TEXT NOT NULL,
-    chars INTEGER NOT NULL,
-    created REAL NOT NULL,
-    last_used REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS texts_by_last_use ON texts (last_used);
-"""
+class StoreUnavailable(Exception):
+    """The store cannot answer now (damaged, deleted, read-only for a write, disk full, database down)."""
 
-PRUNE = """
-DELETE FROM texts WHERE last_used < :oldest OR key IN (
-    SELECT key FROM (
-        SELECT key,
-               SUM(chars) OVER (ORDER BY last_used DESC, key) AS chars_so_far,
-               ROW_NUMBER() OVER (ORDER BY last_used DESC, key) AS rank
-        FROM texts
-    ) WHERE chars_so_far > :max_chars OR rank > :max_texts
-)
-"""  # keep the most recently used texts that fit both caps; drop the rest and anything too old
+
+class TextsLost(StoreUnavailable):
+    """The store had to start afresh (its file damaged or deleted): the texts it held, this one too, are gone."""
+
+
+class Store(Protocol):
+    """What the page needs from a text store; SQLite and PostgreSQL give the same answers."""
+
+    read_only: bool
+
+    def put(self, text: str) -> str: ...
+    def get(self, key: object) -> str | None: ...
+    def __len__(self) -> int: ...
+    def total_chars(self) -> int: ...
 
 
 def default_path() -> Path:
-    """Where the store lives: $LAB_STORE_PATH if set (a shared volume for replicas), else var/ here."""
+    """Where the SQLite store lives: $LAB_STORE_PATH if set (a shared volume for replicas), else var/ here."""
     configured = os.environ.get(STORE_PATH_ENV, "").strip()
     return Path(configured) if configured else DEFAULT_PATH
+
+
+def open_store() -> Store:
+    """The server's store: PostgreSQL when $LAB_STORE_URL is set (replicas on several machines), else SQLite."""
+    url = os.environ.get(STORE_URL_ENV, "").strip()
+    if url:
+        from .postgres_store import PostgresTextStore  # psycopg is imported only by servers that use it
+
+        return PostgresTextStore(url)
+    from .sqlite_store import SQLiteTextStore
+
+    return SQLiteTextStore(default_path())
 
 
 def text_key(text: str) -> str:
@@ -72,85 +81,50 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:KEY_LENGTH]
 
 
-def is_key(value: object) -> bool:
+def is_key(value: object) -> TypeGuard[str]:
     """True if `value` looks like a key (16 lowercase hex digits); anything from a URL may be checked."""
     return isinstance(value, str) and _KEY.fullmatch(value) is not None
 
 
-class TextStore:
-    """Texts by key in one SQLite file; safe to share between threads and between processes."""
+def checked(text: object) -> str:
+    """`text` if a store may keep it; TypeError or ValueError (longer than the page allows) otherwise."""
+    if not isinstance(text, str):
+        raise TypeError(f"only text can be stored, not {type(text).__name__}")
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise ValueError(f"a stored text has at most {limits.MAX_TEXT_CHARS:,} characters (got {len(text):,})")
+    return text
 
-    def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        self._clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer; persists in the file
-            db.executescript(SCHEMA)
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection per call: no connection is shared between threads, and each closes promptly."""
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            yield db
-        finally:
-            db.close()
+def caps(now: float) -> dict[str, float]:
+    """The pruning limits at time `now`, as both stores' queries name them."""
+    return {
+        "oldest": now - limits.MAX_STORED_TEXT_AGE_DAYS * 86_400,
+        "max_chars": limits.MAX_STORE_CHARS,
+        "max_texts": limits.MAX_STORED_TEXTS,
+    }
 
-    def put(self, text: str) -> str:
-        """Store `text` (or mark it used again) and return its key; older texts beyond the caps go.
 
-        Raises ValueError for a text longer than limits.MAX_TEXT_CHARS (the page cuts pastes there).
-        """
-        if not isinstance(text, str):
-            raise TypeError(f"only text can be stored, not {type(text).__name__}")
-        if len(text) > limits.MAX_TEXT_CHARS:
-            raise ValueError(f"a stored text has at most {limits.MAX_TEXT_CHARS:,} characters (got {len(text):,})")
-        key, now = text_key(text), self._clock()
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes, waiting up to the timeout
-            try:
-                db.execute(
-                    "INSERT INTO texts (key, text, chars, created, last_used) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET last_used = excluded.last_used",
-                    (key, text, len(text), now, now),
-                )
-                db.execute(PRUNE, self._caps(now))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        return key
+class TroubleLog:
+    """Warnings about a store, each kind at most once a minute (a broken store is asked on every page view)."""
 
-    def get(self, key: object) -> str | None:
-        """The text stored under `key`, or None if it is not a key, not here, or expired. Never raises."""
-        if not is_key(key):
-            return None
-        now = self._clock()
-        try:
-            with self._connect() as db:
-                row = db.execute(
-                    "UPDATE texts SET last_used = ? WHERE key = ? AND last_used >= ? RETURNING text",
-                    (now, key, now - limits.MAX_STORED_TEXT_AGE_DAYS * 86_400),
-                ).fetchone()
-        except sqlite3.Error as error:  # a locked or damaged file: the page says "not found", the log says why
-            _LOG.warning("text store %s: could not read %s: %s", self.path, key, error)
-            return None
-        return row[0] if row else None
+    def __init__(self, logger: logging.Logger, where: str) -> None:
+        self._logger, self._where = logger, where
+        self._last: dict[str, float] = {}
 
-    def __len__(self) -> int:
-        with self._connect() as db:
-            return db.execute("SELECT COUNT(*) FROM texts").fetchone()[0]
+    def warn(self, kind: str, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now - self._last.get(kind, -LOG_AGAIN_S) >= LOG_AGAIN_S:
+            self._last[kind] = now
+            self._logger.warning("text store %s: " + message, self._where, *args)
 
-    def total_chars(self) -> int:
-        with self._connect() as db:
-            return db.execute("SELECT COALESCE(SUM(chars), 0) FROM texts").fetchone()[0]
+    def clear(self, kind: str) -> None:
+        self._last.pop(kind, None)
 
-    @staticmethod
-    def _caps(now: float) -> dict[str, float]:
-        return {
-            "oldest": now - limits.MAX_STORED_TEXT_AGE_DAYS * 86_400,
-            "max_chars": limits.MAX_STORE_CHARS,
-            "max_texts": limits.MAX_STORED_TEXTS,
-        }
+
+def __getattr__(name: str):
+    """`TextStore`, the SQLite store under its old name (imported lazily: sqlite_store imports this module)."""
+    if name == "TextStore":
+        from .sqlite_store import SQLiteTextStore
+
+        return SQLiteTextStore
+    raise AttributeError(name)

@@ -12,10 +12,11 @@ from attention.core import generation
 from attention.core.steps import ATTENTION_PATH
 from attention.core.streams import Use, rng_for
 
+from .. import controls
 from ..controls import widget
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
-from ..state import ViewContext
+from ..state import ViewContext, value
 from .attention_map import heatmaps
 from .predict import sample_again
 
@@ -26,12 +27,11 @@ def render(ctx: ViewContext) -> None:
         return
     st.subheader("Continue the text")
     left, right = st.columns(2)
-    widget("gen_words", left)
-    widget("gen_top_k", right)
+    n_words, top_k = widget("gen_words", left), widget("gen_top_k", right)
     steps = generation.generate(
-        model.next_word_distribution, ctx.context, st.session_state.gen_words,
-        rng=rng_for(ctx.seed, Use.GENERATE, st.session_state.draw), temperature=ctx.temperature,
-        top_k=st.session_state.gen_top_k or None, context_window=model.context_window,
+        model.next_word_distribution, ctx.context, n_words,
+        rng=rng_for(ctx.seed, Use.GENERATE, value("draw")), temperature=ctx.temperature,
+        top_k=top_k or None, context_window=model.context_window,
     )  # fmt: skip
     generated = [step.word for step in steps]
     st.markdown("**Context** " + attention.as_code_span(" ".join(ctx.context[-model.context_window :]), max_chars=400))
@@ -43,7 +43,7 @@ def render(ctx: ViewContext) -> None:
         "Look at one generated word", range(len(steps)),
         format_func=lambda i: f"{first + i}: {generated[i]}", key="gen_pick", persist_state="session",
     )  # fmt: skip
-    chosen = min(chosen or 0, len(steps) - 1)
+    chosen = min(controls.chosen(chosen, range(len(steps))), len(steps) - 1)
     step = steps[chosen]
     chart = partial(charts.next_word_chart, step.distribution, top_k=ctx.top_k, true_next=step.word,
                     score_title="logit z", highlight_label="the word it chose")  # fmt: skip

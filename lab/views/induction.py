@@ -17,7 +17,7 @@ from .. import session
 from ..controls import widget
 from ..models import PROGRESS_EVERY_S, training_jobs
 from ..render import plain, show_chart, show_code
-from ..state import ViewContext
+from ..state import ViewContext, value
 
 EXPLANATION = """\
 The text below is made for one trick. Each segment of made-up words comes **twice in a row**:
@@ -51,12 +51,12 @@ def render(ctx: ViewContext) -> None:
     st.subheader("Induction heads: watch a model learn to copy")
     st.markdown(EXPLANATION)
     words = widget("ind_words")
-    text = lesson_text(int(words), ctx.seed)
+    text = lesson_text(words, ctx.seed)
     st.caption(plain(f"The lesson's text (generated with seed {ctx.seed}): {text[:160]} …"))
     with st.container(horizontal=True):
         st.button("Train the two-layer model", type="primary", key="ind_train", on_click=choose, args=(2,))
         st.button("Contrast: the same with one layer", key="ind_contrast", on_click=choose, args=(1,))
-    layers = int(st.session_state.ind_layers)
+    layers = value("ind_layers")
     settings = lesson_settings(layers, ctx.seed)
     job = training_jobs().get(text, settings)
     if session.START_LESSON.take():

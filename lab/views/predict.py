@@ -14,13 +14,13 @@ from attention.teaching import analysis, formulas, unknown
 
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
-from ..state import ViewContext
+from ..state import ViewContext, value
 
 TRAINED = "the trained model"
 
 
 def sample_again() -> None:
-    st.session_state.draw += 1
+    st.session_state.draw = value("draw") + 1
 
 
 def render(ctx: ViewContext) -> None:
@@ -47,7 +47,7 @@ def render(ctx: ViewContext) -> None:
 
 def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:
     """The next-word bars (the word that really follows in orange), their summary and downloads."""
-    if not st.session_state.get("present"):
+    if not value("present"):
         st.subheader("Which word comes next?")
     chart = partial(
         charts.next_word_chart, distribution, top_k=ctx.top_k, true_next=ctx.true_next, score_title=score_title
@@ -60,7 +60,7 @@ def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line
 
 def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution, use: Use = Use.PREDICT_SAMPLE) -> None:
     """A word drawn from the distribution, from this use's stream of the seed (Sample again draws anew)."""
-    rng = rng_for(ctx.seed, use, ctx.position, ctx.window, st.session_state.draw)
+    rng = rng_for(ctx.seed, use, ctx.position, ctx.window, value("draw"))
     word = attention.sample_word(distribution, rng)
     st.metric(f"Sampled next {ctx.token_word}", unknown.said(word))
     if word == attention.UNKNOWN_TOKEN:

@@ -12,10 +12,10 @@ from attention import charts
 from attention.core.streams import Use, rng_for
 from attention.teaching import analysis
 
-from ..controls import widget
+from ..controls import chosen, widget
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
-from ..state import EDITS, ViewContext
+from ..state import EDITS, ViewContext, value
 
 LABELS: charts.ComparisonLabels = {"before_label": "before", "after_label": "after"}
 EDIT_CODE: dict[str, Callable[..., object]] = {
@@ -67,11 +67,11 @@ def render(ctx: ViewContext) -> None:
 def edited_context(ctx: ViewContext, model: attention.TrainedModel, seen: list[str], edit: str) -> list[str] | None:
     """The context after the chosen edit (its widgets drawn here), or None after saying why it can't be made."""
     if edit == "shuffle":
-        return analysis.shuffle_earlier_words(seen, rng_for(ctx.seed, Use.WHAT_IF_SHUFFLE, st.session_state.draw))
+        return analysis.shuffle_earlier_words(seen, rng_for(ctx.seed, Use.WHAT_IF_SHUFFLE, value("draw")))
     first = ctx.position + 2 - len(seen)
     index = st.selectbox("Which word", range(len(seen)), format_func=lambda i: f"{first + i}: {seen[i]}",
                          key="edit_index", persist_state="session")  # fmt: skip
-    index = min(index or 0, len(seen) - 1)
+    index = min(chosen(index, range(len(seen))), len(seen) - 1)
     if edit == "remove":
         if len(seen) == 1:
             st.info("The context has one word; removing it would leave nothing to predict from. Widen the window.")
@@ -79,4 +79,4 @@ def edited_context(ctx: ViewContext, model: attention.TrainedModel, seen: list[s
         return analysis.remove_word(seen, index)
     others = [word for word in model.vocabulary.words if word != seen[index]]  # a replacement that changes it
     replacement = st.selectbox("Replace it with", others, key="edit_word", persist_state="session")
-    return analysis.replace_word(seen, index, replacement or others[0])
+    return analysis.replace_word(seen, index, chosen(replacement, others))
