@@ -22,6 +22,8 @@ from ..state import ViewContext
 
 MATRICES = ("X", "Q", "K", "V", "scores", "scaled_scores", "mask", "weights", "head_outputs", "projected", "residual")
 PER_HEAD = {"Q", "K", "V", "scores", "scaled_scores", "weights", "head_outputs"}
+PER_ROW = 3
+"""Pictures side by side: 11 steps in 4 rows (four to a row clips the longer formulas at 1440 px)."""
 WORD_COLUMNS = {"scores", "scaled_scores", "mask", "weights"}  # one column per word looked at
 
 
@@ -67,30 +69,34 @@ def render(ctx: ViewContext) -> None:
         "word's row is outlined. Hover a cell for its value, or open the numbers below."
     )
     shown = plain_steps(steps, head) if plain else layer_steps(steps, model.settings, layer, head)
-    for name, latex, why, matrix in shown:
-        picture(name, latex, why, matrix, labels)
+    for row in range(0, len(shown), PER_ROW):  # a grid, so the whole computation fits two laptop screens
+        cells = zip(st.columns(PER_ROW, gap="medium"), shown[row : row + PER_ROW], strict=False)  # the last row: fewer
+        for column, (name, latex, why, matrix) in cells:
+            with column:
+                picture(name, latex, why, matrix, labels)
     output = distribution_from_logits(model.vocabulary.words, steps.logits, temperature=ctx.temperature)
     final = [formulas.MODEL_STEPS["logits"]] if plain else [formulas.final_formula(layernorm=model.settings.layernorm)]
+    said, chart = st.columns([2, 3], gap="large")
     for latex, why in [*final, formulas.MODEL_STEPS["probabilities"]]:
-        st.markdown(why[0].upper() + why[1:])
-        st.latex(latex)
-    show_chart(partial(charts.next_word_chart, output, top_k=ctx.top_k, true_next=ctx.true_next, score_title="logit z"))
+        said.markdown(why[0].upper() + why[1:])
+        said.latex(latex)
+    with chart:
+        show_chart(partial(charts.next_word_chart, output, top_k=ctx.top_k, true_next=ctx.true_next,
+                           score_title="logit z"))  # fmt: skip
     numbers({name: matrix for name, _, _, matrix in shown}, labels, output, ctx.top_k)
     show_code(steps_module.forward_steps, *steps_module.ATTENTION_PATH)
 
 
 def picture(name: str, latex: str, why: str, matrix: np.ndarray, labels: list[str]) -> None:
-    """The step's formula and what it does, and beside it the matrix as a small heatmap."""
-    formula, image = st.columns([2, 3], vertical_alignment="center")
-    formula.markdown(f"**{name.replace('_', ' ')}**: {why}")
-    formula.latex(latex)
+    """The step's name and what it does, its formula, and under them the matrix as a small heatmap."""
+    st.markdown(f"**{name.replace('_', ' ')}**: {why}")
+    st.latex(latex)
     columns = labels if name in WORD_COLUMNS else None
-    with image:
-        if matrix.size > charts.MAX_MATRIX_CELLS:
-            st.caption(f"{matrix.shape[0]} × {matrix.shape[1]} numbers: too many to draw; open the numbers below.")
-            return
-        show_chart(partial(charts.matrix_chart, matrix, labels, column_labels=columns,
-                           column_title="word looked at" if columns else "dimension"), width="content")  # fmt: skip
+    if matrix.size > charts.MAX_MATRIX_CELLS:
+        st.caption(f"{matrix.shape[0]} × {matrix.shape[1]} numbers: too many to draw; open the numbers below.")
+        return
+    show_chart(partial(charts.matrix_chart, matrix, labels, column_labels=columns,
+                       column_title="word looked at" if columns else "dimension"), width="content")  # fmt: skip
 
 
 def numbers(shown: dict[str, np.ndarray], labels: list[str], output, top_k: int) -> None:
