@@ -25,6 +25,9 @@ from ..core.parameters import UNKNOWN_TOKEN
 from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
 
+TRAIN_LOSS_SAMPLE = 1024
+"""The reported training loss is measured on at most this many evenly spaced training tokens."""
+
 
 @dataclass(frozen=True)
 class Parts:

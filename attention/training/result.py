@@ -15,7 +15,9 @@ from ..core.steps import ForwardSteps, forward_steps
 from ..evaluation.head_scores import HeadScores
 from ..evaluation.held_out import Evaluation
 from ..tokens.words import Vocabulary
+from .memory import MemoryPlan
 from .settings import TrainingSettings
+from .stops import StopReason
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,14 @@ class TrainedModel:
     parameters: Parameters  # best weights (lowest validation loss), read-only arrays
     settings: TrainingSettings
     history: tuple[HistoryPoint, ...]  # one point per evaluation
-    stopped_because: str  # "early stop" | "step budget" | "epochs done" | "safety clock" | "stopped by user"
+    stopped_because: StopReason  # a str: "early stop", "step budget", "safety clock", ... (training.stops)
     best_step: int  # the step whose weights these are
     steps: int  # steps taken in all
     seconds: float  # training time (wall clock: varies between machines, unlike everything else here)
     evaluation: Evaluation | None  # test-part scores vs the baselines; None without a test part
     clock_stopped: bool = False  # the safety clock ended training: another machine may give other weights
+    memory: MemoryPlan | None = None  # the batch and evaluation chunk its memory budget allowed, and the estimate
+    size_budget: int | None = None  # steps allowed for a model this size, when fewer than max_steps (training.work)
 
     @property
     def deterministic(self) -> bool:
