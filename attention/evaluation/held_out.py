@@ -125,6 +125,7 @@ def next_token_log_probabilities(
         picked = logits[np.arange(len(chunk)), ids[chunk]].astype(np.float64)
         np.exp(logits, out=logits)
         log_p[lo : lo + len(chunk)] = picked - np.log(logits.sum(axis=1).astype(np.float64))
+        del logits  # before the next chunk's passes, not after them
     return log_p, guesses
 
 
