@@ -16,7 +16,7 @@ The step budget: the settings' max_steps, unless the steps and the evaluations t
 `evaluation_interval` steps, and the last one with the test part) would do more than TRAINING_WORK_BUDGET
 multiply-adds; then the most steps that fit. It depends only on the settings, the vocabulary size and the
 number of tokens, never on the machine, so a link gives the same model everywhere. TRAINING_WORK_BUDGET is
-what one core here does in about 25 s (bench/training_memory.py --time); the default settings never reach it.
+what one core here does in about 20 s (bench/training_memory.py --time); the default settings never reach it.
 """
 
 from __future__ import annotations
