@@ -3,6 +3,7 @@
     python bench/training_memory.py --table [--chars 100000] [--steps 30]   # estimate vs measured, per setting
     python bench/training_memory.py --time [--repeats 3] [--cpus 0]         # the largest settings on one core
     python bench/training_memory.py --pair [--cap-mb 1024]                 # two at once under a memory cap
+    python bench/training_memory.py --fair [--tabs 10] [--per-tab]         # ten tabs of one browser, one student
     python bench/training_memory.py [--trainings 20] [--tokens 5000] [--seconds 2]   # a wave (issue 13)
 
 --table trains each row's settings on `--chars` characters of generated prose in a fresh process (cut at
@@ -17,6 +18,10 @@ tracemalloc's (numpy reports its arrays to it) and the growth of the process's r
 --pair runs two such trainings at once in one process that has imported what a server imports (Streamlit,
 Altair, pandas, pyarrow), through the app's JobRegistry, under `prlimit --as` (the address space: stricter than
 a cgroup's cap on resident memory, since every resident byte is also mapped), and prints whether both finished.
+
+--fair: one browser's `--tabs` tabs each ask for a training at the largest settings (a new seed each) on 100,000
+characters, then a student in another browser asks for the built-in example's model, through the app's registry
+with one trainer (one core); prints how long the student waited and how many of the browser's trainings ran first.
 
 The wave (no flag): `--trainings` sessions each ask for a model with the largest settings the page offered
 in issue 13 (window 32, d 64, 4 heads, 1,000 epochs, a new seed each) on generated prose, as one tab
@@ -126,8 +131,34 @@ def two_at_once(chars: int, steps: int) -> dict:
         job.wait()
     return {"at_once": at_once, "finished": [job.model is not None for job in started],
             "errors": [job.error for job in started], "steps": [job.model.steps if job.model else 0 for job in started],
+            "stopped": [str(job.model.stopped_because) if job.model else None for job in started],
             "seconds": time.perf_counter() - wall, "before": before, "rss_peak": rss_mb("VmHWM"),
             "mapped_peak": rss_mb("VmPeak")}  # fmt: skip
+
+
+def fair(tabs: int, chars: int, per_tab: bool = False) -> None:
+    """One browser's `tabs` tabs at the largest settings, then a student: the student waits for one of them
+    (per_tab: each tab a client of its own, as before browsers were told apart)."""
+    from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
+    from attention.training.settings import TrainingSettings
+    from lab.serving.queue import JobRegistry
+
+    text, registry = prose(chars), JobRegistry(max_running=1)
+    client = None if per_tab else "one browser"
+    browser = [registry.request(f"tab {i}", text, TrainingSettings(**LARGEST, seed=i), client_id=client)
+               for i in range(tabs)]  # fmt: skip
+    asked = time.perf_counter()
+    student = registry.request("student", EXAMPLES[DEFAULT_EXAMPLE], TrainingSettings(), client_id="student")
+    student.wait()
+    waited = time.perf_counter() - asked
+    ran_first = sum(job.done for job in browser)
+    print(f"{tabs} tabs of one browser at the largest settings, then a student: the student waited {waited:.1f} s "
+          f"(its own training {student.model.seconds:.2f} s); the browser's trainings done before it: "
+          f"{ran_first}")  # fmt: skip
+    for job in browser:
+        job.stop()
+    for job in browser:
+        job.wait()
 
 
 def child(mode: str, payload: dict, prefix: list[str] | None = None, env: dict | None = None) -> dict:
@@ -213,6 +244,9 @@ def main() -> int:
     parser.add_argument("--table", action="store_true", help="estimated vs measured peak per setting")
     parser.add_argument("--time", action="store_true", help="the largest settings on one core")
     parser.add_argument("--pair", action="store_true", help="two largest trainings at once under a memory cap")
+    parser.add_argument("--fair", action="store_true", help="ten tabs of one browser, then another student")
+    parser.add_argument("--tabs", type=int, default=10)
+    parser.add_argument("--per-tab", action="store_true", help="--fair as before: each tab a client of its own")
     parser.add_argument("--chars", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=30, help="--table: steps per training; --pair: 0 = all")
     parser.add_argument("--repeats", type=int, default=3)
@@ -229,6 +263,9 @@ def main() -> int:
         payload = json.loads(args.payload)
         run = {"one": one_training, "time": timed_training, "pair": two_at_once}[args.child]
         print(json.dumps(run(**payload)))
+        return 0
+    if args.fair:
+        fair(args.tabs, args.chars, args.per_tab)
         return 0
     if args.table or args.time or args.pair:
         if args.table:
