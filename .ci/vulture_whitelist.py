@@ -44,3 +44,7 @@ _.tokenizer_key
 _.ind_layers
 # The module's __getattr__ keeps the SQLite store importable under its old name (lab/serving/text_store.py).
 _.__getattr__
+
+# The memory budget's own answers, for notebooks and the bench (bench/training_memory.py) beside the queue's use.
+_.batch_for_budget
+_.memory_in_use

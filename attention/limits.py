@@ -13,6 +13,16 @@ TRAIN_TIME_BUDGET_S = 60.0
 """A safety clock, not the budget: training stops after this many seconds (keeping the best weights so
 far) and the model records that it did, since where it stops then depends on the machine's speed."""
 
+TRAINING_MEMORY_BUDGET_MB = 300
+"""The most memory one training may take (estimated from its settings before it starts,
+attention.training.memory): a larger batch is halved until it fits. Servers set theirs (LAB_TRAINING_BUDGET_MB)."""
+
+TRAINING_WORK_BUDGET = 320 * 10**9
+"""Most multiply-adds one training may do, its evaluations included (attention.training.work): larger settings
+get fewer steps than max_steps, by a rule that depends on the settings alone, so a link still reproduces.
+About 20 s of one core here (400e9 took 23-25 s CPU), so a core shared two or three ways stays under the 60 s
+safety clock; the defaults use at most 220e9 (40,000 tokens, the largest vocabulary)."""
+
 MAX_TRAIN_STEPS = 20_000
 """Most optimizer steps a training may be given (the default budget is 3,000): budgets count steps."""
 

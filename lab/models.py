@@ -1,13 +1,15 @@
 """The trained model a view asks for: one training per text and settings per server, queued fairly, with
 live progress, and a clear word when a model this session expects is gone (evicted, or a server restart).
 
-The registry (`lab/serving/queue.py`) knows sessions by id: `request` when a session asks for a model,
-`show` on every run that displays one (so it is never evicted under the session), and closed tabs are
-noticed through `session_alive`.
+The registry (`lab/serving/queue.py`) knows sessions (tabs) by id and clients by browser: `request` when a
+session asks for a model, `show` on every run that displays one (so it is never evicted under the session),
+and closed tabs are noticed through `session_alive`. `browser_id` reads which browser a tab belongs to, so
+one browser's many tabs queue one training at a time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from functools import partial
 
@@ -24,7 +26,7 @@ from attention.training.settings import TrainingSettings
 from . import session
 from .render import show_chart
 from .serving import limits, model_cache
-from .serving.queue import JobRegistry, JobStatus, TrainingJob
+from .serving.queue import JobRegistry, JobState, JobStatus, TrainingJob
 from .serving.text_store import text_key
 from .state import TRAINING_SOURCES, ViewContext
 
@@ -59,6 +61,39 @@ def session_id() -> str:
     # Streamlit 1.67 has no public session id (st.context has none); the script-run context carries it.
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else "no-session"
+
+
+XSRF_COOKIE = "_streamlit_xsrf"
+"""Streamlit sets this cookie once per browser (with XSRF protection on, its default) and every tab sends it."""
+
+
+def browser_id() -> str:
+    """This browser's id, the same for all its tabs: a hash of the token in Streamlit's XSRF cookie, or the tab's
+    session id when there is none (XSRF protection off, or no browser: AppTest)."""
+    token = xsrf_token(st.context.cookies.get(XSRF_COOKIE))
+    if token is None:
+        return session_id()
+    return "browser:" + hashlib.sha256(token).hexdigest()[:32]  # the token itself never leaves this function
+
+
+def xsrf_token(cookie: str | None) -> bytes | None:
+    """The token inside a `_streamlit_xsrf` cookie, or None if it is missing or malformed.
+
+    Streamlit re-masks the token on every response ("2|mask|masked token|timestamp", hex; each tab holds a
+    different string), so the token is unmasked: token[i] = masked[i] XOR mask[i mod 4]. Version 1 cookies are
+    the bare token in hex."""
+    if not cookie:
+        return None
+    try:
+        if not cookie.startswith("2|"):
+            return bytes.fromhex(cookie) or None
+        _, mask_hex, masked_hex, _ = cookie.split("|")
+        mask, masked = bytes.fromhex(mask_hex), bytes.fromhex(masked_hex)
+    except ValueError:
+        return None
+    if len(mask) != 4 or not masked:
+        return None
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(masked))
 
 
 def session_alive(session: str) -> bool:
@@ -104,23 +139,25 @@ def trained_model(
     registry, me = training_jobs(), session_id()
     status = registry.status(ctx.training_text, ctx.training)
     took_over = session.TOOK_OVER.get() == (ctx.training_text, ctx.training)
-    if took_over and status.state in ("none", "evicted"):
+    if took_over and status.state in (JobState.NONE, JobState.EVICTED):
         train = True  # the model was on the server that died: retrained here, and said so (below)
     elif took_over:
         session.TOOK_OVER.set(None)  # this server had the model already, or it failed here: said below
-    if not train and status.state in ("none", "evicted", "failed"):
+    if not train and status.state in (JobState.NONE, JobState.EVICTED, JobState.FAILED):
         notice = why_not_trained(ctx, status, "Train" if wait_for_train else "Train again")
         if notice is None and not wait_for_train:
             train = True  # nobody has asked for this model: the view that needs it asks
         else:
-            (st.warning if status.state == "failed" else st.info)(notice or PRESS_TRAIN)
+            (st.warning if status.state == JobState.FAILED else st.info)(notice or PRESS_TRAIN)
             if notice is not None and not wait_for_train:
                 train = st.button("Train again", key="retrain", type="primary")
             if not train:
                 session.JOB.set(None)
                 return None
     if train or status.job is None or not status.job.done:
-        job = registry.request(me, ctx.training_text, ctx.training)  # also joins a job others started: it is ours too
+        job = registry.request(
+            me, ctx.training_text, ctx.training, browser_id()
+        )  # joins a job others started: ours too
         session.INTERRUPTED.set(None)
     else:
         job = status.job
@@ -143,19 +180,28 @@ def trained_model(
 
 def why_not_trained(ctx: ViewContext, status: JobStatus, button: str) -> str | None:
     """What to tell a session whose model is not here, or None when nobody has trained it yet."""
-    if status.state == "evicted":
+    if status.state == JobState.EVICTED:
         return EVICTED.format(button=button)
-    if status.state == "failed" and status.job is not None:
+    if status.state == JobState.FAILED and status.job is not None:
         return f"The model could not be trained: {status.job.error}"
     if session.INTERRUPTED.get() == (ctx.training_text, ctx.training):
         return INTERRUPTED.format(button=button)
     return None
 
 
+HELD = (
+    "Waiting for this browser's other training (in another tab) to finish: each browser trains one model at a time, "
+    "so everyone in the class gets a turn. This one joins the queue as soon as that one ends."
+)
+
+
 @st.fragment(run_every=QUEUE_EVERY_S)
 def waiting(job: TrainingJob) -> None:
     """The session's place in the queue; the page reruns when its training starts (or is dropped)."""
     place = training_jobs().queue_place(job)
+    if place is None and training_jobs().is_held(job):
+        st.info(HELD)
+        return
     if place is None:
         st.rerun()
     running = training_jobs().max_running

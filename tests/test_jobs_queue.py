@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from attention.training.loop import TrainingSettings
+from attention.training.memory import MB, upper_bound_bytes
 from lab.serving import limits
 from lab.serving import queue as jobs
 from lab.serving.queue import JobRegistry
@@ -99,7 +100,8 @@ def test_at_most_max_running_at_once_the_rest_wait_in_order(trainer):
     assert started[2].state == "running" and reg.queue_place(started[3]) == 1
     finish(trainer, *started)
     assert trainer.started == [f"text {i}" for i in range(5)] and trainer.peak == 2
-    assert reg.counts() == {"queued": 0, "running": 0, "finished": 5, "holds": 5}  # each session shows its own
+    counts = {"held": 0, "queued": 0, "running": 0, "finished": 5, "holds": 5}
+    assert reg.counts() == counts  # each session shows its own
 
 
 def test_the_default_number_of_trainings_at_once_is_the_cores(trainer):
@@ -213,6 +215,7 @@ def test_least_recently_used_models_are_evicted_and_remembered(trainer):
     assert reg.get("b", S) is None and reg.get("a", S) is not None
     assert reg.status("b", S).state == "evicted" and reg.was_evicted("b", S)
     assert reg.status("never", S).state == "none"
+    trainer.gate("b").clear()  # its first training opened the gate: this one runs until the test says
     retrained = reg.request("back", "b", S)  # the page offers to retrain; the student accepts
     assert not reg.was_evicted("b", S) and reg.status("b", S).state in ("running", "queued")
     finish(trainer, retrained)
@@ -334,3 +337,152 @@ def test_closed_tabs_found_by_session_alive_lose_their_queued_jobs_and_holds(tra
     closed.update({"a", "c", "d"})
     train_all(reg, trainer, ["next"])
     assert reg.status("kept", S).state == "evicted"
+
+
+# ---------------------------------------------------------------- fair per browser, bounded by memory
+
+
+def test_ten_tabs_of_one_browser_hold_nine_trainings_and_a_student_behind_waits_for_one(trainer):
+    reg = registry(trainer, max_running=1)
+    tabs = [reg.request(f"tab {i}", f"big text {i}", S, client_id="browser") for i in range(10)]
+    student = reg.request("student tab", "student text", S, client_id="student's browser")
+    assert tabs[0].state == "running" and reg.queue_place(student) == 1
+    assert [reg.status(f"big text {i}", S).state for i in range(1, 10)] == [jobs.JobState.HELD] * 9
+    assert reg.counts()["held"] == 9 and reg.counts()["queued"] == 1
+    finish(trainer, tabs[0])
+    assert student.state == "running"  # it waited for one of the ten, not for ten
+    finish(trainer, student, *tabs[1:])
+    assert trainer.started == ["big text 0", "student text", *[f"big text {i}" for i in range(1, 10)]]
+
+
+def test_a_browser_has_at_most_one_training_in_the_queue_however_many_tabs(trainer):
+    reg = registry(trainer, max_running=1)
+    busy = reg.request("someone", "busy", S, client_id="someone")
+    tabs = [reg.request(f"tab {i}", f"text {i}", S, client_id="browser") for i in range(3)]
+    student = reg.request("student", "student text", S, client_id="student")
+    assert [reg.queue_place(job) for job in (tabs[0], student)] == [1, 2]  # behind one of the browser's, not three
+    assert reg.is_held(tabs[1]) and reg.is_held(tabs[2]) and reg.queue_place(tabs[1]) is None
+    finish(trainer, busy, tabs[0])
+    assert student.state == "running" and reg.queue_place(tabs[1]) == 1 and reg.is_held(tabs[2])
+    finish(trainer, student, tabs[1], tabs[2])
+
+
+def test_without_a_client_id_each_tab_is_a_client_of_its_own(trainer):
+    reg = registry(trainer, max_running=1)
+    first, second = reg.request("tab 1", "one", S), reg.request("tab 2", "two", S)
+    assert first.state == "running" and reg.queue_place(second) == 1
+    finish(trainer, first, second)
+
+
+def test_another_browser_asking_for_a_held_training_brings_it_into_the_queue(trainer):
+    reg = registry(trainer, max_running=1)
+    running = reg.request("x tab 1", "first", S, client_id="x")
+    held = reg.request("x tab 2", "shared", S, client_id="x")
+    assert reg.is_held(held)
+    assert reg.request("y tab", "shared", S, client_id="y") is held
+    assert not reg.is_held(held) and reg.queue_place(held) == 1  # it counts for browser y now
+    later = reg.request("x tab 3", "third", S, client_id="x")
+    assert reg.is_held(later)  # browser x still has "first" running
+    finish(trainer, running, held, later)
+
+
+def test_closing_a_tab_drops_its_held_training_and_lets_the_browsers_next_one_in(trainer):
+    reg = registry(trainer, max_running=1)
+    busy = reg.request("someone", "busy", S, client_id="someone")
+    queued = reg.request("tab 1", "queued", S, client_id="browser")
+    held = [reg.request(f"tab {i}", f"held {i}", S, client_id="browser") for i in (2, 3)]
+    reg.forget_session("tab 2")
+    assert held[0].done and held[0].error == jobs.DROPPED and reg.is_held(held[1])
+    reg.forget_session("tab 1")
+    assert queued.error == jobs.DROPPED and reg.queue_place(held[1]) == 1
+    held[1].stop()  # Stop pressed while it waits
+    assert held[1].error == jobs.STOPPED_WHILE_QUEUED and reg.counts()["queued"] == 0
+    finish(trainer, busy)
+    assert trainer.started == ["busy"]
+
+
+def test_a_tab_whose_held_training_is_replaced_keeps_its_browsers_place(trainer):
+    reg = registry(trainer, max_running=1)
+    running = reg.request("tab 1", "running", S, client_id="browser")
+    first = reg.request("tab 2", "first choice", S, client_id="browser")
+    second = reg.request("tab 2", "second choice", S, client_id="browser")  # the same tab changes its mind
+    assert first.error == jobs.REPLACED and reg.is_held(second)
+    finish(trainer, running, second)
+    assert trainer.started == ["running", "second choice"]
+
+
+def test_trainings_start_only_while_their_memory_fits_beside_the_running_ones(trainer, monkeypatch):
+    peaks = {"big": 600, "small": 100}
+    monkeypatch.setattr(jobs, "upper_bound_bytes", lambda settings, n, budget: peaks["big" if n > 5 else "small"])
+    reg = registry(trainer, max_running=3, memory_bytes=1000)
+    first, second = reg.request("a", "big one", S), reg.request("b", "big two", S)  # 7 characters: big
+    small = reg.request("c", "tiny", S)  # 4 characters: small
+    assert first.state == "running" and second.state == "queued" and small.state == "queued"  # in order
+    assert reg.memory_in_use() == 600
+    finish(trainer, first)
+    assert second.state == "running" and small.state == "running" and reg.memory_in_use() == 700
+    finish(trainer, second, small)
+
+
+def test_a_training_larger_than_the_servers_memory_still_runs_alone(trainer, monkeypatch):
+    monkeypatch.setattr(jobs, "upper_bound_bytes", lambda settings, n, budget: 5000)
+    reg = registry(trainer, max_running=2, memory_bytes=1000)
+    alone, behind = reg.request("a", "huge", S), reg.request("b", "huge too", S)
+    assert alone.state == "running" and behind.state == "queued"
+    finish(trainer, alone)
+    assert behind.state == "running"
+    finish(trainer, behind)
+
+
+def test_the_trainer_gets_the_registrys_memory_budget():
+    seen = {}
+
+    def trainer(text, *, callback, **settings):
+        seen.update(settings)
+        return SimpleNamespace(stopped_because="early stop")
+
+    reg = JobRegistry(trainer=trainer, max_running=1, training_budget_mb=123)
+    assert reg.request("tab", "text", S).wait(T)
+    assert seen["memory_budget_mb"] == 123 and seen["context_window"] == S.context_window
+
+
+def test_the_default_estimate_counts_a_training_for_less_than_its_budget():
+    largest = TrainingSettings(context_window=32, dim=64, heads=4, layers=3, mlp=True, layernorm=True)
+    peak = upper_bound_bytes(largest, limits.MAX_TEXT_CHARS, limits.TRAINING_BUDGET_MB * MB)
+    assert 20 * MB < peak <= limits.TRAINING_BUDGET_MB * MB
+
+
+# ---------------------------------------------------------------- the server's memory, from its cgroup
+
+
+def cgroup_tree(tmp_path, lines: str, files: dict[str, str]):
+    (tmp_path / "proc").mkdir()
+    (tmp_path / "proc" / "cgroup").write_text(lines)
+    for name, value in files.items():
+        path = tmp_path / "cg" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(value)
+    return tmp_path / "cg", tmp_path / "proc" / "cgroup"
+
+
+@pytest.mark.parametrize(
+    ("lines", "files", "expected"),
+    [
+        ("0::/\n", {"memory.max": "1073741824\n"}, 2**30),  # cgroup v2 in a container (its own namespace)
+        ("0::/lab.slice/app\n", {"lab.slice/memory.max": "800000000", "lab.slice/app/memory.max": "max"}, 800_000_000),
+        ("0::/a/b\n", {"a/memory.max": "900", "a/b/memory.max": "700"}, 700),  # the tightest of the group and parents
+        ("4:memory:/docker/x\n0::/\n", {"memory/docker/x/memory.limit_in_bytes": "536870912"}, 2**29),  # cgroup v1
+        ("4:memory:/\n", {"memory/memory.limit_in_bytes": "9223372036854771712"}, None),  # v1 without a limit
+        ("0::/\n", {"memory.max": "max"}, None),
+        ("", {}, None),  # no cgroups at all (macOS, or /proc unreadable)
+    ],
+    ids=["v2", "v2 parent", "v2 tightest", "v1", "v1 unlimited", "v2 unlimited", "none"],
+)
+def test_the_servers_memory_is_read_from_its_cgroup(tmp_path, lines, files, expected):
+    root, self_cgroup = cgroup_tree(tmp_path, lines, files)
+    assert limits.cgroup_memory_limit(root, self_cgroup) == expected
+
+
+def test_a_host_setting_overrides_the_cgroup(monkeypatch):
+    monkeypatch.setenv("LAB_SERVER_MEMORY_MB", "1024")
+    assert limits.server_memory_bytes() == 2**30

@@ -246,6 +246,11 @@ CHECKED = {
     "TOKEN_STRIP_ROW_CHARS",
     "MAX_TRAIN_STEPS",
     # serving limits, checked in tests/test_jobs_queue.py and tests/test_store.py
+    "TRAINING_BUDGET_MB",  # and tests/test_training_budgets.py
+    "TRAINING_MEMORY_BUDGET_MB",
+    "SERVER_MEMORY_BYTES",
+    "SERVER_RESERVE_MB",
+    "TRAINING_MEMORY_BYTES",
     "MAX_CONCURRENT_TRAININGS",
     "MODEL_HOLD_IDLE_S",
     "MAX_REMEMBERED_EVICTIONS",

@@ -183,3 +183,20 @@ def test_the_shared_link_leaves_out_the_server_mark(page_registry):
     at.run()
     (link,) = [c.value for c in at.code if "seed=4" in c.value]
     assert "server=" not in link
+
+
+def test_the_browser_id_reads_the_token_inside_streamlits_masked_xsrf_cookie():
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+    token = bytes(range(16))
+    one_tab, another_tab = (generate_xsrf_token_string(token, 1_700_000_000) for _ in range(2))
+    assert one_tab != another_tab  # masked afresh on every response
+    assert lab.models.xsrf_token(one_tab) == lab.models.xsrf_token(another_tab) == token
+    assert lab.models.xsrf_token(token.hex()) == token  # version 1: the bare token
+    for broken in (None, "", "2|zz|00|1", "2|0011|aabb|1", "2|00112233||1", "not hex", "2|a|b"):
+        assert lab.models.xsrf_token(broken) is None
+
+
+def test_without_a_cookie_the_browser_is_the_tab(page_registry):
+    at = AppTest.from_string("import lab.models, streamlit as st\nst.write(lab.models.browser_id())").run()
+    assert not at.exception and at.markdown[0].value == "student-1"  # AppTest sends no cookie: the session id

@@ -66,7 +66,7 @@ def test_views_at_the_edges(view, query):
 
 def test_pressing_train_shows_the_loss_curve_and_the_summary():
     at = open_app({"reads": "prompt", "view": "Train", "example": "Repeated patterns"})
-    at.button(key="train").click().run()
+    at = until_trained(at.button(key="train").click().run())
     assert_fine(at)
     specs = chart_specs(at)
     assert any("loss" in json.dumps(spec) for spec in specs)
@@ -150,7 +150,7 @@ def test_texts_too_small_to_train_get_an_explanation():
 @pytest.mark.parametrize("example", OWN_TEXTS)
 def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(example):
     at = open_app({"reads": "prompt", "view": "Train", "example": example})
-    at.button(key="train").click().run()
+    at = until_trained(at.button(key="train").click().run())
     assert_fine(at)
     table = at.dataframe[0].value.set_index("method")["perplexity, all test words"]
     assert table["self-attention model"] < table["unigram (word frequency)"]
@@ -175,7 +175,11 @@ def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(ex
 
 def trained_app(query: dict) -> AppTest:
     """The app on a view that needs a model, rerun until its training (in the background) is done."""
-    at = open_app(query)
+    return until_trained(open_app(query))
+
+
+def until_trained(at: AppTest) -> AppTest:
+    """Rerun, as the progress fragment does in a browser, until no training is running or queued."""
     for _ in range(240):
         if not at.get("progress") and not any("queue" in info.value for info in at.info):
             return at

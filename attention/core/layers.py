@@ -101,13 +101,14 @@ class MLPCache:
 
 def gelu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # [...] -> GELU(Z), the tanh inside it
     """GELU(z) ≈ ½·z·(1 + tanh(c·(z + 0.044715·z³))), c = sqrt(2/π): the smooth ReLU of GPT-2."""
-    t = np.tanh(np.asarray(GELU_C, dtype=Z.dtype) * (Z + np.asarray(0.044715, dtype=Z.dtype) * Z**3))
+    t = np.tanh(np.asarray(GELU_C, dtype=Z.dtype) * (Z + np.asarray(0.044715, dtype=Z.dtype) * (Z * Z * Z)))
     return 0.5 * Z * (1.0 + t), t
 
 
 def gelu_derivative(Z: np.ndarray, t: np.ndarray) -> np.ndarray:  # [...] -> dGELU/dz
     """½·(1 + t) + ½·z·(1 - t²)·c·(1 + 3·0.044715·z²)."""
-    return 0.5 * (1.0 + t) + 0.5 * Z * (1.0 - t * t) * GELU_C * (1.0 + 3 * 0.044715 * Z * Z)
+    c = np.asarray(GELU_C, dtype=Z.dtype)  # a float64 scalar would turn the whole backward into float64
+    return 0.5 * (1.0 + t) + 0.5 * Z * (1.0 - t * t) * c * (1.0 + 3 * 0.044715 * Z * Z)
 
 
 def mlp_forward(U: np.ndarray, W_1, b_1, W_2, b_2) -> tuple[np.ndarray, MLPCache]:  # [B, n, d] -> [B, n, d]

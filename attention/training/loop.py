@@ -40,12 +40,15 @@ from ..evaluation.held_out import Evaluation, evaluate, next_token_log_probabili
 from ..tokens.subword import SubwordTokenizer, train_bpe
 from ..tokens.tokenization import Tokenized, split, words_between
 from ..tokens.words import Vocabulary, normalize
+from . import work
+from .memory import MB, MemoryPlan, plan_memory
 from .optim import AdamW, clip_gradient
-from .parts import Parts, build_vocabulary, split_parts, token_ids
+from .parts import TRAIN_LOSS_SAMPLE, Parts, build_vocabulary, split_parts, token_ids
 from .result import HistoryPoint, TrainedModel
 from .settings import TrainingSettings
+from .stops import StopReason
 
-__all__ = ["HistoryPoint", "TrainingProgress", "TrainingSettings", "fit", "train_model"]
+__all__ = ["HistoryPoint", "StopReason", "TrainingProgress", "TrainingSettings", "fit", "train_model"]
 
 GRADIENT_CLIP = 1.0
 """Largest global gradient norm; Adam can diverge without it at d = 64."""
@@ -59,13 +62,14 @@ MIN_IMPROVEMENT = 1e-4
 PROGRESS_INTERVAL_S = 0.1
 """The callback is called at most this often, so a UI is not flooded."""
 
-TRAIN_LOSS_SAMPLE = 1024
-"""The reported training loss is measured on at most this many evenly spaced training tokens."""
-
 EVALUATION_SHARE = 4
 """Evaluate at an epoch's end once B · EVALUATION_SHARE windows were trained since the last evaluation for
 every token it scores: with long windows and few steps per epoch, evaluating each epoch would cost more than
 training (T = 32 on 4,000 tokens: 4 steps an epoch). Small texts still get a point every epoch."""
+
+FORECAST_MARGIN = 1.5
+"""The safety clock stops training when the last evaluation, forecast at the pace so far times this, would end
+past max_seconds (a busy machine's pace changes while it runs)."""
 
 clock = time.perf_counter
 """The safety clock and the progress throttle read this (tests replace it with a slow clock)."""
@@ -86,21 +90,25 @@ class TrainingProgress:
 Callback = Callable[[TrainingProgress], bool | None]
 
 
-def train_model(text: str, *, callback: Callback | None = None, **settings) -> TrainedModel:
+def train_model(
+    text: str, *, callback: Callback | None = None, memory_budget_mb: float | None = None, **settings
+) -> TrainedModel:
     """Tokenize `text` and train the model on it (see the module docstring for the procedure).
 
     The keyword arguments are the fields of `TrainingSettings`, one to one (a preset is a dict of
     them). callback(progress) is called at most every 0.1 s; returning True stops training (the best
-    weights so far are kept). Raises ValueError with what to change when the text is too short or a
-    setting is out of range. With tokenization="subwords" the model reads BPE pieces learned on the
-    text's training part (`tokenizer_for`), and its vocabulary is the tokenizer's: no piece is unknown.
+    weights so far are kept). memory_budget_mb: the most memory the training may take (default
+    limits.TRAINING_MEMORY_BUDGET_MB); a larger batch than fits is halved (`attention.training.memory`).
+    Raises ValueError with what to change when the text is too short or a setting is out of range. With
+    tokenization="subwords" the model reads BPE pieces learned on the text's training part (`tokenizer_for`),
+    and its vocabulary is the tokenizer's: no piece is unknown.
     """
     chosen = TrainingSettings(**settings)
     chosen.check()
     tokenizer = tokenizer_for(text, chosen)
     tokenized = split(text, tokenizer)
     vocabulary = None if tokenizer is None else Vocabulary((*tokenizer.vocabulary, UNKNOWN_TOKEN))
-    model = fit(tokenized.tokens, chosen, callback, vocabulary=vocabulary, tokenized=tokenized)
+    model = fit(tokenized.tokens, chosen, callback, memory_budget_mb, vocabulary=vocabulary, tokenized=tokenized)
     return dataclasses.replace(model, tokenizer=tokenizer)
 
 
@@ -121,7 +129,8 @@ train_model.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # 
         inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)
         for f in dataclasses.fields(TrainingSettings)
     ]
-    + [inspect.Parameter("callback", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Callback | None")],
+    + [inspect.Parameter("callback", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Callback | None")]
+    + [inspect.Parameter("memory_budget_mb", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="float | None")],
     return_annotation=TrainedModel,
 )
 
@@ -130,6 +139,7 @@ def fit(
     tokens: Sequence[str],
     settings: TrainingSettings,
     callback: Callback | None = None,
+    memory_budget_mb: float | None = None,
     *,
     vocabulary: Vocabulary | None = None,
     tokenized: Tokenized | None = None,
@@ -149,8 +159,10 @@ def fit(
     ids = token_ids(tokens, vocabulary)
     overlap = ngram_overlap(tokens[: parts.n_train], tokens[parts.test_start :])
     scope = test_scope(tokenized, parts.test_start) if tokenized is not None else None
+    budget_mb = limits.TRAINING_MEMORY_BUDGET_MB if memory_budget_mb is None else memory_budget_mb
+    memory = plan_memory(settings, len(vocabulary), len(tokens), int(budget_mb * MB))
     with _one_blas_thread():
-        return _Trainer(settings, vocabulary, ids, parts, callback, overlap, scope).run()
+        return _Trainer(settings, vocabulary, ids, parts, callback, overlap, memory, scope).run()
 
 
 def test_scope(tokenized: Tokenized, test_start: int) -> tuple[int, int] | None:
@@ -186,8 +198,12 @@ def epoch_windows(n_train: int, context_window: int, rng: np.random.Generator) -
 class _Trainer:
     """One training run; `run()` returns the TrainedModel. Not reused."""
 
-    def __init__(self, settings, vocabulary: Vocabulary, ids: np.ndarray, parts: Parts, callback, overlap, scope):
+    def __init__(
+        self, settings, vocabulary: Vocabulary, ids: np.ndarray, parts: Parts, callback, overlap, memory: MemoryPlan,
+        scope: tuple[int, int] | None,
+    ):  # fmt: skip
         self.settings, self.vocabulary, self.callback, self.overlap = settings, vocabulary, callback, overlap
+        self.memory, self.batch_size = memory, memory.batch_size  # the settings' batch unless the budget halved it
         self.scope = scope  # (characters, words) of the test part, or None
         self.ids, self.parts, self.n_train = ids, parts, parts.n_train
         self.train_ids = ids[: parts.n_train]
@@ -206,12 +222,26 @@ class _Trainer:
         self.train_targets = np.unique(sample).astype(np.int64)  # evenly spaced, no randomness
         self.validation_targets = np.arange(parts.validation_start, parts.test_start)
         windows = (self.n_train - 1) // T
-        self.steps_per_epoch = math.ceil(windows / settings.batch_size)
-        self.budget = min(settings.max_steps, settings.epochs * self.steps_per_epoch)
+        self.steps_per_epoch = math.ceil(windows / self.batch_size)
         self.patience = max(settings.patience, MIN_PATIENCE_EPOCHS * self.steps_per_epoch)
         scored = len(self.train_targets) + len(self.validation_targets)
-        self.evaluate_every = math.ceil(scored / (EVALUATION_SHARE * settings.batch_size))  # steps
+        self.evaluate_every = math.ceil(scored / (EVALUATION_SHARE * self.batch_size))  # steps
         self.probe = heads.training_probe(vocabulary, T, settings.seed)  # [P, 2m] a repeated segment, or None
+        self._plan_work(scored)
+
+    def _plan_work(self, scored: int) -> None:
+        """The step budget: max_steps (or the epochs' steps), or fewer when these settings' work would exceed
+        limits.TRAINING_WORK_BUDGET (attention.training.work: counted from the settings, never timed)."""
+        a, settings = self.architecture, self.settings
+        self.step_work = work.step_work(a, min(self.batch_size, (self.n_train - 1) // settings.context_window))
+        self.evaluation_work = work.evaluation_work(a, scored)
+        self.final_work = self.evaluation_work + work.evaluation_work(a, self.parts.n_test)
+        self.final_work += work.baseline_work(self.n_train)
+        epochs_between = math.ceil(self.evaluate_every / self.steps_per_epoch)  # evaluations come at an epoch's end
+        interval = self.steps_per_epoch * epochs_between
+        self.size_cap = work.step_cap(self.step_work, self.evaluation_work, interval, self.final_work)
+        self.budget = min(settings.max_steps, settings.epochs * self.steps_per_epoch, self.size_cap)
+        self.work_done = 0  # multiply-adds so far, for the safety clock's forecast of the last evaluation
 
     def run(self) -> TrainedModel:
         self.start = self.last_callback = clock()
@@ -220,28 +250,44 @@ class _Trainer:
             self.epoch += 1
             stopped = self._train_one_epoch() or ""
             if not stopped and self.step - self._last_evaluated() >= self.evaluate_every:
-                stopped = self._evaluate() or ""
-        stopped = stopped or self._evaluate() or "epochs done"  # the last weights are always evaluated
-        seconds = clock() - self.start
+                if self._out_of_time():
+                    self._evaluate()
+                    stopped = StopReason.SAFETY_CLOCK
+                else:
+                    stopped = self._evaluate() or ""
+        stopped = stopped or self._evaluate() or StopReason.EPOCHS_DONE  # the last weights are always evaluated
+        model = self._model(StopReason(stopped))
         if self.callback is not None:  # a last report, so a progress bar ends full
             self.callback(dataclasses.replace(self._progress(), fraction_done=1.0))
-        return self._model(stopped, seconds)
+        return model
 
     def _train_one_epoch(self) -> str | None:
-        T, B = self.settings.context_window, self.settings.batch_size
+        T, B = self.settings.context_window, self.batch_size
         starts = epoch_windows(self.n_train, T, self.rng)
         offsets = np.arange(T + 1)
         for lo in range(0, len(starts), B):
             tokens = self.train_ids[starts[lo : lo + B, None] + offsets]  # [b, T+1]
             self._step(tokens[:, :-1], tokens[:, 1:])
             if self.step >= self.budget:
-                return self._evaluate() or ("step budget" if self.step >= self.settings.max_steps else "epochs done")
-            if clock() - self.start > self.settings.max_seconds:
+                return self._evaluate() or self._budget_reason()
+            if self._out_of_time():
                 self._evaluate()
-                return "safety clock"
+                return StopReason.SAFETY_CLOCK
             if self._maybe_report():
-                return "stopped by user"
+                return StopReason.STOPPED_BY_USER
         return None
+
+    def _budget_reason(self) -> StopReason:
+        if self.step >= self.settings.max_steps:
+            return StopReason.STEP_BUDGET
+        return StopReason.SIZE_BUDGET if self.step >= self.size_cap else StopReason.EPOCHS_DONE
+
+    def _out_of_time(self) -> bool:
+        """The safety clock: True when, at the pace so far (with a margin), the last evaluation (the training
+        and validation losses, then the test part and the baselines) would end after max_seconds."""
+        elapsed = clock() - self.start
+        pace = elapsed / max(self.work_done, 1)  # seconds per multiply-add on this machine, now
+        return elapsed + FORECAST_MARGIN * pace * self.final_work > self.settings.max_seconds
 
     def _last_evaluated(self) -> int:
         return self.history[-1].step if self.history else 0
@@ -254,6 +300,7 @@ class _Trainer:
         clip_gradient(self.grad, GRADIENT_CLIP)
         self.optimizer.step(self.theta, self.grad, self.settings.learning_rate)
         self.step += 1
+        self.work_done += self.step_work
         return loss
 
     def _evaluate(self) -> str | None:
@@ -263,6 +310,7 @@ class _Trainer:
         self.train_loss = self._loss(self.train_targets)
         if len(self.validation_targets):
             self.validation_loss = self._loss(self.validation_targets)
+        self.work_done += self.evaluation_work
         point = HistoryPoint(self.step, self.epoch, self.train_loss, self.validation_loss, self._head_scores())
         self.history.append(point)
         if not len(self.validation_targets):
@@ -273,14 +321,19 @@ class _Trainer:
             self.best_loss, self.best_step = self.validation_loss, self.step
             np.copyto(self.best_theta, self.theta)
         if self._maybe_report():
-            return "stopped by user"
+            return StopReason.STOPPED_BY_USER
         if self.step - self.best_step >= self.patience:
-            return "early stop"
+            return StopReason.EARLY_STOP
         return None
 
     def _loss(self, targets: np.ndarray) -> float:
-        log_p, _ = next_token_log_probabilities(self.architecture, self.p, self.ids, targets)
+        log_p, _ = self._scores(self.p, targets)
         return float(-log_p.mean())
+
+    def _scores(self, parameters: Parameters, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """log p and top-1 guesses of ids[targets], `memory.evaluation_chunk` windows per forward pass."""
+        chunk = self.memory.evaluation_chunk
+        return next_token_log_probabilities(self.architecture, parameters, self.ids, targets, chunk)
 
     def _head_scores(self) -> heads.HeadScores | None:
         """Each head's scores on the fixed probe (one small forward pass: 8 windows of at most 16 tokens)."""
@@ -299,10 +352,12 @@ class _Trainer:
         self.last_callback = now
         return bool(self.callback(self._progress()))
 
-    def _model(self, stopped: str, seconds: float) -> TrainedModel:
+    def _model(self, stopped: StopReason) -> TrainedModel:
+        """The kept weights, scored on the test part; `seconds` counts that scoring too (the safety clock did)."""
         theta = self.best_theta
         theta.flags.writeable = False
         parameters = unflatten(theta, self.architecture)
+        evaluation = self._evaluation(parameters)
         return TrainedModel(
             vocabulary=self.vocabulary,
             architecture=self.architecture,
@@ -312,9 +367,11 @@ class _Trainer:
             stopped_because=stopped,
             best_step=self.best_step,
             steps=self.step,
-            seconds=seconds,
-            evaluation=self._evaluation(parameters),
-            clock_stopped=stopped == "safety clock",
+            seconds=clock() - self.start,
+            evaluation=evaluation,
+            clock_stopped=stopped == StopReason.SAFETY_CLOCK,
+            memory=self.memory,
+            size_budget=self.size_cap if self.size_cap < self.settings.max_steps else None,
         )
 
     def _evaluation(self, parameters: Parameters) -> Evaluation | None:
@@ -322,7 +379,7 @@ class _Trainer:
         start = self.parts.test_start
         if start == len(self.ids):
             return None
-        model = next_token_log_probabilities(self.architecture, parameters, self.ids, np.arange(start, len(self.ids)))
+        model = self._scores(parameters, np.arange(start, len(self.ids)))
         unknown = self.vocabulary.id_of(UNKNOWN_TOKEN)
         evaluation = evaluate(model, self.ids, self.n_train, start, unknown, len(self.vocabulary), self.overlap)
         if self.scope is None:

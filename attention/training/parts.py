@@ -26,6 +26,9 @@ from ..core.streams import Use, rng_for
 from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
 
+TRAIN_LOSS_SAMPLE = 1024
+"""The reported training loss is measured on at most this many evenly spaced training tokens."""
+
 
 @dataclass(frozen=True)
 class Parts:

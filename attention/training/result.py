@@ -19,7 +19,9 @@ from ..evaluation.held_out import Evaluation
 from ..tokens.subword import SubwordTokenizer
 from ..tokens.tokenization import Tokenized, split
 from ..tokens.words import Vocabulary
+from .memory import MemoryPlan
 from .settings import TrainingSettings
+from .stops import StopReason
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class TrainedModel:
     parameters: Parameters  # best weights (lowest validation loss), read-only arrays
     settings: TrainingSettings
     history: tuple[HistoryPoint, ...]  # one point per evaluation
-    stopped_because: str  # "early stop" | "step budget" | "epochs done" | "safety clock" | "stopped by user"
+    stopped_because: StopReason  # a str: "early stop", "step budget", "safety clock", ... (training.stops)
     best_step: int  # the step whose weights these are
     steps: int  # steps taken in all
     seconds: float  # training time (wall clock: varies between machines, unlike everything else here)
@@ -93,6 +95,8 @@ class TrainedModel:
     clock_stopped: bool = False  # the safety clock ended training: another machine may give other weights
     _steps_cache: StepsCache = field(default_factory=StepsCache, init=False, repr=False, compare=False)
     tokenizer: SubwordTokenizer | None = None  # the BPE pieces a subword model reads; None: words and marks
+    memory: MemoryPlan | None = None  # the batch and evaluation chunk its memory budget allowed, and the estimate
+    size_budget: int | None = None  # steps allowed for a model this size, when fewer than max_steps (training.work)
 
     def split(self, text: str) -> Tokenized:
         """`text` as this model reads it: words and marks, or its subword pieces (which no text lacks)."""

@@ -2,6 +2,7 @@
 queue's, the store's, and (re-exported) the library's own (`attention.limits`)."""
 
 import os
+from pathlib import Path
 
 from attention.limits import (  # noqa: F401  (the library's limits, which the UI enforces too)
     MAX_BATCH_SIZE,
@@ -19,6 +20,7 @@ from attention.limits import (  # noqa: F401  (the library's limits, which the U
     MIN_TOKENS,
     MIN_TRAIN_TOKENS,
     TRAIN_TIME_BUDGET_S,
+    TRAINING_MEMORY_BUDGET_MB,
 )
 
 
@@ -37,6 +39,64 @@ def _usable_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):  # macOS and Windows have no affinity mask
         return os.cpu_count() or 1
+
+
+def cgroup_memory_limit(
+    root: Path = Path("/sys/fs/cgroup"), self_cgroup: Path = Path("/proc/self/cgroup")
+) -> int | None:
+    """The memory limit of this process's cgroup in bytes (the tightest of it and its parents), or None.
+
+    cgroup v2: memory.max ("max" = none) in the process's own group and each parent; v1: the memory
+    controller's memory.limit_in_bytes (a value near 2^63 = none). Containers (Docker, Kubernetes,
+    Community Cloud) set these; a bare machine has none.
+    """
+    try:
+        lines = self_cgroup.read_text().splitlines()
+    except OSError:
+        lines = []
+    groups = {}  # controller ("" for v2) -> the process's group path
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        for controller in controllers.split(",") or [""]:
+            groups[controller] = path.lstrip("/")
+    candidates = []
+    if "" in groups:
+        candidates += [(root / groups[""], "memory.max"), (root / "unified" / groups[""], "memory.max")]
+    if "memory" in groups:
+        candidates.append((root / "memory" / groups["memory"], "memory.limit_in_bytes"))
+    limits_found = []
+    for group, name in candidates:
+        for folder in (group, *group.parents):
+            if not folder.is_relative_to(root):
+                break
+            limits_found.append(_read_limit(folder / name))
+    found = [limit for limit in limits_found if limit is not None]
+    return min(found) if found else None
+
+
+def _read_limit(path: Path) -> int | None:
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    if not text.isdigit() or int(text) >= 2**60:  # "max", or v1's "unlimited" (9223372036854771712)
+        return None
+    return int(text)
+
+
+def _physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def server_memory_bytes() -> int:
+    """The memory this server may use: LAB_SERVER_MEMORY_MB if set, else its cgroup's limit, else the machine's
+    (else 1 GB, Community Cloud's size)."""
+    if _env_int("LAB_SERVER_MEMORY_MB", 0):
+        return _env_int("LAB_SERVER_MEMORY_MB", 0) * 2**20
+    return cgroup_memory_limit() or _physical_memory() or 2**30
 
 
 MAX_TEXT_CHARS = 100_000
@@ -81,6 +141,22 @@ MAX_CONCURRENT_TRAININGS = _env_int("LAB_MAX_TRAININGS", _usable_cores())
 """Trainings that run at once (default: one per core; LAB_MAX_TRAININGS overrides); the rest wait in order.
 
 More threads than cores only slow every training down (Python threads share the cores)."""
+
+TRAINING_BUDGET_MB = _env_int("LAB_TRAINING_BUDGET_MB", TRAINING_MEMORY_BUDGET_MB)
+"""The most memory one training may take (LAB_TRAINING_BUDGET_MB, default the library's 300 MB): its batch is
+halved until its estimated peak fits (attention/training/memory.py). Part of what makes a model: a link trains
+the same model on servers with the same budget."""
+
+SERVER_RESERVE_MB = _env_int("LAB_SERVER_RESERVE_MB", 300)
+"""Memory the server keeps for itself and its sessions, not for trainings (measured: ~185 MB after the first
+session, ~220 MB with a class of 30)."""
+
+SERVER_MEMORY_BYTES = server_memory_bytes()
+"""The server's memory: LAB_SERVER_MEMORY_MB, else the cgroup's limit (a container's), else the machine's."""
+
+TRAINING_MEMORY_BYTES = max(SERVER_MEMORY_BYTES - SERVER_RESERVE_MB * 2**20, TRAINING_BUDGET_MB * 2**20)
+"""What running trainings may take together: a queued training starts only while its estimated peak fits beside
+the running ones' (one always may, alone). On a 1 GB server: 724 MB, two trainings at their largest budget."""
 
 MODEL_HOLD_IDLE_S = 900.0
 """A session's hold on the model it shows lapses after this many seconds without a rerun (a dead tab)."""

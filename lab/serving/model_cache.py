@@ -45,16 +45,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(text: str, settings: TrainingSettings) -> str:
-    """The file name a model of this text and settings is kept under, with this code."""
+def cache_key(text: str, settings: TrainingSettings, budget_mb: float | None = None) -> str:
+    """The file name a model of this text and settings (and memory budget: it may choose the batch) is kept
+    under, with this code."""
     digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(repr(sorted(asdict(settings).items())).encode() + b"\0" + text.encode("utf-8", "surrogatepass"))
+    digest.update(repr((sorted(asdict(settings).items()), budget_mb)).encode() + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
 
 
-def load(text: str, settings: TrainingSettings) -> TrainedModel | None:
+def load(text: str, settings: TrainingSettings, budget_mb: float | None = None) -> TrainedModel | None:
     """The kept model, or None when there is none (or it cannot be read: then it is trained again)."""
-    path = cache_dir() / f"{cache_key(text, settings)}.pickle"
+    path = cache_dir() / f"{cache_key(text, settings, budget_mb)}.pickle"
     try:
         with path.open("rb") as file:
             model = pickle.load(file)  # our own file, written by `save` below: not user input
@@ -66,30 +68,42 @@ def load(text: str, settings: TrainingSettings) -> TrainedModel | None:
     return model if isinstance(model, TrainedModel) and model.settings == settings else None
 
 
-def save(model: TrainedModel, text: str) -> None:
+def save(model: TrainedModel, text: str, budget_mb: float | None = None) -> None:
     """Keep `model` (written to a temporary file, then renamed: a reader never sees half a file)."""
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as file:
             pickle.dump(model, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(file.name, folder / f"{cache_key(text, model.settings)}.pickle")
+        os.replace(file.name, folder / f"{cache_key(text, model.settings, budget_mb)}.pickle")
+        prune(folder)
     except OSError as error:  # a read-only or full disk costs a retraining after a restart, nothing more
         _LOG.warning("could not keep the trained model on disk: %s", error)
+
+
+KEPT_MODELS = 16
+"""Model files the cache keeps; the least recently written go (each code change makes new keys)."""
+
+
+def prune(folder: Path) -> None:
+    """Keep the KEPT_MODELS newest model files."""
+    files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEPT_MODELS:]:
+        old.unlink(missing_ok=True)
 
 
 def cached(trainer: Callable[..., TrainedModel], keep: Callable[[str], bool]) -> Callable[..., TrainedModel]:
     """`trainer` (train_model's signature), loading and saving the models of texts `keep` accepts."""
 
-    def train(text: str, *, callback=None, **settings) -> TrainedModel:
+    def train(text: str, *, callback=None, memory_budget_mb: float | None = None, **settings) -> TrainedModel:
         if not keep(text):
-            return trainer(text, callback=callback, **settings)
+            return trainer(text, callback=callback, memory_budget_mb=memory_budget_mb, **settings)
         chosen = TrainingSettings(**settings)
-        model = load(text, chosen)
+        model = load(text, chosen, memory_budget_mb)
         if model is None:
-            model = trainer(text, callback=callback, **settings)
+            model = trainer(text, callback=callback, memory_budget_mb=memory_budget_mb, **settings)
             if not model.clock_stopped and model.stopped_because != "stopped by user":
-                save(model, text)  # only models the settings alone determine
+                save(model, text, memory_budget_mb)  # only models the settings and the budget alone determine
         return model
 
     return train

@@ -3,15 +3,19 @@
 A class opening one link asks for the same model thirty times; the registry keeps one `TrainingJob` per
 (text, settings) and every session watches it, so the model is trained once. A class pasting thirty
 texts asks for thirty models at once; the registry runs at most `max_running` of them (one per core by
-default) and queues the rest in order, so each training gets a whole core and the same numbers as on a
-quiet machine. Each session has at most one training of its own: a new request replaces the previous
-one, so one tab cannot start twenty. Models a session is showing are never evicted under it; the least
-recently used models nobody shows are, and the registry remembers which keys it evicted so the page can
-say so instead of silently retraining. Plain threads and locks: no Streamlit here, so it is testable
-and usable from a notebook.
+default), and only while their estimated memory peaks fit the server's memory together
+(`memory_bytes`), and queues the rest in order, so each training gets a whole core and the same numbers
+as on a quiet machine. Each session (a browser tab) has at most one training of its own: a new request
+replaces the previous one, so one tab cannot start twenty. Each client (a browser, however many tabs
+it has open) has at most one training in the queue or running: the trainings its other tabs ask for
+are held back and join the end of the queue one at a time, as its previous one ends, so a student
+behind a browser with ten tabs waits for at most one of them. Models a session is showing are never
+evicted under it; the least recently used models nobody shows are, and the registry remembers which
+keys it evicted so the page can say so instead of silently retraining. Plain threads and locks: no
+Streamlit here, so it is testable and usable from a notebook.
 
-    registry.request(session_id, text, settings)   # Train pressed: the job (shared, queued or running)
-    registry.status(text, settings)                # "none" | "evicted" | "queued" (with place) | ...
+    registry.request(session_id, text, settings, client_id)  # Train pressed: the job (shared, queued or running)
+    registry.status(text, settings)                # JobState.NONE | EVICTED | HELD | QUEUED (with place) | ...
     registry.show(session_id, text, settings)      # this session shows this model: do not evict it
     registry.forget_session(session_id)            # tab closed: drop its queued job and its hold
 """
@@ -26,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from attention.training.loop import train_model
+from attention.training.memory import MB, upper_bound_bytes
 from attention.training.settings import TrainingSettings
 
 from . import limits
@@ -36,6 +41,8 @@ from .training_job import (  # noqa: F401  (re-exported: callers and tests name 
     REPLACED,
     STOPPED_BY_USER,
     STOPPED_WHILE_QUEUED,
+    EndReason,
+    JobState,
     Key,
     Trainer,
     TrainingJob,
@@ -46,12 +53,10 @@ from .training_job import (  # noqa: F401  (re-exported: callers and tests name 
 class JobStatus:
     """What the page needs to say about one (text, settings): the state, the job, the place in the queue.
 
-    state: "none" (never asked for, or forgotten long ago), "evicted" (trained here before, then evicted
-    to make room: say so and offer to retrain), "queued" (`place` 1 starts next), "running", "done" (with
-    a model), "failed" (with `job.error`).
+    state: see `JobState`; `place` 1 starts next when QUEUED; `job.error` says why when FAILED.
     """
 
-    state: str
+    state: JobState
     job: TrainingJob | None = None
     place: int | None = None
 
@@ -61,6 +66,9 @@ class JobRegistry:
 
     max_jobs: finished models kept (limits.MAX_CACHED_MODELS); models a session shows are kept beyond it.
     max_running: trainings at once (limits.MAX_CONCURRENT_TRAININGS: the cores, or LAB_MAX_TRAININGS).
+    memory_bytes: what running trainings may take together (limits.TRAINING_MEMORY_BYTES: the server's memory,
+        from its cgroup, less what it keeps for itself); None for no limit. One training may always run alone.
+    training_budget_mb: each training's own memory budget (limits.TRAINING_BUDGET_MB), given to the trainer.
     hold_seconds: a session's hold on the model it shows lapses after this long without `show()`.
     session_alive: optional; tells whether a session is still connected (in Streamlit:
         `Runtime.instance().is_active_session`), so a closed tab's queued training is dropped and its hold
@@ -72,6 +80,8 @@ class JobRegistry:
         max_jobs: int = limits.MAX_CACHED_MODELS,
         *,
         max_running: int | None = None,
+        memory_bytes: int | None = limits.TRAINING_MEMORY_BYTES,
+        training_budget_mb: float = limits.TRAINING_BUDGET_MB,
         hold_seconds: float = limits.MODEL_HOLD_IDLE_S,
         trainer: Trainer = train_model,
         clock: Callable[[], float] = time.monotonic,
@@ -79,12 +89,16 @@ class JobRegistry:
     ) -> None:
         self.max_jobs = max_jobs
         self.max_running = max(1, max_running or limits.MAX_CONCURRENT_TRAININGS)
+        self.memory_bytes, self.training_budget_mb = memory_bytes, training_budget_mb
         self.hold_seconds, self._trainer, self._clock = hold_seconds, trainer, clock
         self._alive = session_alive or (lambda session_id: True)
         self._jobs: OrderedDict[Key, TrainingJob] = OrderedDict()  # least recently used first
         self._queue: deque[TrainingJob] = deque()
+        self._held: list[TrainingJob] = []  # waiting for their clients' other training to end, in request order
         self._running: set[TrainingJob] = set()
-        self._wanted: dict[str, TrainingJob] = {}  # session -> its own queued or running training
+        self._counted: dict[TrainingJob, str] = {}  # queued or running job -> the client it counts for ("": none)
+        self._clients: dict[str, str] = {}  # session -> its client (browser)
+        self._wanted: dict[str, TrainingJob] = {}  # session -> its own held, queued or running training
         self._holds: dict[str, tuple[Key, float]] = {}  # session -> (the model it shows, when it said so)
         self._evicted: OrderedDict[bytes, None] = OrderedDict()  # digests of evicted keys, bounded
         self._lock = threading.RLock()  # reentrant: stop() of a running job may call back under it
@@ -92,23 +106,31 @@ class JobRegistry:
 
     # ------------------------------------------------------------ asking for models
 
-    def request(self, session_id: str | None, text: str, settings: TrainingSettings) -> TrainingJob:
-        """Train pressed in `session_id`: the shared job for (text, settings), queued or started now.
+    def request(
+        self, session_id: str | None, text: str, settings: TrainingSettings, client_id: str | None = None
+    ) -> TrainingJob:
+        """Train pressed in `session_id` (a tab of the browser `client_id`; default: a client of its own): the
+        shared job for (text, settings), held, queued or started now.
 
         The same (text, settings) from any session gets the same job. The session's previous training,
         if it was another one and nobody else waits for it, is dropped (queued) or stopped (running).
         A finished job that failed or was stopped by hand is replaced, so pressing Train again retrains.
+        A new job joins the queue if none of its clients has another there (or running), else it is held.
         """
         key = (text, settings)
         with self._lock:
-            job = self._jobs.get(key)
-            if job is None or not job.usable:
-                job = self._enqueue(key)
+            found = self._jobs.get(key)
+            created = found is None or not found.usable
+            job = self._create(key) if created or found is None else found
             self._jobs.move_to_end(key)
             if session_id is None:
                 job.sessions.add(_SHARED)
             else:
+                self._clients[session_id] = client_id or session_id
                 self._switch(session_id, job)
+            if created:
+                self._held.append(job)
+            self._admit_held()
             self._start_queued()
             self._evict()
         return job
@@ -128,17 +150,24 @@ class JobRegistry:
         with self._lock:
             job = self._jobs.get(key)
             if job is None:
-                return JobStatus("evicted" if _digest(key) in self._evicted else "none")
+                return JobStatus(JobState.EVICTED if _digest(key) in self._evicted else JobState.NONE)
+            if job in self._held:
+                return JobStatus(JobState.HELD, job)
             if not job.started and not job.done:
-                return JobStatus("queued", job, self._queue.index(job) + 1)
+                return JobStatus(JobState.QUEUED, job, self._queue.index(job) + 1)
             if not job.done:
-                return JobStatus("running", job)
-            return JobStatus("failed" if job.error else "done", job)
+                return JobStatus(JobState.RUNNING, job)
+            return JobStatus(JobState.FAILED if job.error else JobState.DONE, job)
 
     def queue_place(self, job: TrainingJob) -> int | None:
-        """1 if `job` starts next, 2 after that...; None once it runs, ends, or was never queued here."""
+        """1 if `job` starts next, 2 after that...; None while held, once it runs, ends, or if never queued here."""
         with self._lock:
             return self._queue.index(job) + 1 if job in self._queue else None
+
+    def is_held(self, job: TrainingJob) -> bool:
+        """True while `job` waits for another training of its browser to end before it joins the queue."""
+        with self._lock:
+            return job in self._held
 
     def was_evicted(self, text: str, settings: TrainingSettings) -> bool:
         """True if this (text, settings) was trained here and then evicted to make room."""
@@ -172,6 +201,8 @@ class JobRegistry:
             if job is not None:
                 self._abandon(job, session_id, DROPPED, stop_running=False)
             self._holds.pop(session_id, None)
+            self._clients.pop(session_id, None)
+            self._admit_held()
             self._start_queued()
             self._evict()
 
@@ -179,18 +210,63 @@ class JobRegistry:
         """How many jobs are queued, running and finished, and how many sessions hold a model."""
         with self._lock:
             finished = sum(job.done for job in self._jobs.values())
-            return {"queued": len(self._queue), "running": len(self._running), "finished": finished,
-                    "holds": len(self._holds)}  # fmt: skip
+            return {"held": len(self._held), "queued": len(self._queue), "running": len(self._running),
+                    "finished": finished, "holds": len(self._holds)}  # fmt: skip
+
+    def memory_in_use(self) -> int:
+        """Bytes the running trainings are counted for (their estimated peaks)."""
+        with self._lock:
+            return sum(job.memory_bytes for job in self._running)
 
     # ------------------------------------------------------------ inside (all under the lock)
 
-    def _enqueue(self, key: Key) -> TrainingJob:
-        job = TrainingJob(*key, trainer=self._trainer)
+    def _create(self, key: Key) -> TrainingJob:
+        """A new job for `key`, not yet held or queued; it is counted for its estimated peak under the budget."""
+        text, settings = key
+        peak = upper_bound_bytes(settings, len(text), int(self.training_budget_mb * MB))
+        job = TrainingJob(text, settings, trainer=self._trainer, memory_budget_mb=self.training_budget_mb,
+                          memory_bytes=peak)  # fmt: skip
         job._on_finish, job._on_stop = self._finished, self._stopped
         self._jobs[key] = job
-        self._queue.append(job)
         self._evicted.pop(_digest(key), None)
         return job
+
+    def _client(self, session_id: str) -> str:
+        return _SHARED if session_id == _SHARED else self._clients.get(session_id, session_id)
+
+    def _free_client(self, job: TrainingJob) -> str | None:
+        """A client waiting for `job` with no other training queued or running, or None; sessionless callers
+        (_SHARED) are never limited."""
+        clients = [self._client(s) for s in sorted(job.sessions)]
+        if _SHARED in clients:
+            return _SHARED
+        busy = set(self._counted.values())
+        return next((client for client in clients if client not in busy), None)
+
+    def _admit_held(self) -> None:
+        """Move each held job whose client is now free to the end of the queue, in request order; drop held jobs
+        everyone has abandoned (their tabs closed)."""
+        for job in list(self._held):
+            if not any(s == _SHARED or self._alive(s) for s in job.sessions):
+                for session_id in list(job.sessions):
+                    self._wanted.pop(session_id, None)
+                self._drop_queued(job, DROPPED)
+                continue
+            client = self._free_client(job)
+            if client is not None:
+                self._held.remove(job)
+                self._queue.append(job)
+                self._counted[job] = client
+
+    def _recount(self, job: TrainingJob) -> None:
+        """A session left `job`: if its client no longer waits for it, count it for another free client (or
+        nobody), and let the client's held trainings move up."""
+        counted = self._counted.get(job)
+        if counted is None or counted in {self._client(s) for s in job.sessions}:
+            return
+        self._counted[job] = ""
+        self._counted[job] = self._free_client(job) or ""
+        self._admit_held()
 
     def _switch(self, session_id: str, job: TrainingJob) -> None:
         """Make `job` the session's one training, abandoning the previous one if it was another."""
@@ -204,27 +280,40 @@ class JobRegistry:
         if previous is not None and previous is not job:
             self._abandon(previous, session_id, REPLACED, stop_running=True)
 
-    def _abandon(self, job: TrainingJob, session_id: str, reason: str, *, stop_running: bool) -> None:
+    def _abandon(self, job: TrainingJob, session_id: str, reason: EndReason, *, stop_running: bool) -> None:
         """`session_id` no longer waits for `job`; if nobody else does, drop it (queued) or stop it."""
         job.sessions.discard(session_id)
         if job.sessions or job.done:
+            self._recount(job)
             return
         if not job.started:
             self._drop_queued(job, reason)
         elif stop_running:
             job.stop()  # keeps its best weights; its slot frees within one progress interval
 
-    def _drop_queued(self, job: TrainingJob, reason: str) -> None:
-        self._queue.remove(job)
+    def _drop_queued(self, job: TrainingJob, reason: EndReason) -> None:
+        if job in self._held:
+            self._held.remove(job)
+        else:
+            self._queue.remove(job)
         if self._jobs.get(job.key) is job:
             del self._jobs[job.key]
         job.cancel(reason)
+        if self._counted.pop(job, None) is not None:
+            self._admit_held()
 
     def _stopped(self, job: TrainingJob) -> None:
         """Stop pressed: a queued job ends now rather than when its turn comes."""
         with self._lock:
-            if not job.started and not job.done and job in self._queue:
+            if not job.started and not job.done and (job in self._queue or job in self._held):
                 self._drop_queued(job, STOPPED_WHILE_QUEUED)
+                self._start_queued()
+
+    def _fits(self, job: TrainingJob) -> bool:
+        """There is memory for `job` beside the running trainings (always, when none runs)."""
+        if self.memory_bytes is None or not self._running:
+            return True
+        return sum(running.memory_bytes for running in self._running) + job.memory_bytes <= self.memory_bytes
 
     def _start_queued(self) -> None:
         while self._queue and len(self._running) < self.max_running:
@@ -234,6 +323,8 @@ class JobRegistry:
                     self._wanted.pop(session_id, None)
                 self._drop_queued(job, DROPPED)  # everyone who asked has closed their tab
                 continue
+            if not self._fits(job):
+                return  # in order: the next training waits for memory rather than being overtaken
             self._queue.popleft()
             self._running.add(job)
             job.start()
@@ -242,11 +333,13 @@ class JobRegistry:
         """Called by the job's thread as training ends: free its slot, start the next, give memory back."""
         with self._lock:
             self._running.discard(job)
+            self._counted.pop(job, None)
             for session_id in job.sessions:  # each waited for this model: it is theirs to show next
                 if self._wanted.get(session_id) is job:
                     del self._wanted[session_id]
                     self._holds[session_id] = (job.key, self._clock())
             job.sessions.clear()
+            self._admit_held()
             self._start_queued()
             self._evict(finishing=job)
         release_free_memory()

@@ -9,18 +9,39 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
+from enum import StrEnum
 
 from attention.training.loop import TrainingProgress, train_model
 from attention.training.result import TrainedModel
 from attention.training.settings import TrainingSettings
+from attention.training.stops import StopReason
 
-Trainer = Callable[..., TrainedModel]  # train_model's signature: (text, **settings, callback=...)
+Trainer = Callable[..., TrainedModel]  # train_model's signature: (text, **settings, callback=..., memory_budget_mb=...)
 Key = tuple[str, TrainingSettings]
 
-STOPPED_BY_USER = "stopped by user"
-REPLACED = "replaced by a newer training request from the same session"
-DROPPED = "dropped before it started: the session that asked for it has closed"
-STOPPED_WHILE_QUEUED = "stopped before it started"
+
+class JobState(StrEnum):
+    """Where a training is, as the page needs to say it (a str: compares equal to its value)."""
+
+    NONE = "none"  # never asked for here, or forgotten long ago
+    EVICTED = "evicted"  # trained here, then let go to make room: say so and offer to retrain
+    HELD = "held"  # waits behind another training of the same browser before it joins the queue
+    QUEUED = "queued"  # waits for a free trainer (and for memory)
+    RUNNING = "running"
+    DONE = "done"  # with a model
+    FAILED = "failed"  # with an error
+
+
+class EndReason(StrEnum):
+    """Why a training ended before it trained (the job's error, shown after "The model could not be trained:")."""
+
+    REPLACED = "replaced by a newer training request from the same session"
+    DROPPED = "dropped before it started: the session that asked for it has closed"
+    STOPPED_WHILE_QUEUED = "stopped before it started"
+
+
+STOPPED_BY_USER = StopReason.STOPPED_BY_USER
+REPLACED, DROPPED, STOPPED_WHILE_QUEUED = EndReason.REPLACED, EndReason.DROPPED, EndReason.STOPPED_WHILE_QUEUED
 _SHARED = "\0shared"  # stands for callers without a session (the legacy start()): never abandoned
 
 
@@ -30,8 +51,13 @@ class TrainingJob:
     `start()` runs it now; a `JobRegistry` creates jobs queued and starts them when a slot is free.
     """
 
-    def __init__(self, text: str, settings: TrainingSettings, trainer: Trainer = train_model) -> None:
+    def __init__(
+        self, text: str, settings: TrainingSettings, trainer: Trainer = train_model, *,
+        memory_budget_mb: float | None = None, memory_bytes: int = 0,
+    ) -> None:  # fmt: skip
         self.text, self.settings = text, settings
+        self.memory_budget_mb = memory_budget_mb  # the trainer's budget (None: the library's default)
+        self.memory_bytes = memory_bytes  # what the registry counts it for while it runs (its estimated peak)
         self.progress: list[TrainingProgress] = []  # appended by the training thread only
         self.model: TrainedModel | None = None
         self.error: str | None = None
@@ -55,7 +81,8 @@ class TrainingJob:
 
     def _run(self) -> None:
         try:
-            self.model = self._trainer(self.text, **asdict(self.settings), callback=self._on_progress)
+            budget = {} if self.memory_budget_mb is None else {"memory_budget_mb": self.memory_budget_mb}
+            self.model = self._trainer(self.text, **asdict(self.settings), callback=self._on_progress, **budget)
         except ValueError as error:  # a text or setting the trainer cannot use: say why
             self.error = str(error)
         except Exception as error:  # never leave a watcher waiting forever
@@ -77,7 +104,7 @@ class TrainingJob:
         if self._on_stop is not None:
             self._on_stop(self)
 
-    def cancel(self, reason: str) -> None:
+    def cancel(self, reason: EndReason) -> None:
         """End a job that never started: its waiters wake up with `reason` as the error."""
         if self._started.is_set():
             raise RuntimeError("only a queued job can be cancelled; stop() a running one")
@@ -93,9 +120,9 @@ class TrainingJob:
         return self._done.is_set()
 
     @property
-    def state(self) -> str:
-        """Where the job is: "queued", "running" or "done" (then with `model` or `error`)."""
-        return "done" if self.done else "running" if self.started else "queued"
+    def state(self) -> JobState:
+        """Where the job is: queued, running or done (then with `model` or `error`)."""
+        return JobState.DONE if self.done else JobState.RUNNING if self.started else JobState.QUEUED
 
     @property
     def usable(self) -> bool:
