@@ -31,7 +31,7 @@ def bar_words(page) -> list[str]:
 def test_a_new_sentence_is_predicted_from_the_stories_vocabulary_with_unknown_words_marked(page, app_url):
     page.goto(app_url)
     wait_until_idle(page)
-    box = page.get_by_label("Your prompt: the text every view asks the model about")
+    box = page.locator('[data-testid="stTextArea"] textarea').first
     box.fill(SENTENCE)
     box.press("Control+Enter")
     wait_until_idle(page)

@@ -259,6 +259,7 @@ CHECKED = {
     "MAX_STORE_CHARS",
     "MAX_STORED_TEXT_AGE_DAYS",
     "MAX_UPLOAD_BYTES",  # tests/test_uploads.py
+    "MAX_STORED_TEXT_CHARS",  # tests/test_store.py
     "MAX_MERGES",  # tests/test_two_texts.py
 }
 

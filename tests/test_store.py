@@ -117,8 +117,12 @@ def test_an_unknown_well_formed_key_finds_nothing(backend):
 
 
 def test_texts_longer_than_the_page_allows_are_refused(backend):
-    with pytest.raises(ValueError, match="at most"):
-        backend.open().put(LONG)
+    """An uploaded training text (up to 1 MB) is kept; anything longer is refused."""
+    with pytest.raises(ValueError, match=f"at most {limits.MAX_STORED_TEXT_CHARS:,}"):
+        backend.open().put("a" * (limits.MAX_STORED_TEXT_CHARS + 1))
+    upload = "word " * (limits.MAX_STORED_TEXT_CHARS // 5)
+    texts = backend.open()
+    assert texts.get(texts.put(upload)) == upload
     with pytest.raises(TypeError):
         backend.open().put(b"bytes")
 

@@ -121,6 +121,9 @@ MAX_UPLOAD_BYTES = 1_000_000
 """Largest training text a person can upload (1 MB, about 170,000 words); the server's upload limit is above it,
 so a bigger file gets a sentence that says so, not the browser's bare refusal."""
 
+MAX_STORED_TEXT_CHARS = MAX_UPLOAD_BYTES
+"""Longest text the store keeps for a link: an uploaded training text (a prompt is cut at MAX_TEXT_CHARS first)."""
+
 MAX_LINK_TEXT_CHARS = 2_000
 """Longer texts are left out of shareable links (browsers and servers cut long URLs)."""
 

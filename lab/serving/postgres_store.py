@@ -78,7 +78,7 @@ class PostgresTextStore:
 
     def put(self, text: str) -> str:
         """Store `text` (or mark it used again) and return its key; older texts beyond the caps go.
-        ValueError for a text over limits.MAX_TEXT_CHARS; StoreUnavailable when the database cannot take it."""
+        ValueError for a text over limits.MAX_STORED_TEXT_CHARS; StoreUnavailable when the database cannot take it."""
         key, now = text_key(checked(text)), self._clock()
 
         def write(db: psycopg.Connection) -> str:

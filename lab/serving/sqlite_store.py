@@ -86,7 +86,7 @@ class SQLiteTextStore:
     def put(self, text: str) -> str:
         """Store `text` (or mark it used again) and return its key; older texts beyond the caps go.
 
-        Raises ValueError for a text longer than limits.MAX_TEXT_CHARS (the page cuts pastes there), and
+        Raises ValueError for a text longer than limits.MAX_STORED_TEXT_CHARS (an upload's 1 MB), and
         StoreUnavailable when the file cannot be written (read-only, disk full, damaged, locked).
         """
         key, now = text_key(checked(text)), self._clock()

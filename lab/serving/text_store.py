@@ -90,8 +90,8 @@ def checked(text: object) -> str:
     """`text` if a store may keep it; TypeError or ValueError (longer than the page allows) otherwise."""
     if not isinstance(text, str):
         raise TypeError(f"only text can be stored, not {type(text).__name__}")
-    if len(text) > limits.MAX_TEXT_CHARS:
-        raise ValueError(f"a stored text has at most {limits.MAX_TEXT_CHARS:,} characters (got {len(text):,})")
+    if len(text) > limits.MAX_STORED_TEXT_CHARS:
+        raise ValueError(f"a stored text has at most {limits.MAX_STORED_TEXT_CHARS:,} characters (got {len(text):,})")
     return text
 
 

@@ -14,7 +14,7 @@ from attention.teaching import report
 from ..controls import training_controls
 from ..models import trained_model
 from ..render import export_row, plain, show_chart
-from ..state import ViewContext, training_settings
+from ..state import ViewContext, training_settings, training_text, value
 
 
 def render(ctx: ViewContext) -> None:
@@ -28,7 +28,10 @@ def render(ctx: ViewContext) -> None:
         f"{limits.TRAIN_TIME_BUDGET_S:g} s, can cut it short, and then the panel says so."
     )
     training_controls()
-    ctx = dataclasses.replace(ctx, training=training_settings())  # this view's own widgets may have changed them
+    # this view's own widgets (what the model reads, an upload, the settings) may have changed them
+    ctx = dataclasses.replace(
+        ctx, training=training_settings(), training_text=training_text(ctx.text), training_source=value("reads")
+    )
     pressed = st.button("Train", type="primary", key="train", help="Train now (a few seconds on the examples).")
     model = trained_model(ctx, train=pressed, wait_for_train=True)
     if model is not None:
