@@ -19,7 +19,7 @@ SENTENCE = "Yesterday the zookeeper gave the hungry penguins three silver fish, 
 
 def strip_texts(page) -> list[str]:
     strip = page.locator(CHART).filter(has_text="predict after").first
-    return strip.locator("svg text").all_inner_texts()
+    return strip.locator("svg text").all_text_contents()
 
 
 def bar_words(page) -> list[str]:

@@ -22,8 +22,8 @@ from ..state import ViewContext
 
 MATRICES = ("X", "Q", "K", "V", "scores", "scaled_scores", "mask", "weights", "head_outputs", "projected", "residual")
 PER_HEAD = {"Q", "K", "V", "scores", "scaled_scores", "weights", "head_outputs"}
-PER_ROW = 3
-"""Pictures side by side: 11 steps in 4 rows (four to a row clips the longer formulas at 1440 px)."""
+PER_ROW = 2
+"""Pictures side by side: two to a row (three overflow a 1280 px column with d = 32; four clip the formulas)."""
 WORD_COLUMNS = {"scores", "scaled_scores", "mask", "weights"}  # one column per word looked at
 
 
