@@ -22,6 +22,7 @@ the lesson to its phase change: the first progress report where the best head's 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -74,7 +75,8 @@ def time_train_model(text: str, one_thread: bool, repeats: int = REPEATS) -> tup
 
 
 def part_one(corpus: dict[str, str]) -> dict[str, attention.TrainedModel]:
-    blas = "threadpoolctl: 1 BLAS thread" if train.threadpool_limits else "no threadpoolctl: default BLAS threads"
+    found = importlib.util.find_spec("threadpoolctl")  # train_model imports it when it trains
+    blas = "threadpoolctl: 1 BLAS thread" if found else "no threadpoolctl: default BLAS threads"
     print(f"\n1. attention.train_model to its early-stop point (defaults; best of {REPEATS}; {blas})\n")
     header = (
         f"{'text':34} {'tokens':>7} {'V':>5} {'seconds':>8} {'(2 BLAS)':>9} {'steps':>6} {'ms/step':>8} "
@@ -124,7 +126,9 @@ def replay_batches(
         tokens[:n_train], attention.limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed
     )
     ids = train.token_ids(tokens, vocabulary)
-    trainer = train._Trainer(settings, vocabulary, ids, parts, None, None)
+    budget = int(attention.limits.TRAINING_MEMORY_BUDGET_MB * train.MB)
+    memory = train.plan_memory(settings, len(vocabulary), len(tokens), budget)  # as train_model plans it
+    trainer = train._Trainer(settings, vocabulary, ids, parts, None, None, memory, None)
     T, B, batches = settings.context_window, settings.batch_size, []
     while len(batches) < steps:
         starts = train.epoch_windows(n_train, T, trainer.rng)
