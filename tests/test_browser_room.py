@@ -269,7 +269,7 @@ def test_no_two_axis_labels_overlap_at_window_32(browser, app_url):
         finally:
             context.close()
         labels = [t for t in texts if t["label"]]
-        assert len(labels) > 20, f"only {len(labels)} axis labels drawn"
+        assert len(labels) >= 10, f"only {len(labels)} axis labels drawn"  # the heatmap alone draws 14, thinned
         overlaps = [
             (a["text"], b["text"])
             for a, b in combinations(labels, 2)

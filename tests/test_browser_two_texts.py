@@ -24,7 +24,7 @@ def strip_texts(page) -> list[str]:
 
 def bar_words(page) -> list[str]:
     bars = page.locator(CHART).filter(has_text="probability of being the next word")
-    labels = bars.locator("svg g.role-axis-label text").all_inner_texts()
+    labels = bars.locator("svg g.role-axis-label text").all_text_contents()
     return [label.split(". ", 1)[1] for label in labels if ". " in label]
 
 
@@ -34,6 +34,10 @@ def test_a_new_sentence_is_predicted_from_the_stories_vocabulary_with_unknown_wo
     box = page.locator('[data-testid="stTextArea"] textarea').first
     box.fill(SENTENCE)
     box.press("Control+Enter")
+    page.wait_for_function(  # the strip redrawn with the new prompt (not the clock)
+        "() => [...document.querySelectorAll('svg text')].some(t => t.textContent.startsWith('penguins'))",
+        timeout=60_000,
+    )
     wait_until_idle(page)
     texts = strip_texts(page)
     assert "zookeeper*" in texts or "penguins*" in texts  # words the stories never use, marked on the strip
