@@ -11,6 +11,7 @@ import streamlit as st
 
 from lab import controls, page, state
 from lab import models as training
+from lab.lessons.page import LESSON_PAGE
 from lab.lessons.page import PAGE as LESSONS_PAGE
 
 
@@ -34,6 +35,7 @@ state.load_from_link()
 state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
 pages = [
     st.Page(lab, title="Lab", icon="🔎", url_path="lab", default=True),
-    st.Page(LESSONS_PAGE, title="Lessons", icon="📚"),
+    st.Page(LESSONS_PAGE, title="Lessons", icon="📚", url_path="lessons"),
+    st.Page(LESSON_PAGE, title="Lesson", url_path="lesson", visibility="hidden"),
 ]
 st.navigation(pages).run()

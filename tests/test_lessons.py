@@ -13,7 +13,7 @@ import attention
 from attention.teaching import lessons as measure
 from harness.app import open_app
 from lab.lessons import catalog, teacher_sheet
-from lab.lessons.page import PAGE
+from lab.lessons.page import LESSON_PAGE, PAGE
 
 SEEDS = range(10)
 LESSONS = list(catalog.LESSONS.values())
@@ -116,7 +116,7 @@ def test_the_teacher_sheet_comes_from_the_lesson(measured):
 
 def lessons_page(query: dict):
     at = open_app()
-    at.switch_page(PAGE)
+    at.switch_page(LESSON_PAGE if "lesson" in query else PAGE)
     at.query_params.clear()
     at.query_params.update(query)
     return at.run()

@@ -1,4 +1,4 @@
-"""The Lessons page: the list of lessons, or one lesson at one step (?lesson=<slug>&step=<n>, 1-based).
+"""The Lessons pages: the list of lessons, and one lesson at one step (?lesson=<slug>&step=<n>, 1-based).
 
 Previous/Next (keys ← →, and PageUp/PageDown for a presentation clicker) move through the steps and keep the
 link in step, so a copied link opens the same step. The lesson's models come from the Lab's shared registry.
@@ -12,26 +12,28 @@ from typing import Any
 import streamlit as st
 
 from ..models import INLINE_WAIT_S, progress, training_jobs, waiting
+from ..page import PRESENTATION_CSS
 from ..render import is_present, show_chart
 from . import Lesson, claim_of, teacher_sheet
 from .catalog import LESSONS
 
 PAGE = "lab/pages/lessons_page.py"
-"""The page's script, relative to app.py (what st.page_link and AppTest.switch_page name it by)."""
+"""The list's script, relative to app.py (what st.page_link and AppTest.switch_page name it by)."""
+LESSON_PAGE = "lab/pages/lesson_page.py"
+"""One lesson's script (a page of its own: Streamlit 1.67 ignores a link to the page it is on)."""
 CLICKER = "lesson_clicker"
 """Key of the box of the PageUp/PageDown twins of Previous/Next, hidden by LESSON_CSS."""
 LESSON_CSS = f"<style>.st-key-{CLICKER} {{ display: none; }}</style>"
 
 
-def render() -> None:
+def render_lesson() -> None:
+    """The lesson page: ?lesson=<slug>&step=<n>, or the list after saying so for a lesson it does not have."""
     slug = st.query_params.get("lesson")
-    if slug is None:
-        lesson_list()
-    elif slug not in LESSONS:
+    if slug in LESSONS:
+        lesson_page(list(LESSONS).index(slug) + 1, LESSONS[slug])
+    else:
         st.info("There is no lesson of that name in this lab; here are the lessons it has.")
         lesson_list()
-    else:
-        lesson_page(list(LESSONS).index(slug) + 1, LESSONS[slug])
 
 
 def link_query(slug: str, step: int) -> dict[str, str]:
@@ -43,7 +45,7 @@ def lesson_list() -> None:
     st.title("Lessons")
     st.markdown("A path for a class, in an order that builds. Each lesson measures its claim on this run.")
     for number, lesson in enumerate(LESSONS.values(), start=1):
-        st.page_link(PAGE, label=f"{number}. {lesson.title}", query_params=link_query(lesson.slug, 1))
+        st.page_link(LESSON_PAGE, label=f"{number}. {lesson.title}", query_params=link_query(lesson.slug, 1))
         st.caption(f"{lesson.promise} {len(lesson.steps)} steps, about {lesson.minutes} minutes.")
 
 
@@ -85,7 +87,8 @@ def measured(slug: str, at_seed: int, _models: tuple) -> Any:
 
 
 def lesson_page(number: int, lesson: Lesson) -> None:
-    st.markdown(LESSON_CSS, unsafe_allow_html=True)  # our own style sheet, no user text in it
+    style = PRESENTATION_CSS + LESSON_CSS if is_present() else LESSON_CSS
+    st.markdown(style, unsafe_allow_html=True)  # our own style sheets, no user text in them
     at_seed, step = seed(), step_number(lesson)
     models = lesson_models(lesson, at_seed)
     if models is None:
@@ -109,7 +112,7 @@ def lesson_page(number: int, lesson: Lesson) -> None:
         with st.container(horizontal=True):
             st.download_button("Teacher's sheet (Markdown)", sheet, file_name=f"lesson-{number}-{lesson.slug}.md",
                                mime="text/markdown", on_click="ignore", key="sheet")  # fmt: skip
-            st.page_link(PAGE, label="All lessons", query_params={})
+            st.page_link(PAGE, label="All lessons")
 
 
 def steppers(step: int, steps: int) -> None:

@@ -1,5 +1,5 @@
-"""The Lessons page's script (st.navigation in app.py runs it): the list, or one lesson at a step."""
+"""The Lessons page's script (st.navigation in app.py runs it): every lesson with its promise and length."""
 
 from lab.lessons import page
 
-page.render()
+page.lesson_list()
