@@ -1,8 +1,8 @@
 """Self-attention next-word lab: paste text, pick a word and a context window, watch attention predict.
 
-The page in order: settings from the link, the title, the sidebar, the text box, then the stage
-(position, token strip, the view picker and the open view). Widgets live in `lab/`; every number in
-`attention/`.
+Two pages (st.navigation): the **Lab** (settings from the link, the title, the sidebar, the text box, then the
+stage: position, token strip, the view picker and the open view) and the **Lessons** (a list, then one lesson
+at a step: lab/lessons/). Widgets live in `lab/`; every number in `attention/`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,18 @@ import streamlit as st
 
 from lab import controls, page, state
 from lab import models as training
+from lab.lessons.page import LESSON_PAGE
+from lab.lessons.page import PAGE as LESSONS_PAGE
+
+
+def lab() -> None:
+    """Today's page: the views of your own prompt and model."""
+    st.markdown(page.PRESENTATION_CSS if state.value("present") else page.PAGE_CSS, unsafe_allow_html=True)
+    if not state.value("present"):  # a projector's screen belongs to the strip and the chart (the tab has the title)
+        st.title("Self-attention next-word lab")
+    controls.sidebar()
+    page.stage(controls.text_input())
+
 
 st.set_page_config(
     page_title="Self-attention next-word lab",
@@ -21,8 +33,9 @@ st.set_page_config(
 training.warm_up_default_model()  # once per server: Predict opens on the built-in example's trained model
 state.load_from_link()
 state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
-st.markdown(page.PRESENTATION_CSS if state.value("present") else page.PAGE_CSS, unsafe_allow_html=True)
-if not state.value("present"):  # a projector's screen belongs to the strip and the chart (the tab has the title)
-    st.title("Self-attention next-word lab")
-controls.sidebar()
-page.stage(controls.text_input())
+pages = [
+    st.Page(lab, title="Lab", icon="🔎", url_path="lab", default=True),
+    st.Page(LESSONS_PAGE, title="Lessons", icon="📚", url_path="lessons"),
+    st.Page(LESSON_PAGE, title="Lesson", url_path="lesson", visibility="hidden"),
+]
+st.navigation(pages).run()

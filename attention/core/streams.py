@@ -36,6 +36,7 @@ class Use(Enum):
     LESSON_TEXT = (9, ())  # the induction lesson's made-up words and segments
     HELD_OUT_SEGMENTS = (10, ())  # the lesson's fresh segments, for its copy accuracy
     EXAMPLE_SEGMENT = (11, ())  # the lesson's example segment, for its attention maps
+    LESSON = (12, ("part",))  # the lessons' measurements (attention/teaching/lessons.py): vectors, contexts, shuffles
 
     @property
     def code(self) -> int:

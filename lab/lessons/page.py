@@ -1,0 +1,128 @@
+"""The Lessons pages: the list of lessons, and one lesson at one step (?lesson=<slug>&step=<n>, 1-based).
+
+Previous/Next (keys ← →, and PageUp/PageDown for a presentation clicker) move through the steps and keep the
+link in step, so a copied link opens the same step. The lesson's models come from the Lab's shared registry.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from ..models import INLINE_WAIT_S, progress, training_jobs, waiting
+from ..page import PRESENTATION_CSS
+from ..render import is_present, show_chart
+from . import Lesson, claim_of, teacher_sheet
+from .catalog import LESSONS
+
+PAGE = "lab/pages/lessons_page.py"
+"""The list's script, relative to app.py (what st.page_link and AppTest.switch_page name it by)."""
+LESSON_PAGE = "lab/pages/lesson_page.py"
+"""One lesson's script (a page of its own: Streamlit 1.67 ignores a link to the page it is on)."""
+CLICKER = "lesson_clicker"
+"""Key of the box of the PageUp/PageDown twins of Previous/Next, hidden by LESSON_CSS."""
+LESSON_CSS = f"<style>.st-key-{CLICKER} {{ display: none; }}</style>"
+
+
+def render_lesson() -> None:
+    """The lesson page: ?lesson=<slug>&step=<n>, or the list after saying so for a lesson it does not have."""
+    slug = st.query_params.get("lesson")
+    if slug in LESSONS:
+        lesson_page(list(LESSONS).index(slug) + 1, LESSONS[slug])
+    else:
+        st.info("There is no lesson of that name in this lab; here are the lessons it has.")
+        lesson_list()
+
+
+def link_query(slug: str, step: int) -> dict[str, str]:
+    query = {"lesson": slug, "step": str(step)}
+    return {**query, "present": "1"} if is_present() else query
+
+
+def lesson_list() -> None:
+    st.title("Lessons")
+    st.markdown("A path for a class, in an order that builds. Each lesson measures its claim on this run.")
+    for number, lesson in enumerate(LESSONS.values(), start=1):
+        st.page_link(LESSON_PAGE, label=f"{number}. {lesson.title}", query_params=link_query(lesson.slug, 1))
+        st.caption(f"{lesson.promise} {len(lesson.steps)} steps, about {lesson.minutes} minutes.")
+
+
+def seed() -> int:
+    """The seed from the link (seed=...), 0 if it has none or a bad one."""
+    raw = st.query_params.get("seed", "0")
+    return int(raw) if raw.isdigit() and int(raw) < 2**31 else 0
+
+
+def step_number(lesson: Lesson) -> int:
+    """The link's step, kept within the lesson (a bad value opens step 1)."""
+    raw = st.query_params.get("step", "1")
+    return min(max(int(raw), 1), len(lesson.steps)) if raw.isdigit() else 1
+
+
+def go_to(step: int) -> None:
+    st.query_params["step"] = str(step)
+
+
+def lesson_models(lesson: Lesson, at_seed: int) -> tuple | None:
+    """The lesson's trained models (each trained once per server), or None while one is queued or training."""
+    jobs = [training_jobs().start(lesson.training_text, settings) for settings in lesson.presets(at_seed)]
+    for job in jobs:
+        if not job.done:
+            job.wait(INLINE_WAIT_S)
+        if not job.done:
+            (progress if job.started else waiting)(job)
+            return None
+        if job.error or job.model is None:
+            st.warning(f"The lesson's model could not be trained: {job.error}")
+            return None
+    return tuple(job.model for job in jobs)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def measured(slug: str, at_seed: int, _models: tuple) -> Any:
+    """The lesson's measurement for this seed (its models are determined by the slug and the seed)."""
+    return LESSONS[slug].measure(_models, at_seed)
+
+
+def lesson_page(number: int, lesson: Lesson) -> None:
+    style = PRESENTATION_CSS + LESSON_CSS if is_present() else LESSON_CSS
+    st.markdown(style, unsafe_allow_html=True)  # our own style sheets, no user text in them
+    at_seed, step = seed(), step_number(lesson)
+    models = lesson_models(lesson, at_seed)
+    if models is None:
+        return
+    found = measured(lesson.slug, at_seed, models)
+    shown = lesson.steps[step - 1]
+    st.subheader(f"{number}. {lesson.title} · step {step} of {len(lesson.steps)}: {shown.title}")
+    words, picture = st.columns([2, 3], gap="large")
+    with words:
+        st.markdown(shown.look)
+        st.markdown(f"**Ask:** {shown.ask}")
+        st.markdown(f"**Try:** {shown.try_this}")
+        if step == len(lesson.steps):
+            claim = claim_of(found)
+            (st.success if claim.holds else st.warning)(claim.sentence)
+        steppers(step, len(lesson.steps))
+    with picture:
+        show_chart(shown.picture(found), width="content")
+    if not is_present():
+        sheet = partial(teacher_sheet, lesson, number, found, at_seed)
+        with st.container(horizontal=True):
+            st.download_button("Teacher's sheet (Markdown)", sheet, file_name=f"lesson-{number}-{lesson.slug}.md",
+                               mime="text/markdown", on_click="ignore", key="sheet")  # fmt: skip
+            st.page_link(PAGE, label="All lessons")
+
+
+def steppers(step: int, steps: int) -> None:
+    """Previous/Next with ← →, and hidden twins for a clicker's PageUp/PageDown (one shortcut per button)."""
+    moves = (("◀ Previous", -1, "Left", "PageUp"), ("Next ▶", 1, "Right", "PageDown"))
+    with st.container(horizontal=True):
+        for label, delta, key, _ in moves:
+            st.button(label, on_click=go_to, args=(step + delta,), key=f"lesson_{delta}", shortcut=key,
+                      disabled=not 1 <= step + delta <= steps, help=f"Key: {key}")  # fmt: skip
+    with st.container(key=CLICKER):
+        for label, delta, _, clicker in moves:
+            st.button(label, on_click=go_to, args=(step + delta,), key=f"lesson_clicker_{delta}", shortcut=clicker,
+                      disabled=not 1 <= step + delta <= steps)  # fmt: skip

@@ -1,0 +1,155 @@
+"""Lessons: every claim measured for seeds 0-9 on the lessons' own presets, every step drawn without an
+exception, links that open a step, the teacher's sheet, and pictures only from attention.charts."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from functools import partial
+
+import pytest
+
+import attention
+from attention.teaching import lessons as measure
+from harness.app import open_app
+from lab.lessons import catalog, teacher_sheet
+from lab.lessons.page import LESSON_PAGE, PAGE
+
+SEEDS = range(10)
+LESSONS = list(catalog.LESSONS.values())
+
+
+def models(lesson, seed: int) -> tuple:
+    return tuple(attention.train_model(lesson.training_text, **vars(s)) for s in lesson.presets(seed))
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[tuple[str, int], object]:
+    """Every lesson's measurement for seeds 0-9 (models shared between lessons with the same preset)."""
+    trained: dict = {}
+    found = {}
+    for lesson in LESSONS:
+        for seed in SEEDS:
+            key = tuple((lesson.training_text, s) for s in lesson.presets(seed))
+            if key not in trained:
+                trained[key] = models(lesson, seed)
+            found[lesson.slug, seed] = lesson.measure(trained[key], seed)
+    return found
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_each_claim_holds_for_nine_of_ten_seeds(measured, lesson):
+    claims = [measured[lesson.slug, seed].claim for seed in SEEDS]
+    assert sum(claim.holds for claim in claims) >= 9, [claim.sentence for claim in claims]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_a_claim_that_fails_says_so(measured, lesson):
+    """The sentence shown is the claim only when it held: otherwise it says what was seen instead."""
+    for seed in SEEDS:
+        claim = measured[lesson.slug, seed].claim
+        assert claim.numbers and all(isinstance(v, float) for v in claim.numbers.values())
+        saying_so = "does not show" in claim.sentence or "In this run" in claim.sentence or "failed" in claim.sentence
+        assert saying_so != claim.holds, claim.sentence
+
+
+def test_the_positions_claim_is_exact_without_positions(measured):
+    for seed in SEEDS:
+        numbers = measured["why-positions-matter", seed].claim.numbers
+        assert numbers["none"] < measure.UNCHANGED and numbers["learned"] >= measure.MOVED
+
+
+def test_the_weighted_sum_check_can_fail():
+    """one_word_looks_back's check is not a tautology: a wrong output row is caught."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    weights = attention.softmax(rng.standard_normal((2, 3, 3)))
+    V = rng.standard_normal((2, 3, 4))
+    right = weights @ V
+    assert measure.weighted_sum_gap(weights, V, right) < 1e-12
+    assert measure.weighted_sum_gap(weights, V, right + 0.1) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_picture_is_an_attention_chart_builder(measured, lesson):
+    for step in lesson.steps:
+        picture = step.picture(measured[lesson.slug, 0])
+        assert isinstance(picture, partial)
+        assert picture.func.__module__.startswith("attention.charts."), (step.title, picture.func)
+        picture.func(*picture.args, **picture.keywords, present=True).to_dict()  # valid Vega-Lite
+
+
+def test_lessons_import_only_the_library_and_their_own_package():
+    """No second implementation: a lesson module imports attention (its charts and functions) and lab.lessons."""
+    from lab.lessons import explanation, look_back, positions, presets, scores
+
+    for module in (explanation, look_back, positions, presets, scores):
+        tree = ast.parse(inspect.getsource(module))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert node.module.split(".")[0] in {"attention", "__future__", "dataclasses", "functools", "numpy"}
+            elif isinstance(node, ast.Import):
+                assert all(alias.name.split(".")[0] in {"attention", "numpy"} for alias in node.names)
+
+
+def test_measurements_live_in_the_library():
+    """Each lesson's claim comes from attention.teaching.lessons (no Streamlit there)."""
+    assert "streamlit" not in inspect.getsource(measure)
+    assert all(lesson.measure.__module__.startswith("lab.lessons.") for lesson in LESSONS)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_lesson_has_three_to_seven_steps(lesson):
+    assert 3 <= len(lesson.steps) <= 7
+    assert lesson.promise and lesson.minutes > 0
+
+
+def test_the_teacher_sheet_comes_from_the_lesson(measured):
+    lesson = catalog.LESSONS["why-positions-matter"]
+    found = measured[lesson.slug, 0]
+    sheet = teacher_sheet(lesson, 3, found, 0)
+    assert sheet.startswith("# Lesson 3: Why positions matter")
+    assert all(step.ask in sheet and step.title in sheet for step in lesson.steps)
+    assert found.claim.sentence in sheet and f"{found.claim.numbers['learned']:.3f}" in sheet
+
+
+def lessons_page(query: dict):
+    at = open_app()
+    at.switch_page(LESSON_PAGE if "lesson" in query else PAGE)
+    at.query_params.clear()
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_the_lessons_page_lists_every_lesson_with_its_length():
+    at = lessons_page({})
+    assert not at.exception
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [f"{i}. {lesson.title}" for i, lesson in enumerate(LESSONS, 1)]
+    captions = " ".join(caption.value for caption in at.caption)
+    assert all(f"{len(lesson.steps)} steps, about {lesson.minutes} minutes" in captions for lesson in LESSONS)
+
+
+def test_a_link_opens_its_step_and_next_moves_on():
+    at = lessons_page({"lesson": "why-positions-matter", "step": "2"})
+    assert not at.exception
+    assert "step 2 of 4" in at.subheader[0].value
+    at.button(key="lesson_1").click().run()
+    assert at.query_params["step"] in ("3", ["3"]) and "step 3 of 4" in at.subheader[0].value
+    assert at.button(key="lesson_-1").proto.shortcut and at.button(key="lesson_clicker_1").proto.shortcut
+
+
+def test_the_last_step_states_the_measured_claim(measured):
+    at = lessons_page({"lesson": "why-positions-matter", "step": "4"})
+    assert not at.exception
+    assert [box.value for box in at.success] == [measured["why-positions-matter", 0].claim.sentence]
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize("query", [{"lesson": "nope"}, {"lesson": "scores-to-weights", "step": "99"},
+                                   {"lesson": "scores-to-weights", "step": "-1", "seed": "x"}])  # fmt: skip
+def test_bad_links_open_something_sensible(query):
+    at = lessons_page(query)
+    assert not at.exception
+    assert at.info or at.subheader
