@@ -12,28 +12,27 @@ import pytest
 import attention
 from attention.teaching import lessons as measure
 from harness.app import open_app
-from lab.lessons import catalog, teacher_sheet
+from lab.lessons import catalog, presets, teacher_sheet
 from lab.lessons.page import LESSON_PAGE, PAGE
 
 SEEDS = range(10)
 LESSONS = list(catalog.LESSONS.values())
 
 
-def models(lesson, seed: int) -> tuple:
-    return tuple(attention.train_model(lesson.training_text, **vars(s)) for s in lesson.presets(seed))
-
-
 @pytest.fixture(scope="module")
 def measured() -> dict[tuple[str, int], object]:
-    """Every lesson's measurement for seeds 0-9 (models shared between lessons with the same preset)."""
+    """Every lesson's measurement for seeds 0-9 (each model trained once: "Heads specialise" and "Induction heads"
+    share the two-layer model, as the server's registry shares it)."""
     trained: dict = {}
     found = {}
     for lesson in LESSONS:
         for seed in SEEDS:
-            key = tuple((lesson.training_text, s) for s in lesson.presets(seed))
-            if key not in trained:
-                trained[key] = models(lesson, seed)
-            found[lesson.slug, seed] = lesson.measure(trained[key], seed)
+            for settings in lesson.presets(seed):
+                if (lesson.training_text, settings) not in trained:
+                    trained[lesson.training_text, settings] = attention.train_model(lesson.training_text,
+                                                                                    **vars(settings))  # fmt: skip
+            models = tuple(trained[lesson.training_text, s] for s in lesson.presets(seed))
+            found[lesson.slug, seed] = lesson.measure(models, seed)
     return found
 
 
@@ -82,9 +81,9 @@ def test_every_picture_is_an_attention_chart_builder(measured, lesson):
 
 def test_lessons_import_only_the_library_and_their_own_package():
     """No second implementation: a lesson module imports attention (its charts and functions) and lab.lessons."""
-    from lab.lessons import explanation, look_back, positions, presets, scores
+    from lab.lessons import blog, explanation, heads, induction, look_back, pieces, positions, presets, scores
 
-    for module in (explanation, look_back, positions, presets, scores):
+    for module in (blog, explanation, heads, induction, look_back, pieces, positions, presets, scores):
         tree = ast.parse(inspect.getsource(module))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0:
@@ -153,3 +152,72 @@ def test_bad_links_open_something_sensible(query):
     at = lessons_page(query)
     assert not at.exception
     assert at.info or at.subheader
+
+
+def test_the_induction_claim_needs_two_layers_to_copy_and_one_not(measured):
+    for seed in SEEDS:
+        numbers = measured["induction-heads", seed].claim.numbers
+        assert numbers["two_layers"] >= measure.COPIES and numbers["one_layer"] <= measure.ONE_LAYER_AT_MOST
+        assert 0 < numbers["phase_change_step"] < presets.INDUCTION_STEPS  # the drop comes inside the training
+
+
+def test_the_phase_change_is_the_first_point_past_the_threshold():
+    from attention.evaluation.head_scores import HeadScores
+    from attention.training.result import HistoryPoint
+
+    def point(step: int, score: float) -> HistoryPoint:
+        return HistoryPoint(step, 1, 1.0, 1.0, HeadScores(((0.0, 0.0),), ((score, 0.1),)))
+
+    history = [point(40, 0.1), point(80, 0.49), point(120, 0.6), point(160, 0.4), point(200, 0.7)]
+    assert measure.phase_change_step(history) == 120
+    assert measure.phase_change_step(history[:2]) is None
+
+
+def test_heads_specialise_fails_when_two_heads_share_the_job():
+    from attention.evaluation.head_scores import HeadScores
+
+    one_job_each = HeadScores(((0.9, 0.2), (0.1, 0.1)), ((0.0, 0.0), (0.8, 0.1)))
+    assert measure.heads_specialise(one_job_each).holds
+    shared = HeadScores(((0.9, 0.7), (0.1, 0.1)), ((0.0, 0.0), (0.8, 0.1)))
+    assert not measure.heads_specialise(shared).holds
+    same_head = HeadScores(((0.1, 0.1), (0.9, 0.1)), ((0.0, 0.0), (0.95, 0.1)))  # previous-token and induction
+    assert not measure.heads_specialise(same_head).holds
+
+
+def test_the_blog_is_order_blind_and_no_better_than_the_commonest_word(measured):
+    for seed in SEEDS:
+        numbers = measured["the-blogs-toy", seed].claim.numbers
+        assert numbers["shuffle_moved"] < measure.UNCHANGED and numbers["accuracy"] < numbers["most_common"]
+
+
+def test_words_or_pieces_counts_unknown_words_and_pieces(measured):
+    found = measured["words-or-pieces", 0]
+    assert found.claim.numbers["unknown_words"] == len(found.unknown) > 0 and found.claim.numbers["unknown_pieces"] == 0
+    assert all(found.as_words.tokens[i] not in found.vocabulary.words for i in found.unknown)
+    every_word = attention.Vocabulary.from_tokens(found.as_words.tokens)  # a list that knows the whole prompt
+    words = [t for t in found.as_words.tokens if t.isalpha()]
+    assert not measure.words_or_pieces(every_word, words, found.tokenizer, found.as_pieces.tokens).holds
+    assert not measure.words_or_pieces(found.vocabulary, words, found.tokenizer, ["not a piece"]).holds
+
+
+def test_the_induction_view_links_to_its_lesson():
+    at = open_app({"view": "Induction heads"})
+    assert not at.exception
+    assert [link.proto.query_string for link in at.get("page_link")] == ["lesson=induction-heads&step=1"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_step_of_every_lesson_opens_from_its_link(measured, lesson):
+    """Each step's page: its title, its picture, Previous/Next; the last step shows the claim measured on the
+    server's own models (the same as the test's: same text and settings, same weights)."""
+    from lab.models import training_jobs
+
+    for settings in lesson.presets(0):  # the server's registry: trained once, as for a class
+        assert training_jobs().start(lesson.training_text, settings).wait(120)
+    for step in range(1, len(lesson.steps) + 1):
+        at = lessons_page({"lesson": lesson.slug, "step": str(step)})
+        assert not at.exception, (step, at.exception)
+        assert f"step {step} of {len(lesson.steps)}" in at.subheader[0].value
+        assert at.get("vega_lite_chart") and at.button(key="lesson_1")
+        boxes = [box.value for box in (*at.success, *at.warning)]
+        assert boxes == ([measured[lesson.slug, 0].claim.sentence] if step == len(lesson.steps) else []), boxes

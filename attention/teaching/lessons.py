@@ -11,13 +11,20 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..blog.method import blog_method
 from ..core.mechanism import scaled_dot_product_attention, softmax
+from ..core.parameters import UNKNOWN_TOKEN
 from ..core.streams import Use, rng_for
+from ..evaluation import head_scores
+from ..tokens.subword import SubwordTokenizer
+from ..tokens.words import Vocabulary
+from . import induction
 from .analysis import distribution_change, remove_word, shuffle_earlier_words
 
 UNCHANGED = 1e-4
@@ -214,3 +221,118 @@ def attention_is_not_explanation(
         sentence = f"In this run the most-attended word mattered most in all {len(found)} contexts; {average}."
     example = max(surprises, key=lambda r: r.moved[r.mattered_most] - r.moved[r.most_attended], default=None)
     return Claim(bool(surprises), sentence, numbers), example
+
+
+COPIES = 0.8
+"""Induction: the two-layer model predicts at least this share of fresh second copies (bench/induction.py's target)."""
+HEAD_FORMED = 0.5
+"""A head whose score (previous-token or induction) reaches this puts half its attention where its job says."""
+ONE_LAYER_AT_MOST = 0.3
+"""Induction: one layer predicts at most this share of the second copies (its target in the README)."""
+
+
+def phase_change_step(history: Sequence, threshold: float = HEAD_FORMED) -> int | None:
+    """The step of the first history point whose best induction head scored at least `threshold` (None: never)."""
+    formed = (p.step for p in history if p.heads is not None and p.heads.best("induction")[2] >= threshold)
+    return next(formed, None)
+
+
+def model_head_scores(model) -> head_scores.HeadScores:
+    """A trained model's head scores on its training probe; ValueError when its vocabulary makes no probe."""
+    found = head_scores.model_scores(model)
+    if found is None:
+        raise ValueError("this model's vocabulary has too few different words for head scores: train on more words")
+    return found
+
+
+def induction_heads(two_layers, one_layer, text: str) -> Claim:
+    """Claim: two layers learn to copy fresh repeated segments (accuracy >= COPIES, an induction head scoring
+    >= HEAD_FORMED, formed suddenly at a step of training), one layer trained alike does not (<= ONE_LAYER_AT_MOST)."""
+    two, one = (induction.copy_accuracy(m, text) for m in (two_layers, one_layer))
+    best_two, best_one = (model_head_scores(m).best("induction")[2] for m in (two_layers, one_layer))
+    step = phase_change_step(two_layers.history)
+    numbers = {"two_layers": two, "one_layer": one, "best_induction_two": best_two, "best_induction_one": best_one,
+               "phase_change_step": float(step or 0)}  # fmt: skip
+    measured = (
+        f"on {induction.HELD_OUT_SEGMENTS} fresh segments it never saw, the two-layer model predicts {two:.0%} of "
+        f"the second copies' words, its best induction head scores {best_two:.2f}"
+        + (f" (it passed {HEAD_FORMED} at step {step})" if step is not None else "")
+        + f"; the one-layer model, trained alike, predicts {one:.0%} (best induction score {best_one:.2f})"
+    )
+    holds = two >= COPIES and best_two >= HEAD_FORMED and one <= ONE_LAYER_AT_MOST
+    if holds:
+        return Claim(True, measured[0].upper() + measured[1:] + ". Copying needs two layers.", numbers)
+    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+
+
+def heads_specialise(scores: head_scores.HeadScores) -> Claim:
+    """Claim: one head becomes a previous-token head (score >= HEAD_FORMED) while every other head scores below
+    it, and the best induction head is another head: heads trained together take different jobs."""
+    previous = np.asarray(scores.previous_token)  # [L, h]
+    layer, head, best = scores.best("previous_token")
+    others = np.delete(previous.ravel(), layer * previous.shape[1] + head)  # [L·h - 1]
+    i_layer, i_head, i_best = scores.best("induction")
+    numbers = {"previous_token": best, "others_at_most": float(others.max()), "induction": i_best}
+    measured = (
+        f"layer {layer + 1}, head {head + 1} puts {best:.0%} of its attention on the word just before (its "
+        f"previous-token score); every other head at most {others.max():.0%}; the best induction head is layer "
+        f"{i_layer + 1}, head {i_head + 1} ({i_best:.2f})"
+    )
+    holds = best >= HEAD_FORMED and others.max() < HEAD_FORMED and (i_layer, i_head) != (layer, head)
+    if holds:
+        return Claim(True, measured[0].upper() + measured[1:] + ". Each head took a job of its own.", numbers)
+    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+
+
+def windows_and_next(tokens: Sequence[str], window: int) -> list[tuple[list[str], str]]:
+    """Every full window of `window` tokens with the token that follows it."""
+    return [(list(tokens[end - window + 1 : end + 1]), tokens[end + 1]) for end in range(window - 1, len(tokens) - 1)]
+
+
+def blog_toy(embeddings: np.ndarray, vocabulary: Vocabulary, tokens: Sequence[str], window: int, seed: int) -> Claim:
+    """Claim: the blog's method (random vectors, one averaged query) is no better than always guessing the
+    text's most common word, and shuffling its context never moves its prediction: it has no order and
+    learns nothing. `embeddings`: [V, d_e] random rows for `vocabulary.words`."""
+    rng = rng_for(seed, Use.LESSON, 5)
+    found = windows_and_next(tokens, window)
+    hits, moved = 0, 0.0
+    for context, true_next in found:
+        result = blog_method(embeddings, vocabulary, context)
+        hits += result.words[int(result.top_k(1)[0])] == true_next
+        shuffled = blog_method(embeddings, vocabulary, shuffle_earlier_words(context, rng))
+        moved = max(moved, distribution_change(result, shuffled).total_variation)
+    common, times = Counter(t for _, t in found).most_common(1)[0]
+    accuracy, baseline = hits / len(found), times / len(found)
+    numbers = {"accuracy": accuracy, "most_common": baseline, "chance": 1 / len(vocabulary.words),
+               "shuffle_moved": moved, "contexts": float(len(found))}  # fmt: skip
+    measured = (
+        f"over all {len(found)} windows of the story, the blog's top word is the true next word {accuracy:.1%} of the "
+        f"time; always saying '{common}' is right {baseline:.1%} of the time. Shuffling the context moved its "
+        f"prediction by at most {moved:.3f}"
+    )
+    if accuracy < baseline and moved < UNCHANGED:
+        return Claim(True, measured[0].upper() + measured[1:] + ": an average of random vectors has no order and "
+                     "learns nothing.", numbers)  # fmt: skip
+    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+
+
+def words_or_pieces(
+    vocabulary: Vocabulary, words: Sequence[str], tokenizer: SubwordTokenizer, pieces: Sequence[str]
+) -> Claim:
+    """Claim: in word mode some of the prompt's words are not in the model's vocabulary (read as <unk>); BPE
+    cuts the same prompt into pieces that are all in its vocabulary (an unseen character becomes its bytes).
+    `words`: the prompt's words (marks left out); `vocabulary`: a word model's; `pieces`: the prompt as
+    `tokenizer` cut it."""
+    unknown = [w for w in words if w not in vocabulary.words or w == UNKNOWN_TOKEN]
+    no_piece = [p for p in pieces if p not in tokenizer.vocabulary]
+    numbers = {"unknown_words": float(len(unknown)), "words": float(len(words)), "pieces": float(len(pieces)),
+               "unknown_pieces": float(len(no_piece)), "unknown_share": len(unknown) / max(len(words), 1)}  # fmt: skip
+    named = ", ".join(dict.fromkeys(unknown))
+    measured = (
+        f"in word mode {len(unknown)} of the prompt's {len(words)} words ({numbers['unknown_share']:.0%}) are not in "
+        f"the model's {len(vocabulary.words):,} words" + (f" ({named})" if named else "")
+        + f"; cut by BPE, {len(no_piece)} of its {len(pieces)} pieces are unknown"
+    )  # fmt: skip
+    if unknown and not no_piece:
+        return Claim(True, measured[0].upper() + measured[1:] + ": pieces can spell any word.", numbers)
+    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)

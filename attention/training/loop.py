@@ -43,7 +43,7 @@ from ..tokens.words import Vocabulary, normalize
 from . import work
 from .memory import MB, MemoryPlan, plan_memory
 from .optim import AdamW, clip_gradient
-from .parts import TRAIN_LOSS_SAMPLE, Parts, build_vocabulary, split_parts, token_ids
+from .parts import TRAIN_LOSS_SAMPLE, Parts, split_parts, token_ids, word_vocabulary
 from .result import HistoryPoint, TrainedModel
 from .settings import TrainingSettings
 from .stops import StopReason
@@ -153,9 +153,7 @@ def fit(
     settings.check()
     parts = split_parts(len(tokens), settings)
     if vocabulary is None:
-        vocabulary = build_vocabulary(
-            tokens[: parts.n_train], limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed
-        )
+        vocabulary = word_vocabulary(tokens, settings)
     ids = token_ids(tokens, vocabulary)
     overlap = ngram_overlap(tokens[: parts.n_train], tokens[parts.test_start :])
     scope = test_scope(tokenized, parts.test_start) if tokenized is not None else None

@@ -93,3 +93,9 @@ def token_ids(tokens: Sequence[str], vocabulary: Vocabulary) -> np.ndarray:  # [
     """Each token's id; a word outside the vocabulary gets the id of "<unk>"."""
     index, unknown = {word: i for i, word in enumerate(vocabulary.words)}, vocabulary.id_of(UNKNOWN_TOKEN)
     return np.array([index.get(token, unknown) for token in tokens], dtype=np.int64)
+
+
+def word_vocabulary(tokens: Sequence[str], settings: TrainingSettings) -> Vocabulary:
+    """A word model's vocabulary for this text and settings: its training part's words (`build_vocabulary`)."""
+    n_train = split_parts(len(tokens), settings).n_train
+    return build_vocabulary(tokens[:n_train], limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed)

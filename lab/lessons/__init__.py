@@ -17,6 +17,11 @@ from typing import Any
 from attention.teaching.lessons import Claim
 from attention.training.settings import TrainingSettings
 
+PAGE = "lab/pages/lessons_page.py"
+"""The list's script, relative to app.py (what st.page_link and AppTest.switch_page name it by)."""
+LESSON_PAGE = "lab/pages/lesson_page.py"
+"""One lesson's script (a page of its own: Streamlit 1.67 ignores a link to the page it is on)."""
+
 
 @dataclass(frozen=True)
 class Step:

@@ -11,16 +11,13 @@ from typing import Any
 
 import streamlit as st
 
-from ..models import INLINE_WAIT_S, progress, training_jobs, waiting
+from ..models import INLINE_WAIT_S, training_jobs, waiting
 from ..page import PRESENTATION_CSS
 from ..render import is_present, show_chart
-from . import Lesson, claim_of, teacher_sheet
+from ..views.induction import live
+from . import LESSON_PAGE, PAGE, Lesson, claim_of, teacher_sheet
 from .catalog import LESSONS
 
-PAGE = "lab/pages/lessons_page.py"
-"""The list's script, relative to app.py (what st.page_link and AppTest.switch_page name it by)."""
-LESSON_PAGE = "lab/pages/lesson_page.py"
-"""One lesson's script (a page of its own: Streamlit 1.67 ignores a link to the page it is on)."""
 CLICKER = "lesson_clicker"
 """Key of the box of the PageUp/PageDown twins of Previous/Next, hidden by LESSON_CSS."""
 LESSON_CSS = f"<style>.st-key-{CLICKER} {{ display: none; }}</style>"
@@ -72,7 +69,10 @@ def lesson_models(lesson: Lesson, at_seed: int) -> tuple | None:
         if not job.done:
             job.wait(INLINE_WAIT_S)
         if not job.done:
-            (progress if job.started else waiting)(job)
+            if job.started:
+                live(job, job.settings.layers)  # the loss and the best heads' scores: the phase change, live
+            else:
+                waiting(job)
             return None
         if job.error or job.model is None:
             st.warning(f"The lesson's model could not be trained: {job.error}")

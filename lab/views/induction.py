@@ -15,6 +15,7 @@ from attention.training.settings import TrainingSettings
 
 from .. import session
 from ..controls import widget
+from ..lessons import LESSON_PAGE
 from ..models import PROGRESS_EVERY_S, training_jobs
 from ..render import plain, show_chart, show_code
 from ..state import ViewContext, value
@@ -50,6 +51,8 @@ def choose(layers: int) -> None:
 def render(ctx: ViewContext) -> None:
     st.subheader("Induction heads: watch a model learn to copy")
     st.markdown(EXPLANATION)
+    st.page_link(LESSON_PAGE, label="The same as a lesson a class can follow, step by step: Induction heads",
+                 query_params={"lesson": "induction-heads", "step": "1"}, icon="📚")  # fmt: skip
     words = widget("ind_words")
     text = lesson_text(words, ctx.seed)
     st.caption(plain(f"The lesson's text (generated with seed {ctx.seed}): {text[:160]} …"))
