@@ -22,29 +22,7 @@ import numpy as np
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 
 import attention  # noqa: E402
-from attention.training.loop import next_token_log_probabilities  # noqa: E402
-
-COLOURS = "red blue green yellow black white pink brown grey orange".split()
-OBJECTS = "ball cup hat box car kite shoe book lamp door".split()
-
-
-def colour_copy_text(sentences: int = 800, seed: int = 0) -> str:
-    """'the {colour} {object} is {colour} .' with colour and object drawn uniformly."""
-    rng = np.random.default_rng(seed)
-    return " ".join(
-        f"the {COLOURS[c]} {OBJECTS[o]} is {COLOURS[c]} ."
-        for c, o in zip(rng.integers(10, size=sentences), rng.integers(10, size=sentences), strict=True)
-    )
-
-
-def copy_accuracy(model: attention.TrainedModel, text: str) -> float:
-    """Top-1 accuracy at the copy positions (the word after "is") in the test part."""
-    tokens = attention.tokenize(text)
-    ids = np.array([model.vocabulary.id_of(t) for t in tokens])
-    start = model.evaluation.test_start
-    targets = np.array([j for j in range(start, len(tokens)) if tokens[j - 1] == "is"])
-    _, guesses = next_token_log_probabilities(model.architecture, model.parameters, ids, targets)
-    return float(np.mean(guesses == ids[targets]))
+from attention.teaching.copying import colour_copy_text, copy_accuracy  # noqa: E402
 
 
 def main() -> None:

@@ -45,6 +45,14 @@ def test_heatmap_has_one_cell_per_pair_and_flags_the_masked_ones():
     assert {"1: the", "5: the"} <= {r["query"] for r in rows}  # two "the", two rows
 
 
+def test_a_heatmap_cap_shrinks_its_cells_to_fit_a_lesson_step():
+    weights = causal_weights(13)
+    tokens = [f"w{i}" for i in range(13)]
+    projector = charts.attention_heatmap(weights, tokens, present=True).to_dict()
+    capped = charts.attention_heatmap(weights, tokens, present=True, cap=360).to_dict()
+    assert projector["height"] == 13 * 55 and capped["height"] == 13 * (360 // 13) <= 360
+
+
 def test_heatmap_encodings_colour_tooltips_and_size():
     spec = charts.attention_heatmap(causal_weights(5), TOKENS, title="head 1").to_dict()
     cells, values = (layer["encoding"] for layer in spec["layer"])

@@ -27,11 +27,11 @@ def measured() -> dict[tuple[str, int], object]:
     found = {}
     for lesson in LESSONS:
         for seed in SEEDS:
-            for settings in lesson.presets(seed):
-                if (lesson.training_text, settings) not in trained:
-                    trained[lesson.training_text, settings] = attention.train_model(lesson.training_text,
-                                                                                    **vars(settings))  # fmt: skip
-            models = tuple(trained[lesson.training_text, s] for s in lesson.presets(seed))
+            for preset in lesson.presets(seed):
+                if preset not in trained:
+                    text, settings = preset
+                    trained[preset] = attention.train_model(text, **vars(settings))
+            models = tuple(trained[preset] for preset in lesson.presets(seed))
             found[lesson.slug, seed] = lesson.measure(models, seed)
     return found
 
@@ -81,9 +81,9 @@ def test_every_picture_is_an_attention_chart_builder(measured, lesson):
 
 def test_lessons_import_only_the_library_and_their_own_package():
     """No second implementation: a lesson module imports attention (its charts and functions) and lab.lessons."""
-    from lab.lessons import blog, explanation, heads, induction, look_back, pieces, positions, presets, scores
+    from lab.lessons import blog, counting, explanation, heads, induction, look_back, pieces, positions, presets, scores
 
-    for module in (blog, explanation, heads, induction, look_back, pieces, positions, presets, scores):
+    for module in (blog, counting, explanation, heads, induction, look_back, pieces, positions, presets, scores):
         tree = ast.parse(inspect.getsource(module))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0:
@@ -200,6 +200,16 @@ def test_words_or_pieces_counts_unknown_words_and_pieces(measured):
     assert not measure.words_or_pieces(found.vocabulary, words, found.tokenizer, ["not a piece"]).holds
 
 
+def test_counting_wins_on_little_prose_and_attention_on_the_copy(measured):
+    """The lesson's sentence says who won on all the stories, whichever it was; a seed on the copy plateau says so."""
+    for seed in SEEDS:
+        claim = measured["attention-vs-counting", seed].claim
+        n = claim.numbers
+        assert n["small_model"] > n["small_counting"] and n["large_ratio"] < n["small_ratio"], claim.sentence
+        assert ("the model wins" in claim.sentence) == (n["large_model"] < n["large_counting"])
+        assert claim.holds == (n["copied"] >= measure.COPIED and n["copy_ratio"] < 1)
+
+
 def test_the_induction_view_links_to_its_lesson():
     at = open_app({"view": "Induction heads"})
     assert not at.exception
@@ -212,8 +222,8 @@ def test_every_step_of_every_lesson_opens_from_its_link(measured, lesson):
     server's own models (the same as the test's: same text and settings, same weights)."""
     from lab.models import training_jobs
 
-    for settings in lesson.presets(0):  # the server's registry: trained once, as for a class
-        assert training_jobs().start(lesson.training_text, settings).wait(120)
+    for text, settings in lesson.presets(0):  # the server's registry: trained once, as for a class
+        assert training_jobs().start(text, settings).wait(120)
     for step in range(1, len(lesson.steps) + 1):
         at = lessons_page({"lesson": lesson.slug, "step": str(step)})
         assert not at.exception, (step, at.exception)
@@ -221,3 +231,17 @@ def test_every_step_of_every_lesson_opens_from_its_link(measured, lesson):
         assert at.get("vega_lite_chart") and at.button(key="lesson_1")
         boxes = [box.value for box in (*at.success, *at.warning)]
         assert boxes == ([measured[lesson.slug, 0].claim.sentence] if step == len(lesson.steps) else []), boxes
+
+
+COLOURS = set("red blue green yellow black white pink brown grey orange".split())
+OBJECTS = set("ball cup hat box car kite shoe book lamp door".split())
+
+
+def test_the_colour_copy_text_is_800_sentences_of_its_grammar():
+    from attention.teaching import copying
+
+    tokens = attention.tokenize(copying.colour_copy_text())
+    sentences = [tokens[i : i + 6] for i in range(0, len(tokens), 6)]
+    assert len(tokens) == 6 * 800 and len(sentences) == 800
+    for the, colour, thing, is_, again, stop in sentences:
+        assert (the, is_, stop) == ("the", "is", ".") and colour == again in COLOURS and thing in OBJECTS

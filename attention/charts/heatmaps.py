@@ -149,6 +149,7 @@ def attention_heatmap(
     present: bool = False,
     legend: bool = True,
     square: bool = False,
+    cap: int | None = None,
 ) -> alt.LayerChart:
     """Who looks at whom: cell (i, j) is how much word i attends to word j; future cells greyed out.
 
@@ -160,12 +161,13 @@ def attention_heatmap(
 
     Values print in the cells when there are at most 12 words (`show_values` overrides), in black or
     white to contrast with the cell; every cell has a tooltip. `present=True` sizes cells and thins
-    labels for the projector's 18 px text. Refuses more than limits.MAX_HEATMAP_TOKENS words.
+    labels for the projector's 18 px text. `cap`: at most this many px of cells (a lesson's step beside its
+    text, on a 720 px screen). Refuses more than limits.MAX_HEATMAP_TOKENS words.
     """
     frame = attention_frame(weights, tokens, positions)
     labels = position_labels(tokens, positions)
     show = len(labels) <= 12 if show_values is None else show_values
-    cap = 720 if present else 280 if square else 480
+    cap = cap or (720 if present else 280 if square else 480)
     layout = heatmap_layout(labels, cap=cap, present=present)
     chart = _heatmap(frame, labels, layout, title=title or "attention weights", show_values=show, legend=legend)
     if square:

@@ -35,9 +35,11 @@ def story_files(language: str = "en") -> tuple[Path, ...]:
 
 
 @cache
-def collection(language: str = "en") -> str:
-    """Every story of the language's collection, one after another, separated by a blank line."""
-    return "\n\n".join(p.read_text(encoding="utf-8").strip() for p in story_files(language)) + "\n"
+def collection(language: str = "en", stories: int | None = None) -> str:
+    """Every story of the language's collection (or its first `stories`), one after another, separated by a
+    blank line."""
+    files = story_files(language)[:stories]
+    return "\n\n".join(p.read_text(encoding="utf-8").strip() for p in files) + "\n"
 
 
 @cache

@@ -48,14 +48,17 @@ class Lesson:
     measure: Callable[[tuple, int], Any]
     training_text: str = ""
     settings: tuple[TrainingSettings, ...] = ()  # with `seed` replaced by the page's seed
+    texts: tuple[str, ...] = ()  # one training text per settings, when the models read different texts
 
     def __post_init__(self) -> None:
         if not 3 <= len(self.steps) <= 7:
             raise ValueError(f"lesson {self.slug!r} has {len(self.steps)} steps; a lesson has 3 to 7")
 
-    def presets(self, seed: int) -> tuple[TrainingSettings, ...]:
-        """The lesson's models' settings with the page's seed."""
-        return tuple(TrainingSettings(**{**vars(s), "seed": seed}) for s in self.settings)
+    def presets(self, seed: int) -> tuple[tuple[str, TrainingSettings], ...]:
+        """(training text, settings with the page's seed) of each of the lesson's models."""
+        texts = self.texts or (self.training_text,) * len(self.settings)
+        pairs = zip(texts, self.settings, strict=True)
+        return tuple((text, TrainingSettings(**{**vars(s), "seed": seed})) for text, s in pairs)
 
 
 def claim_of(measured: Any) -> Claim:
@@ -69,7 +72,9 @@ def teacher_sheet(lesson: Lesson, number: int, measured: Any, seed: int) -> str:
     lines = [f"# Lesson {number}: {lesson.title}", "", f"*{lesson.promise}* About {lesson.minutes} minutes, "
              f"{len(lesson.steps)} steps.", ""]  # fmt: skip
     if lesson.settings:
-        lines += [f"Preset: the lesson's own text ({len(lesson.training_text.split())} words), seed {seed}.", ""]
+        texts = dict.fromkeys(text for text, _ in lesson.presets(seed))
+        words = " and ".join(f"{len(text.split()):,}" for text in texts)
+        lines += [f"Preset: the lesson's own text{'s' if len(texts) > 1 else ''} ({words} words), seed {seed}.", ""]
     for i, step in enumerate(lesson.steps, start=1):
         lines += [f"## Step {i}. {step.title}", "", step.look, "", f"**Ask the class:** {step.ask}", "",
                   f"**Try:** {step.try_this}", ""]  # fmt: skip

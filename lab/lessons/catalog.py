@@ -3,7 +3,7 @@ then the tokens a model reads, what attention cannot do alone, and the blog the 
 
 from __future__ import annotations
 
-from . import Lesson, blog, explanation, heads, induction, look_back, pieces, positions, scores
+from . import Lesson, blog, counting, explanation, heads, induction, look_back, pieces, positions, scores
 
 LESSONS: dict[str, Lesson] = {
     lesson.slug: lesson
@@ -13,6 +13,7 @@ LESSONS: dict[str, Lesson] = {
         positions.LESSON,
         heads.LESSON,
         induction.LESSON,
+        counting.LESSON,
         pieces.LESSON,
         explanation.LESSON,
         blog.LESSON,

@@ -43,7 +43,7 @@ def strip(m: Measured) -> partial:
 
 def induction_map(m: Measured) -> partial:
     layer, head = m.induction_head
-    return partial(charts.attention_heatmap, m.induction_map, m.context,
+    return partial(charts.attention_heatmap, m.induction_map, m.context, cap=presets.HEATMAP_CAP,
                    title=f"layer {layer + 1}, head {head + 1} (induction)")  # fmt: skip
 
 

@@ -64,7 +64,7 @@ def go_to(step: int) -> None:
 
 def lesson_models(lesson: Lesson, at_seed: int) -> tuple | None:
     """The lesson's trained models (each trained once per server), or None while one is queued or training."""
-    jobs = [training_jobs().start(lesson.training_text, settings) for settings in lesson.presets(at_seed)]
+    jobs = [training_jobs().start(text, settings) for text, settings in lesson.presets(at_seed)]
     for job in jobs:
         if not job.done:
             job.wait(INLINE_WAIT_S)

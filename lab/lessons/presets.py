@@ -7,7 +7,7 @@ last word's attention sees a set), and the models are the same bit for bit on ev
 
 from __future__ import annotations
 
-from attention.teaching import collection, induction
+from attention.teaching import collection, copying, induction
 from attention.teaching.examples import SHORT_STORY
 from attention.tokens.words import tokenize
 from attention.training.presets import PRESETS
@@ -40,11 +40,27 @@ ONE_LAYER = TrainingSettings(**{**vars(TWO_LAYERS), "layers": 1})
 
 
 def induction_context(seed: int) -> list[str]:
-    """'.', a fresh segment of 8 of the text's words and its repeat: where the heads show their stripes."""
-    return induction.example_context(INDUCTION_TEXT, seed=seed)
+    """'.', a fresh segment of 6 of the text's words and its repeat: where the heads show their stripes (13
+    rows of a heatmap fit a step's picture at 1280x720)."""
+    return induction.example_context(INDUCTION_TEXT, length=6, seed=seed)
+
+
+HEATMAP_CAP = 360
+"""Pixels of heatmap cells in a lesson's step: 13 rows of 27 px, their labels, the title and Previous/Next
+fit a 1280x720 projector beside the step's text."""
 
 
 STORIES = collection.collection("en")
 """What the Lab's default model reads: the built-in English stories."""
 STORIES_PROMPT = collection.prompts("en")[0]
 """A passage no story contains (the beekeeper's garden): some of its words the stories never use."""
+
+
+COPY_TEXT = copying.colour_copy_text()
+"""'the red ball is red . ...': 800 sentences where the word after 'is' repeats the colour three words back."""
+COPY = TrainingSettings(context_window=8)
+"""The Lab's defaults at window 8: copies the colour for 9 or 10 seeds of 10 (bench/colour_copy.py), in ~1 s."""
+FEW_STORIES = collection.collection("en", stories=2)
+"""The first two built-in stories, ~2,500 words: too little text for the model, enough for counting."""
+DEFAULTS = TrainingSettings()
+"""The Lab's default model: on all the stories, it is the one every server trains at its start."""

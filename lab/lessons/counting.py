@@ -1,0 +1,121 @@
+"""Lesson, When does attention beat counting? A copy grammar, where the answer sits three words back and
+attention wins, and real stories, where counting word pairs and triples wins on little text and the model
+catches up with more. The models' own test-part scores against the counting baselines (the Train view's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+import attention
+from attention import charts
+from attention.evaluation.held_out import BASELINE_LABELS
+from attention.teaching import copying
+from attention.teaching import lessons as measure
+from attention.tokens.words import tokenize
+
+from . import Lesson, Step, presets
+
+COPY_TOKENS = tuple(tokenize(presets.COPY_TEXT))
+AT = [i for i, t in enumerate(COPY_TOKENS) if t == "is"][2] + 1  # 1-based: predict after the third 'is'
+CONTEXT = list(COPY_TOKENS[AT - presets.COPY.context_window : AT])
+WORDS = (len(presets.FEW_STORIES.split()), len(presets.STORIES.split()))  # whitespace-separated words
+METHODS = ["model", *(label.split(" (")[0] for label in BASELINE_LABELS.values())]
+
+
+@dataclass(frozen=True)
+class Measured:
+    looks: np.ndarray  # [n] the copy model's attention from 'is', mean over heads
+    prediction: attention.NextWordDistribution  # the copy model's, after 'is'
+    few_stories: np.ndarray  # [1, 5] test perplexity: the model, then each counting baseline
+    claim: measure.Claim
+
+
+def perplexities(evaluation) -> np.ndarray:  # -> [1, 5]
+    methods = [evaluation.model, *(getattr(evaluation, name) for name in BASELINE_LABELS)]
+    return np.array([[m.perplexity for m in methods]])
+
+
+def measured(models: tuple, seed: int) -> Measured:
+    del seed  # the models carry it
+    copy, few, every = models
+    copied = copying.copy_accuracy(copy, presets.COPY_TEXT)
+    claim = measure.attention_vs_counting(copy.evaluation, few.evaluation, every.evaluation, copied, WORDS)
+    looks = copy.attention_weights(CONTEXT)[:, -1].mean(axis=0)
+    return Measured(looks, copy.next_word_distribution(CONTEXT), perplexities(few.evaluation), claim)
+
+
+def summary(m: Measured) -> np.ndarray:  # -> [3, 2]: each text, the model and the strongest counting baseline
+    n = m.claim.numbers
+    return np.array([[n[f"{name}_model"], n[f"{name}_counting"]] for name in ("copy", "small", "large")])
+
+
+LESSON = Lesson(
+    slug="attention-vs-counting",
+    title="When does attention beat counting?",
+    promise="Attention wins when the answer is far back; on a little real text, counting words wins.",
+    minutes=8,
+    measure=measured,
+    settings=(presets.COPY, presets.DEFAULTS, presets.DEFAULTS),
+    texts=(presets.COPY_TEXT, presets.FEW_STORIES, presets.STORIES),
+    steps=(
+        Step(
+            "A sentence that copies",
+            "800 sentences like 'the red ball is red .': the word after 'is' repeats the colour three words "
+            "back. A counter of word pairs or triples sees only 'ball is' and can only guess among ten colours.",
+            "What must a model remember to say the last word?",
+            "Say the rule in one sentence, then find where a trigram's view of the text ends.",
+            lambda m: partial(
+                charts.token_strip_chart, COPY_TOKENS[: AT + 2], AT, presets.COPY.context_window, chars_per_row=44
+            ),
+        ),
+        Step(
+            "Attention looks back at the colour",
+            "The trained model's attention from 'is' over its window: the weight on the colour word three back "
+            "is what lets it copy.",
+            "Which earlier word gets the most weight? Is it the word it will say?",
+            "Hover the bars and find the colour's weight.",
+            lambda m: partial(charts.attention_row_chart, m.looks, CONTEXT),
+        ),
+        Step(
+            "So it names the colour",
+            "The model's next-word bars after 'is': nearly all on the colour the sentence began with. A word-"
+            "triple counter would spread them over the ten colours.",
+            "How sure is the model? How sure could a counter be?",
+            "In the Lab, train on a copy text of your own and compare with the Train view's baselines.",
+            lambda m: partial(charts.next_word_chart, m.prediction, top_k=6, true_next=CONTEXT[1]),
+        ),
+        Step(
+            "Real stories, a little text: counting wins",
+            f"The same model on {WORDS[0]:,} words of the built-in stories, scored on their last tenth (perplexity: "
+            "as unsure as a die with that many sides; lower is better) beside counting baselines.",
+            "Why would counting word pairs and triples do well on a small text?",
+            "In the Lab's Train view, read the same table for your own text.",
+            lambda m: partial(
+                charts.matrix_chart,
+                m.few_stories,
+                ["perplexity"],
+                column_labels=METHODS,
+                column_title="method",
+                value_title="perplexity",
+            ),
+        ),
+        Step(
+            "Measured on this run",
+            f"Test perplexity on the copy text, on {WORDS[0]:,} words and on {WORDS[1]:,} words of stories: the model "
+            "beside the strongest counting baseline for each.",
+            "What does attention need more of before it beats counting on real text?",
+            "Change the seed in the link (seed=...) and see whether the numbers hold.",
+            lambda m: partial(
+                charts.matrix_chart,
+                summary(m),
+                ["colour copy", "few stories", "all stories"],
+                column_labels=["model", "best counting"],
+                column_title="method",
+                value_title="perplexity",
+            ),
+        ),
+    ),
+)
