@@ -208,6 +208,8 @@ def test_counting_wins_on_little_prose_and_attention_on_the_copy(measured):
         assert n["small_model"] > n["small_counting"] and n["large_ratio"] < n["small_ratio"], claim.sentence
         assert ("the model wins" in claim.sentence) == (n["large_model"] < n["large_counting"])
         assert claim.holds == (n["copied"] >= measure.COPIED and n["copy_ratio"] < 1)
+        against = measured["attention-vs-counting", seed].few_stories  # the step-4 picture: every counter
+        assert max(against.values()) == pytest.approx(n["small_log2_ratio"])  # the strongest is the one compared
 
 
 def test_the_induction_view_links_to_its_lesson():

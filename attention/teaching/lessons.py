@@ -348,6 +348,13 @@ def against_counting(evaluation) -> tuple[str, float, float]:
     return name, best.perplexity, evaluation.model.perplexity
 
 
+def log_ratios(evaluation) -> dict[str, float]:
+    """log₂(model's perplexity ÷ each counting baseline's), by the baseline's label: below 0 the model is the
+    less unsure, above 0 the counter is; 1 means twice as unsure."""
+    model = evaluation.model.perplexity
+    return {label: float(np.log2(model / score.perplexity)) for label, score in evaluation.baselines().items()}
+
+
 def attention_vs_counting(copy, small, large, copied: float, words: tuple[int, int]) -> Claim:
     """Claim: on the colour-copy grammar the model copies (>= COPIED) and beats the strongest counting baseline
     (test perplexity), on
@@ -359,6 +366,7 @@ def attention_vs_counting(copy, small, large, copied: float, words: tuple[int, i
     numbers = {f"{name}_{what}": value for name, (_, best, model) in found.items()
                for what, value in (("model", model), ("counting", best))}  # fmt: skip
     numbers |= {"copied": copied, **{f"{name}_ratio": r for name, r in ratio.items()}}
+    numbers |= {f"{name}_log2_ratio": float(np.log2(r)) for name, r in ratio.items()}
     said = {name: f"the model {model:.1f} vs the {label.split(' (')[0]} {best:.1f}"
             for name, (label, best, model) in found.items()}  # fmt: skip
     turned = "the model wins" if ratio["large"] < 1 else "counting still wins, by less"

@@ -11,7 +11,6 @@ import numpy as np
 
 import attention
 from attention import charts
-from attention.evaluation.held_out import BASELINE_LABELS
 from attention.teaching import copying
 from attention.teaching import lessons as measure
 from attention.tokens.words import tokenize
@@ -22,20 +21,15 @@ COPY_TOKENS = tuple(tokenize(presets.COPY_TEXT))
 AT = [i for i, t in enumerate(COPY_TOKENS) if t == "is"][2] + 1  # 1-based: predict after the third 'is'
 CONTEXT = list(COPY_TOKENS[AT - presets.COPY.context_window : AT])
 WORDS = (len(presets.FEW_STORIES.split()), len(presets.STORIES.split()))  # whitespace-separated words
-METHODS = ["model", *(label.split(" (")[0] for label in BASELINE_LABELS.values())]
+VALUE = "log₂ ratio"  # log₂(model ÷ counter), said in full in the step's text
 
 
 @dataclass(frozen=True)
 class Measured:
     looks: np.ndarray  # [n] the copy model's attention from 'is', mean over heads
     prediction: attention.NextWordDistribution  # the copy model's, after 'is'
-    few_stories: np.ndarray  # [1, 5] test perplexity: the model, then each counting baseline
+    few_stories: dict[str, float]  # counting baseline -> log₂(model's test perplexity ÷ its)
     claim: measure.Claim
-
-
-def perplexities(evaluation) -> np.ndarray:  # -> [1, 5]
-    methods = [evaluation.model, *(getattr(evaluation, name) for name in BASELINE_LABELS)]
-    return np.array([[m.perplexity for m in methods]])
 
 
 def measured(models: tuple, seed: int) -> Measured:
@@ -44,12 +38,20 @@ def measured(models: tuple, seed: int) -> Measured:
     copied = copying.copy_accuracy(copy, presets.COPY_TEXT)
     claim = measure.attention_vs_counting(copy.evaluation, few.evaluation, every.evaluation, copied, WORDS)
     looks = copy.attention_weights(CONTEXT)[:, -1].mean(axis=0)
-    return Measured(looks, copy.next_word_distribution(CONTEXT), perplexities(few.evaluation), claim)
+    return Measured(looks, copy.next_word_distribution(CONTEXT), measure.log_ratios(few.evaluation), claim)
 
 
-def summary(m: Measured) -> np.ndarray:  # -> [3, 2]: each text, the model and the strongest counting baseline
+def against_counters(m: Measured) -> partial:
+    labels = [label.split(" (")[0].replace("Kneser–Ney", "KN") for label in m.few_stories]
+    return partial(charts.matrix_chart, np.array([list(m.few_stories.values())]).T, labels, column_labels=[VALUE],
+                   column_title="few stories", value_title=VALUE)  # fmt: skip
+
+
+def summary(m: Measured) -> partial:
     n = m.claim.numbers
-    return np.array([[n[f"{name}_model"], n[f"{name}_counting"]] for name in ("copy", "small", "large")])
+    ratios = np.array([[n[f"{name}_log2_ratio"]] for name in ("copy", "small", "large")])  # [3, 1]
+    return partial(charts.matrix_chart, ratios, ["colour copy", "few stories", "all stories"],
+                   column_labels=[VALUE], column_title="against the best counter", value_title=VALUE)  # fmt: skip
 
 
 LESSON = Lesson(
@@ -89,33 +91,20 @@ LESSON = Lesson(
         ),
         Step(
             "Real stories, a little text: counting wins",
-            f"The same model on {WORDS[0]:,} words of the built-in stories, scored on their last tenth (perplexity: "
-            "as unsure as a die with that many sides; lower is better) beside counting baselines.",
+            f"The same model on {WORDS[0]:,} words of the built-in stories, scored on their last tenth by perplexity "
+            "(as unsure as a die with that many sides), against each counting baseline: a cell is log₂(model's "
+            "perplexity ÷ the counter's), blue below 0 where the model wins, orange above 0 where the counter wins.",
             "Why would counting word pairs and triples do well on a small text?",
             "In the Lab's Train view, read the same table for your own text.",
-            lambda m: partial(
-                charts.matrix_chart,
-                m.few_stories,
-                ["perplexity"],
-                column_labels=METHODS,
-                column_title="method",
-                value_title="perplexity",
-            ),
+            against_counters,
         ),
         Step(
             "Measured on this run",
-            f"Test perplexity on the copy text, on {WORDS[0]:,} words and on {WORDS[1]:,} words of stories: the model "
-            "beside the strongest counting baseline for each.",
+            f"The copy text, {WORDS[0]:,} words and {WORDS[1]:,} words of stories, each against its strongest "
+            "counting baseline: log₂(model's perplexity ÷ the counter's), blue where the model wins.",
             "What does attention need more of before it beats counting on real text?",
             "Change the seed in the link (seed=...) and see whether the numbers hold.",
-            lambda m: partial(
-                charts.matrix_chart,
-                summary(m),
-                ["colour copy", "few stories", "all stories"],
-                column_labels=["model", "best counting"],
-                column_title="method",
-                value_title="perplexity",
-            ),
+            summary,
         ),
     ),
 )

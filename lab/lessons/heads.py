@@ -41,13 +41,13 @@ def measured(models: tuple, seed: int) -> Measured:
 
 def previous_map(m: Measured) -> partial:
     layer, head = m.previous_head
-    return partial(charts.attention_heatmap, m.previous_map, m.context, cap=presets.HEATMAP_CAP,
+    return partial(charts.attention_heatmap, m.previous_map, m.context, cap=presets.HEATMAP_CAP, square=True,
                    title=f"layer {layer + 1}, head {head + 1} (previous-token)")  # fmt: skip
 
 
 def other_map(m: Measured) -> partial:
     layer, head = m.other_head
-    return partial(charts.attention_heatmap, m.other_map, m.context, cap=presets.HEATMAP_CAP,
+    return partial(charts.attention_heatmap, m.other_map, m.context, cap=presets.HEATMAP_CAP, square=True,
                    title=f"layer {layer + 1}, head {head + 1} (another head)")  # fmt: skip
 
 

@@ -43,7 +43,7 @@ def strip(m: Measured) -> partial:
 
 def induction_map(m: Measured) -> partial:
     layer, head = m.induction_head
-    return partial(charts.attention_heatmap, m.induction_map, m.context, cap=presets.HEATMAP_CAP,
+    return partial(charts.attention_heatmap, m.induction_map, m.context, cap=presets.HEATMAP_CAP, square=True,
                    title=f"layer {layer + 1}, head {head + 1} (induction)")  # fmt: skip
 
 
@@ -95,7 +95,7 @@ LESSON = Lesson(
             "The induction stripe",
             "The induction head's attention on a fresh segment and its repeat. Each word of the second copy looks "
             "at the word one after its first occurrence: a stripe one step right of the first copy.",
-            "Which word does the second 'copy' of the first word look at, and why that one?",
+            "Where does the first word of the second copy look, and why there, not at itself?",
             "Hover the stripe: how much weight does each word put there?",
             induction_map,
         ),
