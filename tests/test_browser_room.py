@@ -264,7 +264,8 @@ def test_no_two_axis_labels_overlap_at_window_32(browser, app_url):
     query = "view=Attention%20map&position=60&window=32&t_window=32"
     for width, height, extra in ((1440, 900, ""), (1440, 900, "&t_heads=2"), (1920, 1080, "&present=1")):
         context, page = open_page(browser, app_url, query + extra, width, height)
-        try:
+        try:  # this window's model trains first: wait (on the DOM) for the attention map's heatmap to be drawn
+            page.wait_for_function(f"() => ({TEXTS})().filter(t => t.label).length >= 10", timeout=120_000)
             texts = page.evaluate(TEXTS)
         finally:
             context.close()
