@@ -76,3 +76,28 @@ def test_the_safety_clock_notice_appears_only_when_the_clock_fired():
     notice = report.safety_clock_notice(model)
     assert notice.startswith("Stopped by the safety clock") and "step 1 of at most 3,000" in notice
     assert report.safety_clock_notice(dataclasses.replace(model, clock_stopped=False)) is None
+
+
+@pytest.mark.parametrize(
+    ("tokens", "regime"),
+    [
+        (1_200, "a small text: at this size counting word triples wins"),
+        (6_247, "a small text"),  # bench/data_size.py's 5k-word prefix: 1.09-1.25x
+        (report.SMALL_TEXT_TOKENS - 1, "a small text"),
+        (report.SMALL_TEXT_TOKENS, "a middle-sized text: attention and counting word triples come out about even"),
+        (24_773, "a middle-sized text"),  # 20k words: 1.00-1.03x
+        (report.LARGE_TEXT_TOKENS - 1, "a middle-sized text"),
+        (report.LARGE_TEXT_TOKENS, 'a large text: a wider model (the "prose" preset) beats counting word triples'),
+        (252_473, "a large text"),  # 200k words: the preset 0.87-0.91x
+    ],
+)
+def test_the_regime_sentence_places_a_text_by_the_measured_table(tokens, regime):
+    sentence = report.regime_sentence(tokens)
+    assert sentence.startswith(f"With {tokens:,} training tokens this is {regime}")
+    assert "bench/data_size.py" in sentence
+
+
+def test_the_regime_boundaries_fall_between_the_sizes_where_the_verdict_changed():
+    assert 12_573 < report.SMALL_TEXT_TOKENS < 24_773  # counting wins at 10k words, about even at 20k
+    assert 24_773 < report.LARGE_TEXT_TOKENS < 49_479  # about even at 20k words, the preset wins at 40k
+    assert "prose" in attention.PRESETS  # the preset the large-text sentence names

@@ -7,6 +7,7 @@ never says more than they show:
     verdict(model.evaluation)                    # did attention beat the strongest counter?
     overlap_sentence(model.evaluation)           # how much of the test part repeats training
     safety_clock_notice(model)                   # None unless the wall clock ended training
+    regime_sentence(n_training_tokens)           # is this text small, middle-sized or large for attention?
 """
 
 from __future__ import annotations
@@ -23,6 +24,18 @@ HIGH_OVERLAP = 0.5
 
 SMALL_TEST = 50
 """Fewer test words than this: the verdict says the sample is small."""
+
+SMALL_TEXT_TOKENS = 18_000
+"""Below this many tokens counting wins. bench/data_size.py (prefixes of Vim's help, test-part known-word
+perplexity, model / Kneser–Ney trigram): 1.09–1.25x at 6,247 tokens (5k words, defaults, seeds 0–2), 1.09x at
+12,573 (10k words), and the "prose" preset no better (1.09x, 1.06x). The boundary is the geometric midpoint of
+12,573 and 24,773 tokens, the two sizes between which the verdict changes."""
+
+LARGE_TEXT_TOKENS = 35_000
+"""From this many tokens a wider model beats counting. bench/data_size.py: the "prose" preset 1.00x at 24,773
+tokens (20k words), 0.95x at 49,479, 0.89x at 99,627, 0.87x at 163,687 and 0.87–0.91x at 252,473 (seeds 0–2);
+the default settings never do (1.01–1.03x at 24,773, 1.00–1.04x at 99,627, 1.06–1.09x at 252,473, where their
+3,000 steps run out). The boundary is the geometric midpoint of 24,773 and 49,479 tokens."""
 
 
 @dataclass(frozen=True)
@@ -143,3 +156,24 @@ def reading_sentence(source: str, training_tokens: int, share: float | None, *, 
     if share < 0.1:
         return f"{read}; this prompt is new to it: {share:.0%} of the prompt's 4-token runs occur there."
     return f"{read}; {share:.0%} of this prompt's 4-token runs occur there, so here it partly recalls text it has read."
+
+
+def regime_sentence(n_training_tokens: int) -> str:
+    """Which regime a training text of this many tokens (all three parts, words and marks) is in, by the
+    measured table of bench/data_size.py (SMALL_TEXT_TOKENS and LARGE_TEXT_TOKENS say where the numbers come from)."""
+    size = f"With {n_training_tokens:,} training tokens this is"
+    source = "bench/data_size.py on Vim's help: model / Kneser–Ney trigram"
+    if n_training_tokens < SMALL_TEXT_TOKENS:
+        return (
+            f"{size} a small text: at this size counting word triples wins ({source} 1.09–1.25x at 5,000 words, "
+            "1.09x at 10,000)."
+        )
+    if n_training_tokens < LARGE_TEXT_TOKENS:
+        return (
+            f"{size} a middle-sized text: attention and counting word triples come out about even ({source} "
+            "1.00–1.03x at 20,000 words)."
+        )
+    return (
+        f'{size} a large text: a wider model (the "prose" preset) beats counting word triples here ({source} '
+        "0.95x at 40,000 words, 0.87–0.91x at 200,000); the default settings stay at 1.00–1.09x."
+    )
