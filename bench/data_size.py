@@ -12,16 +12,18 @@ and version*.txt (change logs). Each file is cut into paragraphs at blank lines,
 (`clean_paragraph`): lines that start with a tab (examples, figures, command tables) or end in " ~"
 (headings, sample text) are dropped, as are ===/--- rules and lone "<"; *tags* are removed, |links| keep their
 text, and a trailing " >" (an example follows) goes. A paragraph is kept when it reads as prose (`is_prose`): at
-least 8 words, at least 65% of them plain words, ending with . ! ? or :. That leaves ~73,000 words of the user
-manual and ~306,000 in all; the prefixes are its first N words (whitespace-separated), so 200,000 words end in
+least 8 words, at least 65% of them plain words, ending with . ! ? or :. That leaves 74,973 words of the user
+manual and 305,897 in all; the prefixes are its first N words (whitespace-separated), so 200,000 words end in
 the reference manual's vim9.txt.
 
 For each prefix trains `attention.train_model(prefix, **settings)` (the counting baselines come with its
 `evaluation`, fitted on the same training part) and prints, on the test part (the prefix's last 10%):
 known-word perplexity of the model and of the Kneser–Ney trigram and their ratio (the issue's goal: at most
 1.0× at the largest size), the other baselines, bits per character of both, training seconds (wall and CPU:
-on a shared machine the wall clock runs ahead of the CPU time this process got), steps, why training
-stopped, and whether the 60 s safety clock fired. The ratio is the measure; seconds depend on the machine.
+on a shared machine the wall clock runs ahead of the CPU time this process got), steps and why training
+stopped. The app's 60 s safety clock is lifted (LIFTED_CLOCK_S), so the numbers do not depend on how busy the
+machine is; the CPU seconds say whether a training fits the app's clock on one quiet core. The ratio is the
+measure; seconds depend on the machine.
 """
 
 from __future__ import annotations
@@ -103,9 +105,18 @@ def prefix(text: str, words: int) -> str:
     return text[: match.start()]
 
 
+LIFTED_CLOCK_S = 3600.0
+"""The safety clock, lifted: on a busy machine the app's 60 s clock could end a training early and change its
+numbers; here every training runs its steps, and the CPU seconds say whether one quiet core finishes in 60 s."""
+
+
+LIFTED_WORK_BUDGET = 10**16
+"""--lift-work-budget: multiply-adds no setting here reaches, so every training runs its max_steps (or stops early)."""
+
+
 def run(text: str, settings: dict, seed: int) -> dict:
     wall, cpu = time.perf_counter(), time.process_time()
-    model = attention.train_model(text, **settings, seed=seed)
+    model = attention.train_model(text, **{"max_seconds": LIFTED_CLOCK_S, **settings}, seed=seed)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     e = model.evaluation
     return {
@@ -123,13 +134,12 @@ def run(text: str, settings: dict, seed: int) -> dict:
         "cpu": cpu,
         "steps": model.steps,
         "stopped": model.stopped_because,
-        "clock": model.clock_stopped,
     }
 
 
 HEADER = (
     "| settings | words | seed | tokens | vocabulary | model | KN trigram | **model / KN3** | KN bigram | add-one "
-    "| unigram | bits/char model | bits/char KN3 | seconds (CPU) | steps | stopped | safety clock |"
+    "| unigram | bits/char model | bits/char KN3 | seconds (CPU) | steps | stopped |"
 )
 
 
@@ -138,7 +148,7 @@ def row(name: str, words: int, seed: int, r: dict) -> str:
         name, f"{words:,}", seed, f"{r['tokens']:,}", f"{r['vocabulary']:,}", f"{r['model']:.1f}",
         f"{r['trigram']:.1f}", f"**{r['model'] / r['trigram']:.3f}**", f"{r['bigram']:.1f}", f"{r['add_one']:.1f}",
         f"{r['unigram']:.1f}", f"{r['bpc_model']:.3f}", f"{r['bpc_trigram']:.3f}",
-        f"{r['wall']:.1f} ({r['cpu']:.1f})", f"{r['steps']:,}", r["stopped"], "fired" if r["clock"] else "no",
+        f"{r['wall']:.1f} ({r['cpu']:.1f})", f"{r['steps']:,}", r["stopped"],
     )  # fmt: skip
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
@@ -148,7 +158,13 @@ def main() -> None:
     parser.add_argument("--settings", nargs="+", choices=sorted(SETTINGS), default=["default", "prose"])
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES), help="words in each prefix")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], help="seeds beyond the first: largest only")
+    parser.add_argument(
+        "--lift-work-budget", action="store_true",
+        help="no cap on a training's multiply-adds (limits.TRAINING_WORK_BUDGET): what the step budget costs",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.lift_work_budget:
+        attention.limits.TRAINING_WORK_BUDGET = LIFTED_WORK_BUDGET
     text = vim_help_prose()
     print(f"Vim help prose: {len(text.split()):,} words after cleaning; test-part known-word perplexity, lower is "
           "better; seconds are wall (CPU) of training\n")  # fmt: skip

@@ -79,25 +79,26 @@ def test_the_safety_clock_notice_appears_only_when_the_clock_fired():
 
 
 @pytest.mark.parametrize(
-    ("tokens", "regime"),
+    ("words", "nearest", "verdict"),
     [
-        (1_200, "a small text: at this size counting word triples wins"),
-        (6_247, "a small text"),  # bench/data_size.py's 5k-word prefix: 1.09-1.25x
-        (report.SMALL_TEXT_TOKENS - 1, "a small text"),
-        (report.SMALL_TEXT_TOKENS, "a middle-sized text: attention and counting word triples come out about even"),
-        (24_773, "a middle-sized text"),  # 20k words: 1.00-1.03x
-        (report.LARGE_TEXT_TOKENS - 1, "a middle-sized text"),
-        (report.LARGE_TEXT_TOKENS, 'a large text: a wider model (the "prose" preset) beats counting word triples'),
-        (252_473, "a large text"),  # 200k words: the preset 0.87-0.91x
+        (1, "5,000", "counting word triples beat the model: model / Kneser–Ney trigram 1.24x"),
+        (7_000, "5,000", "counting word triples beat the model"),  # 7,000 / 5,000 < 10,000 / 7,000
+        (7_100, "10,000", "counting word triples beat the model: model / Kneser–Ney trigram 1.12x"),
+        (25_000, "20,000", "about even: model / Kneser–Ney trigram 1.00x"),
+        (60_000, "80,000", "the model beat counting word triples: model / Kneser–Ney trigram 0.93x"),
+        (1_000_000, "200,000", "beat the model: model / Kneser–Ney trigram 1.03–1.08x over seeds 0–2"),
     ],
-)
-def test_the_regime_sentence_places_a_text_by_the_measured_table(tokens, regime):
-    sentence = report.regime_sentence(tokens)
-    assert sentence.startswith(f"With {tokens:,} training tokens this is {regime}")
-    assert "bench/data_size.py" in sentence
+)  # fmt: skip
+def test_the_regime_sentence_reports_the_measured_size_nearest_the_text(words, nearest, verdict):
+    sentence = report.regime_sentence(words)
+    assert sentence.startswith(f"This training text has {words:,} words. On real prose of about that size ({nearest} ")
+    assert verdict in sentence and "bench/data_size.py" in sentence
 
 
-def test_the_regime_boundaries_fall_between_the_sizes_where_the_verdict_changed():
-    assert 12_573 < report.SMALL_TEXT_TOKENS < 24_773  # counting wins at 10k words, about even at 20k
-    assert 24_773 < report.LARGE_TEXT_TOKENS < 49_479  # about even at 20k words, the preset wins at 40k
-    assert "prose" in attention.PRESETS  # the preset the large-text sentence names
+def test_the_regime_table_is_the_benchs_sizes_and_says_who_won_by_the_ratio():
+    sizes = [words for words, _ in report.DATA_SIZE]
+    assert sizes == sorted(sizes) and {5_000, 20_000, 80_000, 200_000} <= set(sizes)  # the sizes, measured
+    for words, ratios in report.DATA_SIZE:
+        sentence = report.regime_sentence(words)
+        assert ("beat the model" in sentence) == (min(ratios) > 1 + report.EVEN)
+        assert ("the model beat" in sentence) == (max(ratios) < 1 - report.EVEN)

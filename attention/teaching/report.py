@@ -7,11 +7,12 @@ never says more than they show:
     verdict(model.evaluation)                    # did attention beat the strongest counter?
     overlap_sentence(model.evaluation)           # how much of the test part repeats training
     safety_clock_notice(model)                   # None unless the wall clock ended training
-    regime_sentence(n_training_tokens)           # is this text small, middle-sized or large for attention?
+    regime_sentence(n_words)                     # how the model fared on real prose of about this size
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..evaluation.held_out import Evaluation
@@ -25,17 +26,20 @@ HIGH_OVERLAP = 0.5
 SMALL_TEST = 50
 """Fewer test words than this: the verdict says the sample is small."""
 
-SMALL_TEXT_TOKENS = 18_000
-"""Below this many tokens counting wins. bench/data_size.py (prefixes of Vim's help, test-part known-word
-perplexity, model / Kneser–Ney trigram): 1.09–1.25x at 6,247 tokens (5k words, defaults, seeds 0–2), 1.09x at
-12,573 (10k words), and the "prose" preset no better (1.09x, 1.06x). The boundary is the geometric midpoint of
-12,573 and 24,773 tokens, the two sizes between which the verdict changes."""
+DATA_SIZE: tuple[tuple[int, tuple[float, ...]], ...] = (
+    (5_000, (1.243,)),
+    (10_000, (1.117,)),
+    (20_000, (1.001,)),
+    (40_000, (1.022,)),
+    (80_000, (0.929,)),
+    (200_000, (1.033, 1.048, 1.078)),
+)
+"""(words, model / Kneser–Ney trigram known-word test perplexity) for the default settings on growing prefixes of
+Vim's help, seed 0 (seeds 0–2 at 200,000 words): `python bench/data_size.py --settings default` and
+`--sizes 10000 40000 --seeds 0`. At 200,000 words the 3,000 steps cover under four passes over the text."""
 
-LARGE_TEXT_TOKENS = 35_000
-"""From this many tokens a wider model beats counting. bench/data_size.py: the "prose" preset 1.00x at 24,773
-tokens (20k words), 0.95x at 49,479, 0.89x at 99,627, 0.87x at 163,687 and 0.87–0.91x at 252,473 (seeds 0–2);
-the default settings never do (1.01–1.03x at 24,773, 1.00–1.04x at 99,627, 1.06–1.09x at 252,473, where their
-3,000 steps run out). The boundary is the geometric midpoint of 24,773 and 49,479 tokens."""
+EVEN = 0.03
+"""A ratio within this of 1 is "about even": the spread of seeds 0–2 at 200,000 words is 0.045."""
 
 
 @dataclass(frozen=True)
@@ -158,22 +162,20 @@ def reading_sentence(source: str, training_tokens: int, share: float | None, *, 
     return f"{read}; {share:.0%} of this prompt's 4-token runs occur there, so here it partly recalls text it has read."
 
 
-def regime_sentence(n_training_tokens: int) -> str:
-    """Which regime a training text of this many tokens (all three parts, words and marks) is in, by the
-    measured table of bench/data_size.py (SMALL_TEXT_TOKENS and LARGE_TEXT_TOKENS say where the numbers come from)."""
-    size = f"With {n_training_tokens:,} training tokens this is"
-    source = "bench/data_size.py on Vim's help: model / Kneser–Ney trigram"
-    if n_training_tokens < SMALL_TEXT_TOKENS:
-        return (
-            f"{size} a small text: at this size counting word triples wins ({source} 1.09–1.25x at 5,000 words, "
-            "1.09x at 10,000)."
-        )
-    if n_training_tokens < LARGE_TEXT_TOKENS:
-        return (
-            f"{size} a middle-sized text: attention and counting word triples come out about even ({source} "
-            "1.00–1.03x at 20,000 words)."
-        )
+def regime_sentence(n_words: int) -> str:
+    """How the model fared against counting on real prose of about this many words (whitespace-separated, as
+    bench/data_size.py counts them), from DATA_SIZE: the measured size nearest on a log scale."""
+    words, ratios = min(DATA_SIZE, key=lambda row: abs(math.log(max(n_words, 1) / row[0])))
+    low, high = min(ratios), max(ratios)
+    shown = f"{low:.2f}x" if len(ratios) == 1 else f"{low:.2f}–{high:.2f}x over seeds 0–{len(ratios) - 1}"
+    if low > 1 + EVEN:
+        verdict = "counting word triples beat the model"
+    elif high < 1 - EVEN:
+        verdict = "the model beat counting word triples"
+    else:
+        verdict = "the model and counting word triples came out about even"
     return (
-        f'{size} a large text: a wider model (the "prose" preset) beats counting word triples here ({source} '
-        "0.95x at 40,000 words, 0.87–0.91x at 200,000); the default settings stay at 1.00–1.09x."
+        f"This training text has {n_words:,} words. On real prose of about that size ({words:,} words of Vim's "
+        f"help, the default settings, bench/data_size.py) {verdict}: model / Kneser–Ney trigram {shown} in "
+        "perplexity on known test words."
     )
