@@ -79,6 +79,8 @@ def test_pressing_train_shows_the_loss_curve_and_the_summary():
     assert (table["perplexity, all test words"] > 0).all()
     assert any("stopped:" in md.value for md in at.markdown)
     assert attention.escape_markdown(report.verdict(model.evaluation)) in [md.value for md in at.markdown]
+    regime = report.regime_sentence(len(EXAMPLES["Repeated patterns"].split()))  # the text the model read
+    assert attention.escape_markdown(regime) in [caption.value for caption in at.caption]
 
 
 def test_trained_predictions_follow_the_text():
