@@ -1,7 +1,7 @@
 """A classroom on one server: N students open the lab at once and follow the lesson path.
 
     python bench/classroom.py [--sessions 30] [--mode agent|browser] [--texts same|distinct] [--ramp 2] [--timeout 300]
-                              [--server-cpus 0]
+                              [--server-cpus 0] [--server-memory-mb 1024]
 
 Starts ONE `streamlit run app.py` on 127.0.0.1 and opens N sessions on it, in one of two ways:
   --mode agent (default): each session talks to Streamlit's agent API (POST /_stcore/agent/interact,
@@ -17,7 +17,8 @@ Each session, after a random delay of up to --ramp s:
   4. if the page has a "Train" tab and/or button, opens it, presses Train and waits for the training
      summary ("Trained ... steps"); the server caches the model, so the class trains it once.
      With --texts distinct (agent mode) each session first pastes its own text (generated prose of
-     300-2,000 words, harness/prose.py), so the class asks for N different models at once; after the
+     300-2,000 words, harness/prose.py) and sets "The model reads" to that text (the prompt), so the
+     class asks for N different models at once; after the
      summary it reruns once (the window again) and counts the model as lost if the summary is gone.
      While its model waits in the queue or trains, an agent session reruns the page every POLL_S seconds
      (the agent API runs no `run_every` fragment) until the summary shows.
@@ -26,6 +27,9 @@ Each session, after a random delay of up to --ramp s:
      *during* the wave, while the server trains and N sessions wait in its queue.
 Errors are counted per session: an exception box, a console error, a timeout, a dialog, an HTTP error.
 A background thread polls the server's memory (VmRSS of it and its children, from /proc) every 0.1 s.
+Before the class (agent mode) one session opens the app and waits for the default model's chart: the class
+meets a warm server. --server-memory-mb holds the server in a new memory cgroup with that limit (as root), as a
+container's limit would; the lab reads it (lab/serving/limits.py) and the run reports any out-of-memory kill.
 
 Prints p50/p95 of each timed step, the error count and the server's peak memory, against the targets
 (30 sessions, zero errors, p95 under 1 s, peak server memory under 600 MB). Bounded in count and time;
@@ -277,6 +281,8 @@ class AgentSession:
         return json.dumps(self.snapshot.get("tree", {}), ensure_ascii=False)
 
 
+READS_PROMPT = "the prompt itself (it memorises it)"
+"""The Train view's "The model reads" option (its label, as the agent API takes it) for the pasted text."""
 TRAINED = r"Trained [\d,]+ steps"
 WAITING = re.compile(r"in the queue|Training[:…]")  # the queue's place, or the live progress bar
 POLL_S = 1.0
@@ -288,6 +294,17 @@ def own_text(n: int, seed: int) -> str:
     """Session n's own text: generated prose of 300-2,000 words, different for every session."""
     words = random.Random(seed * 1000 + n).randint(300, 2000)
     return generated_prose(words, seed=seed * 1000 + n)
+
+
+def warm_up(url: str, args) -> float:
+    """Open the app once and wait until Predict shows the default model's chart, as a server does after its first
+    visit: the class then meets a warm server (a cold one shows training progress, and no Sample again button)."""
+    session, t0 = AgentSession(url, args.train_timeout), time.perf_counter()
+    session.interact()
+    while not session.has_chart() and time.perf_counter() - t0 < args.train_timeout:
+        time.sleep(POLL_S)
+        session.interact()
+    return time.perf_counter() - t0
 
 
 def agent_student(n: int, url: str, args, results: Results) -> None:
@@ -309,6 +326,10 @@ def agent_student(n: int, url: str, args, results: Results) -> None:
         step = "train"
         if session.node("view") is not None:
             session.interact(widget_state={"view": "Train"})
+        if args.texts == "distinct":  # the model reads the session's own text, not the built-in stories
+            step = "the model reads the prompt"
+            session.interact(widget_state={"reads": READS_PROMPT})
+            step = "train"
         train = session.trigger_labelled(r"Train")
         if train:
             session.timeout_s = args.train_timeout
@@ -329,7 +350,8 @@ def agent_student(n: int, url: str, args, results: Results) -> None:
                 session.interact(widget_state={"window": value + 1 if value < 3 else value - 1})
                 results.lost += not re.search(TRAINED, session.text())
     except Exception as error:
-        results.errors.append(f"session {n}: {step}: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
+        said = error.read().decode("utf-8", "replace")[:120] if isinstance(error, urllib.error.HTTPError) else ""
+        results.errors.append(f"session {n}: {step}: {type(error).__name__}: {str(error).splitlines()[0][:160]} {said}")
     finally:
         with results.lock:
             results.finished += 1
@@ -380,6 +402,46 @@ def summary(name: str, values: list[float], target: float | None = None) -> str:
     return f"{name:34s} {len(values):6d} {statistics.median(values):8.2f} {p95:8.2f} {max(values):8.2f}{verdict}"
 
 
+CGROUP_ROOTS = (Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup"))
+"""Where a memory cgroup can be made: cgroup v1's memory controller, or v2 (hybrid or unified)."""
+
+
+def memory_cgroup(limit_mb: int) -> Path:
+    """A new cgroup limited to `limit_mb` MB (v1 memory.limit_in_bytes, else v2 memory.max); exits if none can be
+    made (not root, or no memory controller). The server inside reads the limit as a container's (lab/serving)."""
+    for root in CGROUP_ROOTS:
+        if (root / "memory.limit_in_bytes").exists() or (root / "cgroup.subtree_control").exists():
+            group = root / f"lab-classroom-{os.getpid()}"
+            try:
+                group.mkdir()
+                limit_file = "memory.limit_in_bytes" if (group / "memory.limit_in_bytes").exists() else "memory.max"
+                (group / limit_file).write_text(str(limit_mb * 2**20))
+            except OSError:
+                continue
+            return group
+    raise SystemExit("could not make a memory cgroup here (needs root and a memory controller)")
+
+
+def oom_kills(group: Path) -> int:
+    """Processes the kernel killed in the group for want of memory (v1 memory.oom_control, v2 memory.events)."""
+    for name in ("memory.oom_control", "memory.events"):
+        path = group / name
+        if path.exists():
+            fields = dict(line.split() for line in path.read_text().splitlines() if len(line.split()) == 2)
+            return int(fields.get("oom_kill", 0))
+    return 0
+
+
+def remove_cgroup(group: Path) -> None:
+    """Remove the group once its processes are gone (a cgroup folder is removed with rmdir)."""
+    for _ in range(50):
+        try:
+            group.rmdir()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30)
@@ -405,6 +467,10 @@ def main() -> int:
     parser.add_argument(
         "--server-cpus", help='pin the server (not the simulated students) to these CPUs with taskset, e.g. "0"'
     )
+    parser.add_argument(
+        "--server-memory-mb", type=int,
+        help="hold the server in a new memory cgroup with this limit (cgroup v1 or v2, as root): a 1 GB server",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.texts == "distinct" and args.mode != "agent":
         parser.error("--texts distinct is built for --mode agent (browser mode pastes no text yet)")
@@ -412,11 +478,13 @@ def main() -> int:
 
     port = free_port()
     agent = ["--server.enableAgentApi", "true"] if args.mode == "agent" else []
-    server = start(ROOT / "app.py", port, *agent, cpus=args.server_cpus)
+    cgroup = memory_cgroup(args.server_memory_mb) if args.server_memory_mb else None
+    server = start(ROOT / "app.py", port, *agent, cpus=args.server_cpus, cgroup=cgroup)
     memory = MemoryPoll(server.pid)
     memory.start()
     time.sleep(0.3)
     idle_kb = memory.last_kb
+    warm = warm_up(f"http://127.0.0.1:{port}", args) if args.mode == "agent" else None
     results = Results()
     started = time.monotonic()
     try:
@@ -439,6 +507,8 @@ def main() -> int:
         f"classroom ({args.mode} mode, {args.texts} texts): {args.sessions} sessions on one server (127.0.0.1), "
         f"ramp {args.ramp:g} s, {elapsed:.1f} s" + (f", server on CPUs {args.server_cpus}" if args.server_cpus else "")
     )
+    if warm is not None:
+        print(f"before the class: the default model ready after {warm:.1f} s (trained, or loaded from the disk cache)")
     print(f"{'step':34s} {'n':>6s} {'p50 (s)':>8s} {'p95 (s)':>8s} {'max (s)':>8s}")
     print(summary("open to next-word chart", results.open))
     print(summary("context window to redrawn chart", results.window, 1.0))
@@ -454,6 +524,11 @@ def main() -> int:
     print(f"errors: {len(results.errors)}" + ("  (target: 0)" if results.errors else ""))
     for error in results.errors[:20]:
         print(f"  {error}")
+    if cgroup is not None:
+        alive = "still up" if server.returncode in (None, -15, 0) else f"exited with {server.returncode}"
+        kills = oom_kills(cgroup)
+        print(f"memory cgroup: limit {args.server_memory_mb:,} MB, out-of-memory kills {kills}, server {alive}")
+        remove_cgroup(cgroup)
     peak_mb = memory.peak_kb / 1024
     print(
         f"server memory (VmRSS, with children): idle {idle_kb / 1024:.0f} MB, peak {peak_mb:.0f} MB "

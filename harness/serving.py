@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,17 +36,28 @@ def free_port() -> int:
 
 
 def launch(
-    script: Path, port: int, *extra: str, cpus: str | None = None, env: dict[str, str] | None = None
+    script: Path,
+    port: int,
+    *extra: str,
+    cpus: str | None = None,
+    env: dict[str, str] | None = None,
+    cgroup: Path | None = None,
 ) -> subprocess.Popen:
     """`streamlit run script` on 127.0.0.1:port, quietly, without waiting for it; `cpus` ("0") pins it with taskset;
-    `env` replaces the inherited environment."""
+    `env` replaces the inherited environment; `cgroup` (a cgroup folder) holds the process from its first byte."""
     pin = ["taskset", "-c", cpus] if cpus else []
+    join = None if cgroup is None else partial(_join_cgroup, cgroup)
     return subprocess.Popen(
         [*pin, sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, preexec_fn=join,
     )  # fmt: skip
+
+
+def _join_cgroup(cgroup: Path) -> None:
+    """In the child, before exec: move this process into `cgroup` (its memory is charged there from then on)."""
+    (cgroup / "cgroup.procs").write_text(str(os.getpid()))
 
 
 def wait_healthy(port: int, timeout_s: float = 60) -> None:
@@ -62,10 +74,15 @@ def wait_healthy(port: int, timeout_s: float = 60) -> None:
 
 
 def start(
-    script: Path, port: int, *extra: str, cpus: str | None = None, env: dict[str, str] | None = None
+    script: Path,
+    port: int,
+    *extra: str,
+    cpus: str | None = None,
+    env: dict[str, str] | None = None,
+    cgroup: Path | None = None,
 ) -> subprocess.Popen:
     """Launch and wait until healthy; the process is killed if it never answers."""
-    process = launch(script, port, *extra, cpus=cpus, env=env)
+    process = launch(script, port, *extra, cpus=cpus, env=env, cgroup=cgroup)
     try:
         wait_healthy(port)
     except RuntimeError:

@@ -201,6 +201,32 @@ def test_projector_fit_strip_chart_and_buttons_on_the_first_screen(browser, app_
         context.close()
 
 
+LAST_BOTTOM = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  const picker = document.querySelector('[data-testid="stButtonGroup"]').getBoundingClientRect().top;
+  const bottoms = [...main.querySelectorAll('[data-testid="stElementContainer"], [data-testid="stExpander"]')]
+    .map(e => e.getBoundingClientRect()).filter(b => b.height > 0).map(b => b.bottom);
+  return Math.max(...bottoms) - picker; }"""  # from the view picker to the bottom of the view's last element
+
+
+def test_a_laptop_opens_on_the_prompt_the_strip_and_the_chart_and_step_by_step_fits_two_screens(browser, app_url):
+    """1440x900: the first screen shows the prompt, the token strip and the top of the next-word chart (its first
+    three words at least); Step by step at window 4 spans at most two screens (1,800 px) from the view picker."""
+    context, page = open_page(browser, app_url, "", 1440, 900)
+    try:
+        for name, selector in {"prompt": "textarea", "token strip": ".st-key-strip"}.items():
+            _, top, _, bottom = visible_box(page, selector)
+            assert top >= 0 and bottom <= 900, (name, top, bottom)
+        chart = page.locator(CHART).filter(has_text="probability of being the next word").first
+        bars = chart.locator("svg.marks .mark-rect path")
+        third = sorted(b["y"] + b["height"] for b in (bars.nth(i).bounding_box() for i in range(bars.count())))[2]
+        assert third <= 900, f"the chart's third bar ends at y = {third:.0f}, below the first 900 px"
+        show_view(page, "Step by step")
+        span = page.evaluate(LAST_BOTTOM)
+        assert span <= 1800, f"Step by step spans {span:.0f} px at window 4: more than two 900 px screens"
+    finally:
+        context.close()
+
+
 def test_presentation_page_starts_below_the_header(browser, app_url):
     """Nothing the page shows is drawn under Streamlit's header bar (which sits on top of the page)."""
     context, page = open_page(browser, app_url, "present=1", 1920, 1080)
@@ -264,7 +290,8 @@ def test_no_two_axis_labels_overlap_at_window_32(browser, app_url):
     query = "view=Attention%20map&position=60&window=32&t_window=32"
     for width, height, extra in ((1440, 900, ""), (1440, 900, "&t_heads=2"), (1920, 1080, "&present=1")):
         context, page = open_page(browser, app_url, query + extra, width, height)
-        try:
+        try:  # this window's model trains first: wait (on the DOM) for the attention map's heatmap to be drawn
+            page.wait_for_function(f"() => ({TEXTS})().filter(t => t.label).length >= 10", timeout=120_000)
             texts = page.evaluate(TEXTS)
         finally:
             context.close()

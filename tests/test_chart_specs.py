@@ -92,3 +92,17 @@ def test_the_lab_caches_each_builders_spec_under_its_own_name_and_passes_present
     points = [attention.HistoryPoint(step=s, epoch=0, train_loss=3.0 - s, validation_loss=2.5) for s in range(3)]
     loss = chart_spec(charts.loss_curve_chart, (points,), {}, False, False)
     assert loss["mark"]["type"] == "line" and loss != chart_spec(charts.head_score_curve_chart, (points,), {})
+
+
+def test_a_distributions_cache_key_changes_with_its_words_scores_or_probabilities():
+    from lab.render import distribution_digest
+
+    base = distribution(0)
+    same = NextWordDistribution(tuple(base.words), base.scores.copy(), base.probabilities.copy())
+    assert distribution_digest(same) == distribution_digest(base)  # equal content, other objects: one cache entry
+    renamed = NextWordDistribution(("a\0", "b", *base.words[2:]), base.scores, base.probabilities)
+    shifted = NextWordDistribution(("a", "\0b", *base.words[2:]), base.scores, base.probabilities)
+    rescored = NextWordDistribution(base.words, base.scores + 1, base.probabilities)
+    other = distribution(1)
+    keys = {distribution_digest(d) for d in (base, renamed, shifted, rescored, other)}
+    assert len(keys) == 5  # words that join alike, other scores, other probabilities: each its own entry

@@ -76,3 +76,29 @@ def test_the_safety_clock_notice_appears_only_when_the_clock_fired():
     notice = report.safety_clock_notice(model)
     assert notice.startswith("Stopped by the safety clock") and "step 1 of at most 3,000" in notice
     assert report.safety_clock_notice(dataclasses.replace(model, clock_stopped=False)) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "nearest", "verdict"),
+    [
+        (1, "5,000", "counting word triples beat the model: model / Kneser–Ney trigram 1.24x"),
+        (7_000, "5,000", "counting word triples beat the model"),  # 7,000 / 5,000 < 10,000 / 7,000
+        (7_100, "10,000", "counting word triples beat the model: model / Kneser–Ney trigram 1.12x"),
+        (25_000, "20,000", "about even: model / Kneser–Ney trigram 1.00x"),
+        (60_000, "80,000", "the model beat counting word triples: model / Kneser–Ney trigram 0.93x"),
+        (1_000_000, "200,000", "beat the model: model / Kneser–Ney trigram 1.03–1.08x over seeds 0–2"),
+    ],
+)  # fmt: skip
+def test_the_regime_sentence_reports_the_measured_size_nearest_the_text(words, nearest, verdict):
+    sentence = report.regime_sentence(words)
+    assert sentence.startswith(f"This training text has {words:,} words. On real prose of about that size ({nearest} ")
+    assert verdict in sentence and "bench/data_size.py" in sentence
+
+
+def test_the_regime_table_is_the_benchs_sizes_and_says_who_won_by_the_ratio():
+    sizes = [words for words, _ in report.DATA_SIZE]
+    assert sizes == sorted(sizes) and {5_000, 20_000, 80_000, 200_000} <= set(sizes)  # the sizes, measured
+    for words, ratios in report.DATA_SIZE:
+        sentence = report.regime_sentence(words)
+        assert ("beat the model" in sentence) == (min(ratios) > 1 + report.EVEN)
+        assert ("the model beat" in sentence) == (max(ratios) < 1 - report.EVEN)

@@ -79,6 +79,8 @@ def test_pressing_train_shows_the_loss_curve_and_the_summary():
     assert (table["perplexity, all test words"] > 0).all()
     assert any("stopped:" in md.value for md in at.markdown)
     assert attention.escape_markdown(report.verdict(model.evaluation)) in [md.value for md in at.markdown]
+    regime = report.regime_sentence(len(EXAMPLES["Repeated patterns"].split()))  # the text the model read
+    assert attention.escape_markdown(regime) in [caption.value for caption in at.caption]
 
 
 def test_trained_predictions_follow_the_text():
@@ -202,7 +204,7 @@ def test_step_by_step_shows_every_layer_of_a_deeper_model():
                          matrix_pictures(at), strict=False))  # fmt: skip
         np.testing.assert_array_equal(shown["Q"].to_numpy(), np.asarray(steps.layers[layer].Q[0], dtype=np.float64))
         np.testing.assert_array_equal(shown["residual"].to_numpy(), steps.layers[layer].residual.astype(np.float64))
-        latex = " ".join(latex.value for latex in at.latex)
+        latex = " ".join(md.value for md in at.markdown)  # each step's formula inline, with its name
         assert f"U^{{({layer + 1})}}" in latex and r"\operatorname{GELU}" in latex  # this layer's formulas
 
 
@@ -219,3 +221,13 @@ def test_predict_shows_the_formula_of_the_model_shown(query, layers, mlp, layern
     joined = " ".join(shown)
     assert (r"\operatorname{GELU}" in joined) == mlp and (r"\operatorname{LN}" in joined) == layernorm
     assert (f"L = {layers}" in joined) == (layers > 1)
+
+
+@pytest.mark.parametrize(("words", "widths"), [(4, [2, 2, 3, 2, 2]), (8, [2, 2, 2, 2, 2, 1])])
+def test_step_by_step_puts_three_narrow_pictures_to_a_row_only_in_a_short_context(words, widths):
+    from lab.views.step_by_step import MATRICES, grid_rows
+
+    shown = [(name, "", "", np.zeros((words, words))) for name in MATRICES]
+    rows = grid_rows(shown, narrow=words <= 6)
+    assert [len(row) for row in rows] == widths
+    assert [step for row in rows for step in row] == shown  # every step once, in the computation's order

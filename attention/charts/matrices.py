@@ -46,15 +46,16 @@ def matrix_frame(matrix, row_labels: Sequence[str], column_labels: Sequence[str]
     )
 
 
-def _colour(values: np.ndarray, title: str) -> alt.Color:
-    """Weights in [0, 1] in viridis; anything else on a diverging scale centred on 0 (blue < 0 < orange)."""
+def _colour(values: np.ndarray, title: str, height: int) -> alt.Color:
+    """Weights in [0, 1] in viridis; anything else on a diverging scale centred on 0 (blue < 0 < orange). The
+    legend stands to the right, about as tall as the `height` px matrix, so it adds no height of its own."""
     finite = values[np.isfinite(values)]
     if finite.size and finite.min() >= 0 and finite.max() <= 1:
         scale = alt.Scale(scheme="viridis", domain=[0, 1])
     else:
         bound = float(np.abs(finite).max()) if finite.size and np.abs(finite).max() > 0 else 1.0
         scale = alt.Scale(scheme="blueorange", domain=[-bound, bound])
-    legend = alt.Legend(title=title, orient="bottom", gradientLength=120, direction="horizontal")
+    legend = alt.Legend(title=title, orient="right", gradientLength=max(40, height - 16), direction="vertical")
     return alt.Color("shade:Q", scale=scale, legend=legend)
 
 
@@ -91,7 +92,7 @@ def matrix_chart(
     row_px = 28 if present else 20
     x, cell_w = _column_axis(columns, column_title, row_px, present)
     y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=140))
-    colour = _colour(frame["value"].to_numpy(), value_title)
+    colour = _colour(frame["value"].to_numpy(), value_title, row_px * len(rows))
     return layered(_cells(x, y, colour, column_title, value_title), _chosen_row(y), data=frame).properties(
         width=cell_w * len(columns),
         height=row_px * len(rows),

@@ -10,16 +10,16 @@ tests/test_notation.py checks that no symbol here means two things.
 from __future__ import annotations
 
 MODEL_STEPS: dict[str, tuple[str, str]] = {
-    "X": (r"X = E[w] + P", "token embeddings plus position embeddings (P = 0 with positions 'none')"),
-    "Q": (r"Q_h = X\,W^Q_h", "what each word is looking for (one query per word and head)"),
+    "X": (r"X = E[w] + P", "word vector plus position vector (P = 0 with positions 'none')"),
+    "Q": (r"Q_h = X\,W^Q_h", "what each word is looking for"),
     "K": (r"K_h = X\,W^K_h", "what each word offers to be found by"),
     "V": (r"V_h = X\,W^V_h", "what each word passes on when it is looked at"),
-    "scores": (r"S_h = Q_h K_h^\top", "how well each query matches each key"),
-    "scaled_scores": (r"S_h / \sqrt{d_k}", "scaled so the spread does not grow with d_k"),
-    "mask": (r"M_{ij} = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}", "no word may look ahead"),
+    "scores": (r"S_h = Q_h K_h^\top", "each query's dot product with each key"),
+    "scaled_scores": (r"S_h / \sqrt{d_k}", "so the spread does not grow with d_k"),
+    "mask": (r"M_{ij} = 0 \text{ if } j \le i \text{, else } -\infty", "no word may look ahead"),
     "weights": (r"A_h = \operatorname{softmax}\!\left(S_h/\sqrt{d_k} + M\right)", "each row sums to 1"),
-    "head_outputs": (r"O_h = A_h V_h", "each word's mix of the values it attends to"),
-    "projected": (r"\operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", "the n_h heads side by side, mixed by W^O"),
+    "head_outputs": (r"O_h = A_h V_h", "each word's mix of the values"),
+    "projected": (r"\operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", "the heads joined, mixed by W^O"),
     "residual": (r"H = X + \operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", "the residual connection keeps X"),
     "logits": (r"z = H_t\,W_{\text{out}} + b", "a score per vocabulary word, from the last position t"),
     "probabilities": (r"p = \operatorname{softmax}(z / \tau)", "the next-word distribution at temperature τ"),

@@ -47,9 +47,7 @@ def render(ctx: ViewContext) -> None:
 
 def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line: str) -> None:
     """The next-word bars (the word that really follows in orange), their summary and downloads."""
-    if not value("present"):
-        st.subheader("Which word comes next?")
-    chart = partial(
+    chart = partial(  # no heading above it: the first screen of a laptop then shows the chart's top words
         charts.next_word_chart, distribution, top_k=ctx.top_k, true_next=ctx.true_next, score_title=score_title
     )
     show_chart(chart)

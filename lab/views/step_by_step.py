@@ -24,6 +24,10 @@ MATRICES = ("X", "Q", "K", "V", "scores", "scaled_scores", "mask", "weights", "h
 PER_HEAD = {"Q", "K", "V", "scores", "scaled_scores", "weights", "head_outputs"}
 PER_ROW = 2
 """Pictures side by side: two to a row (three overflow a 1280 px column with d = 32; four clip the formulas)."""
+NARROW_PER_ROW = 3
+"""Pictures with one column per word looked at, in a short context: three fit a row."""
+NARROW_WORDS = 6
+"""Contexts of at most this many words make narrow word-by-word pictures."""
 WORD_COLUMNS = {"scores", "scaled_scores", "mask", "weights"}  # one column per word looked at
 
 
@@ -69,9 +73,8 @@ def render(ctx: ViewContext) -> None:
         "word's row is outlined. Hover a cell for its value, or open the numbers below."
     )
     shown = plain_steps(steps, head) if plain else layer_steps(steps, model.settings, layer, head)
-    for row in range(0, len(shown), PER_ROW):  # a grid, so the whole computation fits two laptop screens
-        cells = zip(st.columns(PER_ROW, gap="medium"), shown[row : row + PER_ROW], strict=False)  # the last row: fewer
-        for column, (name, latex, why, matrix) in cells:
+    for row in grid_rows(shown, narrow=len(labels) <= NARROW_WORDS):
+        for column, (name, latex, why, matrix) in zip(st.columns(len(row), gap="medium"), row, strict=True):
             with column:
                 picture(name, latex, why, matrix, labels)
     output = distribution_from_logits(model.vocabulary.words, steps.logits, temperature=ctx.temperature)
@@ -87,10 +90,24 @@ def render(ctx: ViewContext) -> None:
     show_code(steps_module.forward_steps, *steps_module.ATTENTION_PATH)
 
 
+def grid_rows(shown: list[Step], *, narrow: bool) -> list[list[Step]]:
+    """The steps in rows, in order, so the whole computation fits two laptop screens: PER_ROW to a row, or
+    NARROW_PER_ROW while every picture in the row has one column per word of a short (`narrow`) context."""
+    rows: list[list[Step]] = [[]]
+    for step in shown:
+        candidate = [*rows[-1], step]
+        narrow_row = narrow and WORD_COLUMNS.issuperset(name for name, *_ in candidate)
+        if len(candidate) <= (NARROW_PER_ROW if narrow_row else PER_ROW):
+            rows[-1] = candidate
+        else:
+            rows.append([step])
+    return [row for row in rows if row]
+
+
 def picture(name: str, latex: str, why: str, matrix: np.ndarray, labels: list[str]) -> None:
-    """The step's name and what it does, its formula, and under them the matrix as a small heatmap."""
-    st.markdown(f"**{name.replace('_', ' ')}**: {why}")
-    st.latex(latex)
+    """The step's name, its formula and what it does on one line, and under them the matrix as a small heatmap
+    (the formula inline, not a display block: eleven display blocks made the view three screens tall)."""
+    st.markdown(f"**{name.replace('_', ' ')}**: ${latex}$, {why}")
     columns = labels if name in WORD_COLUMNS else None
     if matrix.size > charts.MAX_MATRIX_CELLS:
         st.caption(f"{matrix.shape[0]} × {matrix.shape[1]} numbers: too many to draw; open the numbers below.")

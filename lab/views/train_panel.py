@@ -35,10 +35,10 @@ def render(ctx: ViewContext) -> None:
     pressed = st.button("Train", type="primary", key="train", help="Train now (a few seconds on the examples).")
     model = trained_model(ctx, train=pressed, wait_for_train=True)
     if model is not None:
-        summary(model)
+        summary(model, len(ctx.training_text.split()))
 
 
-def summary(model: attention.TrainedModel) -> None:
+def summary(model: attention.TrainedModel, n_words: int) -> None:
     chart = partial(charts.loss_curve_chart, model.history)
     show_chart(chart)
     st.caption(plain(charts.summarize_loss_curve(model.history)))
@@ -54,11 +54,12 @@ def summary(model: attention.TrainedModel) -> None:
     if model.evaluation is None:
         st.info("No test words to score (the text is too short to set some aside).")
         return
-    scores(model.evaluation)
+    scores(model.evaluation, n_words)
 
 
-def scores(evaluation) -> None:
-    """The score table (model first, the strongest counter marked), the verdict, and what the test part is."""
+def scores(evaluation, n_words: int) -> None:
+    """The score table (model first, the strongest counter marked), the verdict, how the model fared on real prose
+    of about the training text's `n_words`, and what the test part is."""
     rows = report.score_rows(evaluation)
     st.dataframe(
         {
@@ -72,6 +73,7 @@ def scores(evaluation) -> None:
         hide_index=True,
     )
     st.markdown(plain(report.verdict(evaluation)))
+    st.caption(plain(report.regime_sentence(n_words)))
     if overlap := report.overlap_sentence(evaluation):
         st.caption(plain(overlap))
     st.caption(plain(report.scored_on_sentence(evaluation)))
