@@ -113,6 +113,16 @@ def test_the_teacher_sheet_comes_from_the_lesson(measured):
     assert found.claim.sentence in sheet and f"{found.claim.numbers['learned']:.3f}" in sheet
 
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_teacher_sheet_has_its_steps_and_this_seed_s_claim(measured, lesson):
+    number = LESSONS.index(lesson) + 1
+    found = measured[lesson.slug, 3]
+    sheet = teacher_sheet(lesson, number, found, 3)
+    assert sheet.startswith(f"# Lesson {number}: {lesson.title}") and found.claim.sentence in sheet
+    assert all(f"## Step {i}. {step.title}" in sheet for i, step in enumerate(lesson.steps, start=1))
+    assert ("seed 3" in sheet) == bool(lesson.settings)  # a lesson with models names their seed
+
+
 def lessons_page(query: dict):
     at = open_app()
     at.switch_page(LESSON_PAGE if "lesson" in query else PAGE)
