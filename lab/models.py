@@ -55,6 +55,11 @@ RETRAINED = (
     "on the same text and settings, with the same numbers (training counts steps)."
 )
 
+HAD_IT = (
+    "Another server took over: the one this page was on stopped. This server has your model already, trained "
+    "here on the same text and settings, so the numbers are the same."
+)
+
 
 def session_id() -> str:
     """This browser tab's id, the one the server's runtime knows it by."""
@@ -141,8 +146,11 @@ def trained_model(
     took_over = session.TOOK_OVER.get() == (ctx.training_text, ctx.training)
     if took_over and status.state in (JobState.NONE, JobState.EVICTED):
         train = True  # the model was on the server that died: retrained here, and said so (below)
-    elif took_over:
-        session.TOOK_OVER.set(None)  # this server had the model already, or it failed here: said below
+    elif took_over and status.state == JobState.DONE:
+        st.info(HAD_IT)  # another session here trained it (or this page's reconnect did): nothing to wait for
+        session.TOOK_OVER.set(None)
+    elif took_over and status.state == JobState.FAILED:
+        session.TOOK_OVER.set(None)  # it failed here: the warning below says why
     if not train and status.state in (JobState.NONE, JobState.EVICTED, JobState.FAILED):
         notice = why_not_trained(ctx, status, "Train" if wait_for_train else "Train again")
         if notice is None and not wait_for_train:
