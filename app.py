@@ -34,8 +34,8 @@ training.warm_up_default_model()  # once per server: Predict opens on the built-
 state.load_from_link()
 state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
 pages = [
-    st.Page(lab, title="Lab", icon="🔎", url_path="lab", default=True),
-    st.Page(LESSONS_PAGE, title="Lessons", icon="📚", url_path="lessons"),
+    st.Page(lab, title="Lab", icon=":material/science:", url_path="lab", default=True),
+    st.Page(LESSONS_PAGE, title="Lessons", icon=":material/school:", url_path="lessons"),
     st.Page(LESSON_PAGE, title="Lesson", url_path="lesson", visibility="hidden"),
 ]
 st.navigation(pages).run()

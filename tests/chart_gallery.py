@@ -34,6 +34,12 @@ def gallery(present: bool = False) -> dict:
         ),
         "matrix": charts.matrix_chart(np.random.default_rng(0).normal(size=(4, 32)), WORDS[:4], present=present),
         "matrix weights": charts.matrix_chart(w5[0], WORDS[:5], column_labels=WORDS[:5], present=present),
+        "value bars": charts.value_bars_chart(
+            ("colour copy", "few stories", "all stories"),
+            (-0.58, 0.37, -0.03),
+            value_title="log₂ ratio",
+            present=present,
+        ),
         "embedding map": charts.embedding_map_chart(
             np.random.default_rng(1).normal(size=(12, 2)), WORDS[:12], highlight=["little", "girl"]
         ),

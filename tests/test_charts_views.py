@@ -335,3 +335,25 @@ def test_punctuation_labels_are_quoted_so_they_can_be_seen():
         "11: 東",
         "12: 👍",
     ]
+
+
+def test_value_bars_are_blue_below_zero_labelled_with_their_values_and_refuse_a_missing_label():
+    spec = charts.value_bars_chart(("a", "b", "c"), (-0.5, 0.0, 0.25), value_title="log₂ ratio").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["label"], r["value"], r["sign"]) for r in rows] == [
+        ("a", -0.5, "below 0"), ("b", 0.0, "0 or more"), ("c", 0.25, "0 or more")
+    ]  # fmt: skip
+    bars, zero, text, text_below = spec["layer"]  # values after a bar's end: right of it, or left below 0
+    assert bars["encoding"]["color"]["scale"] == {"domain": ["below 0", "0 or more"], "range": [charts.BLUE,
+                                                  charts.VERMILLION]}  # fmt: skip
+    assert text["encoding"]["text"]["format"] == ".2f" and bars["encoding"]["x"]["title"] == "log₂ ratio"
+    assert zero["mark"]["type"] == "rule" and zero["encoding"]["x"] == {"datum": 0}
+    assert (text["mark"]["align"], text_below["mark"]["align"]) == ("left", "right")
+    assert [t["transform"] for t in (text, text_below)] == [
+        [{"filter": "datum.value >= 0"}],
+        [{"filter": "datum.value < 0"}],
+    ]
+    with pytest.raises(ValueError, match="one label per value"):
+        charts.value_bars_chart(("a",), (1.0, 2.0), value_title="x")
+    only_above = charts.value_bars_chart(("a", "b"), (0.07, 0.0), value_title="share").to_dict()["layer"]
+    assert len(only_above) == 3  # no layer for values below 0 when there are none (Vega warns of an empty one)

@@ -7,7 +7,7 @@ One module per job: `frames` (the numbers), `bars`, `heatmaps`, `strip`, `maps` 
 `summaries` (one sentence each), `style` (shared colours and sizes).
 """
 
-from .bars import ComparisonLabels, attention_row_chart, comparison_chart, next_word_chart
+from .bars import ComparisonLabels, attention_row_chart, comparison_chart, next_word_chart, value_bars_chart
 from .frames import (
     attention_frame,
     attention_row_frame,
@@ -134,6 +134,7 @@ __all__ = [
     "summarize_loss_curve",
     "token_strip_chart",
     "token_strip_frame",
+    "value_bars_chart",
     "viridis",
     "visible_token",
 ]

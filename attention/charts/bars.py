@@ -1,4 +1,4 @@
-"""Bar charts: next-word probabilities, one row of attention weights, before/after comparisons."""
+"""Bar charts: next-word probabilities, one row of attention weights, before/after comparisons, a few named numbers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,23 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 import altair as alt
+import pandas as pd
 
 from ..core.predict import NextWordDistribution
 from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
-from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, ORANGE, OTHER, PRESENT_BAR_HEIGHT, TRUE_NEXT, VERMILLION, layered
+from .style import (
+    BAR_HEIGHT,
+    BLUE,
+    FIT_WIDTH,
+    GREY,
+    NATURAL_SIZE,
+    ORANGE,
+    OTHER,
+    PRESENT_BAR_HEIGHT,
+    TRUE_NEXT,
+    VERMILLION,
+    layered,
+)  # fmt: skip
 from .summaries import summarize_attention_row, summarize_comparison
 
 
@@ -161,3 +174,42 @@ def _comparison_labels(y: alt.Y, y_offset: alt.YOffset, tooltip: list[alt.Toolti
             tooltip=tooltip,
         )
     )
+
+
+def value_bars_chart(
+    labels: Sequence[str],  # [n] what each bar is
+    values,  # [n] one number each; negative ones drawn blue, the rest vermillion
+    *,
+    value_title: str,
+    value_format: str = ".2f",
+    present: bool = False,
+) -> alt.LayerChart:
+    """A few named numbers as horizontal bars from 0, each labelled with its value (a lesson's measured
+    numbers: shares, log ratios). Bars below 0 are blue, the rest vermillion, so a sign reads at a glance."""
+    numbers = [float(v) for v in values]
+    if len(numbers) != len(labels):
+        raise ValueError(f"give one label per value: got {len(labels)} labels for {len(numbers)} values")
+    frame = [{"label": str(label), "value": v, "sign": "below 0" if v < 0 else "0 or more"} for label, v in
+             zip(labels, numbers, strict=True)]  # fmt: skip
+    y = alt.Y("label:N", sort=[str(label) for label in labels], title=None, axis=alt.Axis(labelLimit=200))
+    # padding: room beyond the longest bars for their value labels (outside the bar, on its far side)
+    x = alt.X("value:Q", title=value_title, scale=alt.Scale(zero=True, nice=True, padding=44),
+              axis=alt.Axis(format=value_format), stack=None)  # fmt: skip
+    tooltip = [alt.Tooltip("label:N", title="what"), alt.Tooltip("value:Q", title=value_title, format=value_format)]
+    colour = alt.Color("sign:N", scale=alt.Scale(domain=["below 0", "0 or more"], range=[BLUE, VERMILLION]),
+                       legend=None)  # fmt: skip
+    bars = alt.Chart().mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip)
+    said = {"x": alt.X("value:Q"), "y": y, "text": alt.Text("value:Q", format=value_format), "tooltip": tooltip}
+    after = alt.Chart().transform_filter("datum.value >= 0").mark_text(align="left", dx=4).encode(**said)
+    before = alt.Chart().transform_filter("datum.value < 0").mark_text(align="right", dx=-4).encode(**said)
+    texts = [after] * any(v >= 0 for v in numbers) + [before] * any(v < 0 for v in numbers)  # no empty layer:
+    zero = alt.Chart().mark_rule(color=GREY).encode(x=alt.datum(0))  # Vega warns of an empty one's extent
+    height = (PRESENT_BAR_HEIGHT if present else BAR_HEIGHT) * len(frame)
+    width = VALUE_BARS_WIDTH[present]  # its own width: a lesson draws it beside its text, not across a page
+    return layered(bars, zero, *texts, data=pd.DataFrame(frame)).properties(
+        width=width, height=height, autosize=NATURAL_SIZE
+    )
+
+
+VALUE_BARS_WIDTH = {False: 360, True: 520}
+"""The value bars' plot width (px), at a desk and on a projector (its axis title and value labels fit)."""

@@ -91,10 +91,10 @@ def head_score_curve_chart(points: Sequence, *, present: bool = False) -> alt.La
             x=alt.X("step:Q", title="training step"),
             y=alt.Y("score:Q", title="score (0 to 1)", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("series:N", scale=alt.Scale(domain=series, range=[BLUE, VERMILLION]),
-                            legend=alt.Legend(title=None, orient="top")),
+                            legend=alt.Legend(title=None, orient="top", labelLimit=400)),
             strokeDash=alt.StrokeDash(  # the same legend as colour (legend=None here is what Vega warns about)
                 "series:N", scale=alt.Scale(domain=series, range=[[6, 3], [1, 0]]),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", labelLimit=400),
             ),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("score:Q", format=".2f")],
         )

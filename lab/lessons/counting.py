@@ -43,15 +43,15 @@ def measured(models: tuple, seed: int) -> Measured:
 
 def against_counters(m: Measured) -> partial:
     labels = [label.split(" (")[0].replace("Kneser–Ney", "KN") for label in m.few_stories]
-    return partial(charts.matrix_chart, np.array([list(m.few_stories.values())]).T, labels, column_labels=[VALUE],
-                   column_title="few stories", value_title=VALUE)  # fmt: skip
+    return partial(charts.value_bars_chart, tuple(labels), tuple(m.few_stories.values()),
+                   value_title=f"{VALUE} on a few stories (< 0: model wins)")  # fmt: skip
 
 
 def summary(m: Measured) -> partial:
     n = m.claim.numbers
-    ratios = np.array([[n[f"{name}_log2_ratio"]] for name in ("copy", "small", "large")])  # [3, 1]
-    return partial(charts.matrix_chart, ratios, ["colour copy", "few stories", "all stories"],
-                   column_labels=[VALUE], column_title="against the best counter", value_title=VALUE)  # fmt: skip
+    ratios = tuple(n[f"{name}_log2_ratio"] for name in ("copy", "small", "large"))
+    return partial(charts.value_bars_chart, ("colour copy", "few stories", "all stories"), ratios,
+                   value_title=f"{VALUE}, model ÷ best counter (< 0: model wins)")  # fmt: skip
 
 
 LESSON = Lesson(

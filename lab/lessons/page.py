@@ -106,7 +106,9 @@ def lesson_page(number: int, lesson: Lesson) -> None:
             (st.success if claim.holds else st.warning)(claim.sentence)
         steppers(step, len(lesson.steps))
     with picture:
-        show_chart(shown.picture(found), width="content")
+        show_chart(
+            shown.picture(found), width="content", key=f"lesson_picture_{lesson.slug}_{step}"
+        )  # a new chart per step
     if not is_present():
         sheet = partial(teacher_sheet, lesson, number, found, at_seed)
         with st.container(horizontal=True):
