@@ -11,37 +11,36 @@ True
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..blog.method import blog_method
 from ..core.mechanism import scaled_dot_product_attention, softmax
-from ..core.parameters import UNKNOWN_TOKEN
 from ..core.streams import Use, rng_for
-from ..evaluation import head_scores
-from ..tokens.subword import SubwordTokenizer
-from ..tokens.words import Vocabulary
-from . import induction
 from .analysis import distribution_change, remove_word, shuffle_earlier_words
+from .claims import UNCHANGED, Claim
+from .trained_lessons import (  # the trained-model lessons' claims, under the one name lessons import
+    COPIED,
+    COPIES,
+    HEAD_FORMED,
+    ONE_LAYER_AT_MOST,
+    against_counting,
+    attention_vs_counting,
+    blog_toy,
+    heads_specialise,
+    induction_heads,
+    log_ratios,
+    model_head_scores,
+    phase_change_step,
+    windows_and_next,
+    words_or_pieces,
+)
 
-UNCHANGED = 1e-4
-"""Below this total variation distance two predictions are the same up to float32 rounding."""
 MOVED = 0.01
 """At least this total variation distance: the prediction moved (one percentage point of probability)."""
 TEMPERATURES = (0.5, 1.0, 2.0)
 """The temperatures the first lesson compares: sharper, as is, flatter."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A lesson's claim as measured now: whether it held, the sentence to show, and the numbers in it."""
-
-    holds: bool
-    sentence: str  # the claim with the measured numbers, or what was seen instead
-    numbers: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -223,159 +222,34 @@ def attention_is_not_explanation(
     return Claim(bool(surprises), sentence, numbers), example
 
 
-COPIES = 0.8
-"""Induction: the two-layer model predicts at least this share of fresh second copies (bench/induction.py's target)."""
-HEAD_FORMED = 0.5
-"""A head whose score (previous-token or induction) reaches this puts half its attention where its job says."""
-ONE_LAYER_AT_MOST = 0.3
-"""Induction: one layer predicts at most this share of the second copies (its target in the README)."""
-
-
-def phase_change_step(history: Sequence, threshold: float = HEAD_FORMED) -> int | None:
-    """The step of the first history point whose best induction head scored at least `threshold` (None: never)."""
-    formed = (p.step for p in history if p.heads is not None and p.heads.best("induction")[2] >= threshold)
-    return next(formed, None)
-
-
-def model_head_scores(model) -> head_scores.HeadScores:
-    """A trained model's head scores on its training probe; ValueError when its vocabulary makes no probe."""
-    found = head_scores.model_scores(model)
-    if found is None:
-        raise ValueError("this model's vocabulary has too few different words for head scores: train on more words")
-    return found
-
-
-def induction_heads(two_layers, one_layer, text: str) -> Claim:
-    """Claim: two layers learn to copy fresh repeated segments (accuracy >= COPIES, an induction head scoring
-    >= HEAD_FORMED, formed suddenly at a step of training), one layer trained alike does not (<= ONE_LAYER_AT_MOST)."""
-    two, one = (induction.copy_accuracy(m, text) for m in (two_layers, one_layer))
-    best_two, best_one = (model_head_scores(m).best("induction")[2] for m in (two_layers, one_layer))
-    step = phase_change_step(two_layers.history)
-    numbers = {"two_layers": two, "one_layer": one, "best_induction_two": best_two, "best_induction_one": best_one,
-               "phase_change_step": float(step or 0)}  # fmt: skip
-    measured = (
-        f"on {induction.HELD_OUT_SEGMENTS} fresh segments it never saw, the two-layer model predicts {two:.0%} of "
-        f"the second copies' words, its best induction head scores {best_two:.2f}"
-        + (f" (it passed {HEAD_FORMED} at step {step})" if step is not None else "")
-        + f"; the one-layer model, trained alike, predicts {one:.0%} (best induction score {best_one:.2f})"
-    )
-    holds = two >= COPIES and best_two >= HEAD_FORMED and one <= ONE_LAYER_AT_MOST
-    if holds:
-        return Claim(True, measured[0].upper() + measured[1:] + ". Copying needs two layers.", numbers)
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
-
-
-def heads_specialise(scores: head_scores.HeadScores) -> Claim:
-    """Claim: one head becomes a previous-token head (score >= HEAD_FORMED) while every other head scores below
-    it, and the best induction head is another head: heads trained together take different jobs."""
-    previous = np.asarray(scores.previous_token)  # [L, h]
-    layer, head, best = scores.best("previous_token")
-    others = np.delete(previous.ravel(), layer * previous.shape[1] + head)  # [L·h - 1]
-    i_layer, i_head, i_best = scores.best("induction")
-    numbers = {"previous_token": best, "others_at_most": float(others.max()), "induction": i_best}
-    measured = (
-        f"layer {layer + 1}, head {head + 1} puts {best:.0%} of its attention on the word just before (its "
-        f"previous-token score); every other head at most {others.max():.0%}; the best induction head is layer "
-        f"{i_layer + 1}, head {i_head + 1} ({i_best:.2f})"
-    )
-    holds = best >= HEAD_FORMED and others.max() < HEAD_FORMED and (i_layer, i_head) != (layer, head)
-    if holds:
-        return Claim(True, measured[0].upper() + measured[1:] + ". Each head took a job of its own.", numbers)
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
-
-
-def windows_and_next(tokens: Sequence[str], window: int) -> list[tuple[list[str], str]]:
-    """Every full window of `window` tokens with the token that follows it."""
-    return [(list(tokens[end - window + 1 : end + 1]), tokens[end + 1]) for end in range(window - 1, len(tokens) - 1)]
-
-
-def blog_toy(embeddings: np.ndarray, vocabulary: Vocabulary, tokens: Sequence[str], window: int, seed: int) -> Claim:
-    """Claim: the blog's method (random vectors, one averaged query) is no better than always guessing the
-    text's most common word, and shuffling its context never moves its prediction: it has no order and
-    learns nothing. `embeddings`: [V, d_e] random rows for `vocabulary.words`."""
-    rng = rng_for(seed, Use.LESSON, 5)
-    found = windows_and_next(tokens, window)
-    hits, moved = 0, 0.0
-    for context, true_next in found:
-        result = blog_method(embeddings, vocabulary, context)
-        hits += result.words[int(result.top_k(1)[0])] == true_next
-        shuffled = blog_method(embeddings, vocabulary, shuffle_earlier_words(context, rng))
-        moved = max(moved, distribution_change(result, shuffled).total_variation)
-    common, times = Counter(t for _, t in found).most_common(1)[0]
-    accuracy, baseline = hits / len(found), times / len(found)
-    numbers = {"accuracy": accuracy, "most_common": baseline, "chance": 1 / len(vocabulary.words),
-               "shuffle_moved": moved, "contexts": float(len(found))}  # fmt: skip
-    measured = (
-        f"over all {len(found)} windows of the story, the blog's top word is the true next word {accuracy:.1%} of the "
-        f"time; always saying '{common}' is right {baseline:.1%} of the time. Shuffling the context moved its "
-        f"prediction by at most {moved:.3f}"
-    )
-    if accuracy < baseline and moved < UNCHANGED:
-        return Claim(True, measured[0].upper() + measured[1:] + ": an average of random vectors has no order and "
-                     "learns nothing.", numbers)  # fmt: skip
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
-
-
-def words_or_pieces(
-    vocabulary: Vocabulary, words: Sequence[str], tokenizer: SubwordTokenizer, pieces: Sequence[str]
-) -> Claim:
-    """Claim: in word mode some of the prompt's words are not in the model's vocabulary (read as <unk>); BPE
-    cuts the same prompt into pieces that are all in its vocabulary (an unseen character becomes its bytes).
-    `words`: the prompt's words (marks left out); `vocabulary`: a word model's; `pieces`: the prompt as
-    `tokenizer` cut it."""
-    unknown = [w for w in words if w not in vocabulary.words or w == UNKNOWN_TOKEN]
-    no_piece = [p for p in pieces if p not in tokenizer.vocabulary]
-    numbers = {"unknown_words": float(len(unknown)), "words": float(len(words)), "pieces": float(len(pieces)),
-               "unknown_pieces": float(len(no_piece)), "unknown_share": len(unknown) / max(len(words), 1)}  # fmt: skip
-    named = ", ".join(dict.fromkeys(unknown))
-    measured = (
-        f"in word mode {len(unknown)} of the prompt's {len(words)} words ({numbers['unknown_share']:.0%}) are not in "
-        f"the model's {len(vocabulary.words):,} words" + (f" ({named})" if named else "")
-        + f"; cut by BPE, {len(no_piece)} of its {len(pieces)} pieces are unknown"
-    )  # fmt: skip
-    if unknown and not no_piece:
-        return Claim(True, measured[0].upper() + measured[1:] + ": pieces can spell any word.", numbers)
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
-
-
-COPIED = 0.9
-"""The colour copy: the model names the colour in at least this share of test sentences (bench/colour_copy.py)."""
-
-
-def against_counting(evaluation) -> tuple[str, float, float]:
-    """(the strongest counting baseline's name, its test perplexity, the model's): lower is better."""
-    name, best = evaluation.strongest_baseline()
-    return name, best.perplexity, evaluation.model.perplexity
-
-
-def log_ratios(evaluation) -> dict[str, float]:
-    """log₂(model's perplexity ÷ each counting baseline's), by the baseline's label: below 0 the model is the
-    less unsure, above 0 the counter is; 1 means twice as unsure."""
-    model = evaluation.model.perplexity
-    return {label: float(np.log2(model / score.perplexity)) for label, score in evaluation.baselines().items()}
-
-
-def attention_vs_counting(copy, small, large, copied: float, words: tuple[int, int]) -> Claim:
-    """Claim: on the colour-copy grammar the model copies (>= COPIED) and beats the strongest counting baseline
-    (test perplexity), on
-    a small text of real stories that baseline beats the model, and on far more stories the model's gap to
-    it shrinks or turns. `copy`, `small`, `large`: the three models' Evaluation; `copied`: the copy accuracy;
-    `words`: how many words the small and the large text have."""
-    found = {name: against_counting(e) for name, e in (("copy", copy), ("small", small), ("large", large))}
-    ratio = {name: model / best for name, (_, best, model) in found.items()}  # < 1: the model wins
-    numbers = {f"{name}_{what}": value for name, (_, best, model) in found.items()
-               for what, value in (("model", model), ("counting", best))}  # fmt: skip
-    numbers |= {"copied": copied, **{f"{name}_ratio": r for name, r in ratio.items()}}
-    numbers |= {f"{name}_log2_ratio": float(np.log2(r)) for name, r in ratio.items()}
-    said = {name: f"the model {model:.1f} vs the {label.split(' (')[0]} {best:.1f}"
-            for name, (label, best, model) in found.items()}  # fmt: skip
-    turned = "the model wins" if ratio["large"] < 1 else "counting still wins, by less"
-    measured = (
-        f"test perplexity (lower is better): on the copy grammar {said['copy']} (it copies the colour in "
-        f"{copied:.0%} of test sentences); on {words[0]:,} words of stories {said['small']}; on {words[1]:,} words "
-        f"{said['large']}: {turned}"
-    )
-    if copied >= COPIED and ratio["copy"] < 1 < ratio["small"] and ratio["large"] < ratio["small"]:
-        return Claim(True, measured[0].upper() + measured[1:] + ". Attention wins where the answer is far back; "
-                     "on a little real text, counting wins.", numbers)  # fmt: skip
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+__all__ = [  # the mechanism lessons' claims, and the trained-model lessons' (trained_lessons.py)
+    "COPIED",
+    "COPIES",
+    "HEAD_FORMED",
+    "MOVED",
+    "ONE_LAYER_AT_MOST",
+    "TEMPERATURES",
+    "UNCHANGED",
+    "Claim",
+    "Removal",
+    "ScoresToWeights",
+    "against_counting",
+    "attention_is_not_explanation",
+    "attention_vs_counting",
+    "blog_toy",
+    "contexts",
+    "heads_specialise",
+    "induction_heads",
+    "log_ratios",
+    "model_head_scores",
+    "one_word_looks_back",
+    "phase_change_step",
+    "positions_matter",
+    "removals",
+    "scaling_and_temperature",
+    "scores_to_weights",
+    "shuffle_change",
+    "weighted_sum_gap",
+    "windows_and_next",
+    "words_or_pieces",
+]
