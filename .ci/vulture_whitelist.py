@@ -48,3 +48,9 @@ _.__getattr__
 # The memory budget's own answers, for notebooks and the bench (bench/training_memory.py) beside the queue's use.
 _.batch_for_budget
 _.memory_in_use
+
+# babel's NumberPattern field the number formats set (attention/i18n.py), and the pseudo-locale's hook for tests.
+_.frac_prec
+_.register
+_.decimal
+_.percent

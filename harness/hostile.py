@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from lab.serving import limits
 from lab.serving.links import Setting
-from lab.state import SETTINGS
+from lab.table import SETTINGS
 
 from .app import open_app
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from attention.i18n import _
 from attention.teaching import notation
 from attention.teaching.examples import EXAMPLES
 
 from . import session
 from .serving import limits
 from .serving.uploads import read_upload
-from .state import CONTROLS, clamp, value
+from .state import clamp, value
+from .table import CONTROLS, Control
 
 CLICKER_TWINS = "clicker_twins"
 """Key of the container of the Previous/Next twins that take a presentation clicker's PageUp/PageDown;
@@ -25,30 +27,46 @@ def widget(key: str, where=st, **overrides):
     a client may send any value of the widget's type (state.value)."""
     control = CONTROLS[key]
     setting = control.setting
-    common = {"key": key, "help": control.help, "persist_state": "session", **overrides.pop("common", {})}
+    label = _(control.label)
+    common = {
+        "key": key,
+        "help": _(control.help) if control.help else None,
+        "persist_state": "session",
+        **overrides.pop("common", {}),
+    }
     low, high = overrides.get("low", setting.low), overrides.get("high", setting.high)
     options = list(setting.choices or ())
-    format_func = control.labels.get if control.labels else str
+    format_func = option_names(control)
     if control.kind == "slider":
         assert low is not None and high is not None
-        where.slider(control.label, type(setting.default)(low), type(setting.default)(high), step=control.step,
+        where.slider(label, type(setting.default)(low), type(setting.default)(high), step=control.step,
                      **common)  # fmt: skip
     elif control.kind == "number_input":
         # A float input shown as a whole number: Streamlit 1.67's int input raises on a NaN or an infinity
         # from the client before the script runs; a float one resets them.
         assert low is not None and high is not None and control.step is not None
-        where.number_input(control.label, float(low), float(high), step=float(control.step), format="%.0f", **common)
+        where.number_input(label, float(low), float(high), step=float(control.step), format="%.0f", **common)
     elif control.kind == "toggle":
-        where.toggle(control.label, **common)
+        where.toggle(label, **common)
     elif control.kind == "select_slider":
-        where.select_slider(control.label, options=options, format_func=format_func, **common)
+        where.select_slider(label, options=options, format_func=format_func, **common)
     elif control.kind == "radio":
-        where.radio(control.label, options, format_func=format_func, horizontal=True, **common)
+        where.radio(label, options, format_func=format_func, horizontal=True, **common)
     elif control.kind == "segmented_control":
-        where.segmented_control(control.label, options, format_func=format_func, required=True, **common)
+        where.segmented_control(label, options, format_func=format_func, required=True, **common)
     else:
-        where.selectbox(control.label, options, format_func=format_func, **common)
+        where.selectbox(label, options, format_func=format_func, **common)
     return value(key, low=low, high=high)
+
+
+def option_names(control: Control) -> Callable[[object], str]:
+    """How a widget names its options, in the page's language: the table's labels, or the option itself (a view's
+    name, a number); the options themselves, which links carry, stay the same in every language."""
+    if control.own_names:
+        return lambda option: str(control.labels.get(option, option))
+    if control.labels:
+        return lambda option: _(str(control.labels.get(option, option)))
+    return lambda option: _(option) if isinstance(option, str) else str(option)
 
 
 def chosen(picked, options: Sequence, fallback=None):
@@ -64,6 +82,7 @@ def load_example() -> None:
 def sidebar() -> None:
     """The settings every view shares; each change reruns the page."""
     with st.sidebar:
+        widget("lang")
         widget("example", common={"on_change": load_example})
         widget("present")
         st.header("The blog's method")
@@ -143,6 +162,8 @@ def position_controls(n_tokens: int) -> int:
 def training_source() -> None:
     """What the model reads: the built-in stories, an uploaded .txt file, or the prompt itself."""
     widget("reads")
+    if value("reads") == "collection":
+        widget("stories")
     if value("reads") != "upload":
         return
     file = st.file_uploader(

@@ -23,12 +23,13 @@ from attention.evaluation.held_out import ngrams, seen_share
 from attention.teaching import collection, report
 from attention.training.settings import TrainingSettings
 
-from . import session
+from . import i18n, session
 from .render import show_chart
 from .serving import limits, model_cache
 from .serving.queue import JobRegistry, JobState, JobStatus, TrainingJob
 from .serving.text_store import text_key
-from .state import TRAINING_SOURCES, ViewContext
+from .state import ViewContext
+from .table import TRAINING_SOURCES
 
 PROGRESS_EVERY_S = 0.25
 """How often a watcher's progress fragment redraws while its model trains."""
@@ -206,6 +207,7 @@ HELD = (
 @st.fragment(run_every=QUEUE_EVERY_S)
 def waiting(job: TrainingJob) -> None:
     """The session's place in the queue; the page reruns when its training starts (or is dropped)."""
+    i18n.activate()  # a fragment's rerun starts here, not at the top of app.py
     place = training_jobs().queue_place(job)
     if place is None and training_jobs().is_held(job):
         st.info(HELD)
@@ -224,6 +226,7 @@ def waiting(job: TrainingJob) -> None:
 @st.fragment(run_every=PROGRESS_EVERY_S)
 def progress(job: TrainingJob) -> None:
     """Live progress of a running job (a Stop button asks it to end early); the page reruns when it ends."""
+    i18n.activate()  # a fragment's rerun starts here, not at the top of app.py
     if job.done:
         st.rerun()
     st.button("Stop training", key="stop_training", on_click=job.stop, help="Keep the best weights so far.")

@@ -1,7 +1,4 @@
-"""The settings table, the session's state, and the link that carries it.
-
-One row per setting: its default and range (which links are validated against) and its label, help
-and unit (which its widget is built from), so a widget's range can never disagree with its link.
+"""The session's state and the link that carries it; the settings it holds are lab/table.py's.
 
 Links are written here rather than with widgets' bind="query-params": Streamlit 1.67 resets an
 out-of-range URL value to the default where the lab clamps it (temperature=99 gives 3.0), and it
@@ -12,179 +9,31 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import attention
 from attention.charts import export
-from attention.core.parameters import POSITION_KINDS
-from attention.teaching import collection, induction
-from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
+from attention.teaching import collection
+from attention.teaching.examples import DEFAULT_EXAMPLES, EXAMPLES
 from attention.tokens.tokenization import Tokenized
-from attention.training.settings import TOKENIZATIONS, TrainingSettings
+from attention.training.settings import TrainingSettings
 
-from . import replica, session
+from . import i18n, replica, session
 from .long_texts import store_text, stored_text
-from .serving import limits, links
-from .serving.links import Setting
+from .serving import links
+from .table import SETTINGS
 
 _LOG = logging.getLogger(__name__)
 
-VIEW_NAMES = (
-    "Predict",
-    "Train",
-    "Attention on the words",
-    "Attention map",
-    "Step by step",
-    "Generate",
-    "What if",
-    "Embedding map",
-    "Tokens",
-    "Induction heads",
-    "The blog's method: a toy",
-)  # the views, in order; lab/views/__init__.py maps each to its module
-TRAINING_SOURCES = {
-    "collection": "the built-in stories",
-    "upload": "a .txt file you upload",
-    "prompt": "the prompt itself (it memorises it)",
-}
-"""What the model reads -> how the Train view names it. The prompt is what every view inspects."""
-EDITS = {"shuffle": "shuffle the earlier words", "remove": "remove one word", "replace": "replace one word"}
-TRAINING_DEFAULTS = TrainingSettings()
 TEXT_KEY = "text_key"
 """Link key for a text too long for the URL: its key in the server's text store (lab/serving/text_store.py)."""
 TRAIN_KEY = "train_key"
 """Link key for an uploaded training text: its key in the server's text store."""
 TRAINING_MARK = "training"
 """Link key set to "1" while the session's model trains, so a page reopened after a restart can say so."""
-
-
-WidgetKind = Literal[
-    "slider", "select_slider", "selectbox", "radio", "segmented_control", "toggle", "number_input", "none"
-]
-"""The Streamlit widget a setting is drawn with; "none" for a value with no widget of its own (Sample again's draw)."""
-
-
-@dataclass(frozen=True)
-class Control:
-    """A setting and its widget: `kind` is the Streamlit widget, `setting` the default and range links accept."""
-
-    setting: Setting
-    kind: WidgetKind
-    label: str = ""
-    help: str | None = None
-    step: int | float | None = None
-    labels: dict = field(default_factory=dict)  # option -> shown text, for choices
-
-
-CONTROLS: dict[str, Control] = {
-    "example": Control(
-        Setting(DEFAULT_EXAMPLE, choices=tuple(EXAMPLES)), "selectbox", "Example prompt",
-        "Built-in texts written for this lab. Choosing one replaces the prompt; the first six are new to the "
-        "model trained on the built-in stories.",
-    ),
-    "reads": Control(
-        Setting("collection", choices=tuple(TRAINING_SOURCES)), "radio", "The model reads",
-        "What the model learns from. The prompt above is what every view asks it about: with the built-in "
-        "stories or your own file, the prompt can be a sentence it has never read.", labels=TRAINING_SOURCES,
-    ),
-    "present": Control(Setting(False), "toggle", "Presentation mode", "Large type and wide charts for projecting."),
-    "faithful": Control(
-        Setting(False), "toggle", "Blog-faithful (with its bugs)",
-        "Reproduce the blog post's numbers exactly, double exponential included.",
-    ),
-    "dim": Control(
-        Setting(3, low=2, high=limits.MAX_EMBEDDING_DIM), "slider", "Blog embedding size d_e",
-        "Length of each word's random vector. The blog uses 3.",
-    ),
-    "seed": Control(
-        Setting(0, low=0, high=2**31 - 1), "number_input", "Seed",
-        "Fixes the random embeddings, the sampling and the training, so everyone sees the same numbers.", step=1,
-    ),
-    "temperature": Control(
-        Setting(1.0, low=0.1, high=3.0), "slider", "Temperature τ",
-        "τ divides the scores before the softmax: below 1 sharpens the distribution, above 1 flattens it.", step=0.1,
-    ),
-    "top_k": Control(
-        Setting(10, low=3, high=limits.MAX_TOP_K), "slider", "Words shown in the chart",
-        "How many of the most probable next words to chart.",
-    ),
-    "position": Control(
-        Setting(9, low=1), "slider", "Predict the word after token number",
-        "The last word the model sees. The token after it is the 'true' next word.",
-    ),  # its top is the text's length: clamped by the controls
-    "window": Control(Setting(4, low=1), "slider", "Context window k (words it may look at)"),  # top: position
-    "view": Control(
-        Setting(VIEW_NAMES[0], choices=VIEW_NAMES), "segmented_control", "View",
-        "Each view shows the same prediction from another side.",
-    ),
-    "draw": Control(Setting(0, low=0, high=10**9), "none"),  # Sample again
-    "t_window": Control(
-        Setting(TRAINING_DEFAULTS.context_window, low=1, high=limits.MAX_CONTEXT_WINDOW), "slider",
-        "Model window n_ctx", "The longest context the model trains with; a prediction uses at most this many words.",
-    ),
-    "t_dim": Control(
-        Setting(TRAINING_DEFAULTS.dim, choices=(8, 16, 32, 64)), "select_slider", "Model dimension d",
-        "Length of each word vector.",
-    ),
-    "t_heads": Control(
-        Setting(TRAINING_DEFAULTS.heads, choices=(1, 2, 4)), "select_slider", "Heads",
-        "Attention heads: each looks at the context in its own way (d is split between them).",
-    ),
-    "t_positions": Control(
-        Setting(TRAINING_DEFAULTS.positions, choices=POSITION_KINDS), "selectbox", "Positions",
-        "How the model knows word order: learned vectors, fixed sine waves, or none at all.",
-    ),
-    "t_epochs": Control(
-        Setting(TRAINING_DEFAULTS.epochs, low=10, high=limits.MAX_EPOCHS), "slider", "Epochs (at most)",
-        "Passes over the text; training stops earlier when held-out loss stops improving.", step=10,
-    ),
-    "t_lr": Control(
-        Setting(TRAINING_DEFAULTS.learning_rate, choices=(0.001, 0.003, 0.01, 0.03)), "select_slider",
-        "Learning rate", "Adam's step size. 0.01 suits these small models.",
-    ),
-    "t_tied": Control(
-        Setting(TRAINING_DEFAULTS.tied), "toggle", "Tie output to E", "Use the embedding matrix E as the output layer."
-    ),
-    "t_tokens": Control(
-        Setting(TRAINING_DEFAULTS.tokenization, choices=TOKENIZATIONS), "segmented_control", "Tokens",
-        "Words: each word and mark is a token, and a word the model never learned reads as <unk>. Subwords: "
-        "byte-pair encoding, as GPT models use: frequent words are one token, rare ones a few pieces, any "
-        "character at worst its bytes, so no text is unknown.",
-        labels={"words": "words", "subwords": "subwords (BPE)"},
-    ),
-    "t_merges": Control(
-        Setting(TRAINING_DEFAULTS.merges, choices=(0, 100, 300, 1000, 2000, 4000)), "select_slider",
-        "BPE merges", "Subwords only: how many pairs BPE glues into new tokens (0: single characters).",
-    ),
-    "t_layers": Control(
-        Setting(TRAINING_DEFAULTS.layers, low=1, high=limits.MAX_LAYERS), "slider", "Layers L",
-        "Attention layers stacked on the residual stream; two can build an induction head (see that lesson).",
-    ),
-    "t_mlp": Control(
-        Setting(TRAINING_DEFAULTS.mlp), "toggle", "MLP block",
-        "After each attention, every word vector goes through a small network: d -> 4d -> d.",
-    ),
-    "t_layernorm": Control(
-        Setting(TRAINING_DEFAULTS.layernorm), "toggle", "LayerNorm", "Normalise each word's vector before each block."
-    ),
-    "ind_words": Control(
-        Setting(40, low=induction.MIN_WORDS, high=induction.MAX_WORDS), "slider", "Made-up words in the lesson's text",
-        "The text's segments draw their words from this many made-up words: fewer means more repeats inside a segment.",
-    ),
-    "ind_layers": Control(Setting(2, low=1, high=3), "none"),  # the lesson's model: 2, or 1 for the contrast
-    "gen_words": Control(Setting(12, low=1, high=limits.MAX_GENERATED_WORDS), "slider", "Words to generate"),
-    "gen_top_k": Control(
-        Setting(0, low=0, high=limits.MAX_TOP_K), "slider", "Sample only from the top N words (0 = all)",
-        "Keep the N most probable words, renormalise, then sample. 1 always takes the most probable word.",
-    ),
-    "edit": Control(Setting("shuffle", choices=tuple(EDITS)), "radio", "Change", labels=EDITS),
-}  # fmt: skip
-SETTINGS: dict[str, Setting] = {key: control.setting for key, control in CONTROLS.items()}
-"""What a link may carry: every setting's default and range, read from the table above."""
 
 
 def value(key: str, *, low: float | None = None, high: float | None = None):
@@ -196,7 +45,8 @@ def value(key: str, *, low: float | None = None, high: float | None = None):
 
 def repair() -> None:
     """Put any setting a client forged back in range before this run draws its widgets (a widget shows, and a
-    link carries, what the session holds). Widgets drawn already in this run keep theirs; readers use value()."""
+    link carries, what the session holds). Widgets drawn already in this run keep theirs; readers use value().
+    Every run and fragment starts here, so it also sets the language `_` answers in."""
     for key, setting in SETTINGS.items():
         held = st.session_state.get(key)
         fixed = setting.valid(held)
@@ -204,6 +54,7 @@ def repair() -> None:
             _LOG.debug("session value %s=%.80r replaced by %r", key, held, fixed)
             with contextlib.suppress(StreamlitAPIException):  # drawn already in this run
                 st.session_state[key] = fixed
+    i18n.activate()
 
 
 def training_settings() -> TrainingSettings:
@@ -224,6 +75,11 @@ def load_from_link() -> None:
     query = st.query_params.to_dict()
     values = {key: setting.default for key, setting in SETTINGS.items()}
     values.update(links.decode(query, SETTINGS))
+    if "lang" not in query:  # the browser's language, if the lab speaks it; the sidebar changes it
+        values["lang"] = i18n.from_browser(st.context.locale)
+    if not set(query) - FRESH_KEYS and values["lang"] in collection.LANGUAGES:  # a fresh page: its language's
+        values["stories"] = values["lang"]  # stories and their first prompt (a link says which, so a link shows
+        values["example"] = DEFAULT_EXAMPLES[str(values["lang"])]  # the same numbers in every language)
     for key, held in values.items():
         st.session_state[key] = held
     st.session_state.text = query.get("text") or stored_text(query.get(TEXT_KEY)) or EXAMPLES[str(values["example"])]
@@ -234,6 +90,10 @@ def load_from_link() -> None:
     elif query.get(TRAINING_MARK) == "1":  # the model was training when this server last wrote the link
         session.INTERRUPTED.set((training_text(st.session_state.text), training_settings()))
     session.LOADED.set(True)
+
+
+FRESH_KEYS = frozenset({"lang", "present"})
+"""A link with no other key opens the page as new: on the stories and prompt of the page's language."""
 
 
 def save_to_link(text: str) -> None:
@@ -337,7 +197,7 @@ def training_text(prompt: str) -> str:
     """The text the model reads: the built-in collection, the uploaded file ("" until one is), or the prompt."""
     source = value("reads")
     if source == "collection":
-        return collection.collection("en")
+        return collection.collection(value("stories"))
     if source == "upload":
         return session.UPLOAD_TEXT.get() or ""
     return prompt

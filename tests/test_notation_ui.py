@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 from attention.blog import method as blog_method
 from attention.teaching import formulas, notation
 from harness.app import open_app
-from lab.state import CONTROLS, VIEW_NAMES
+from lab.table import CONTROLS, VIEW_NAMES
 
 
 def shown_strings(at: AppTest) -> list[str]:

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from lab import session
-from lab.state import SETTINGS
+from lab.table import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 PRIVATE_ACCESS = re.compile(r"""session_state(\.|\.get\(|\.pop\(|\[)\s*["']?_\w+""")

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from harness.app import open_app
 from lab.serving import links
-from lab.state import CONTROLS, SETTINGS, VIEW_NAMES
+from lab.table import CONTROLS, SETTINGS, VIEW_NAMES
 from lab.views import VIEWS
 
 TEXT_BOUND = {"position", "window"}  # their tops follow the text and the position

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .collection import example_text, prompts
+from ..i18n import N_
+from .collection import LANGUAGES, example_text, prompts
 
 NURSERY_RHYME = """\
 Little owl, little owl, sitting in the tree,
@@ -45,26 +46,49 @@ The cat ate the fish. The dog ate the bone. The bird ate the seed.
 The cat sat on the mat. The dog sat on the log. The frog sat on the log.
 """
 
-PROMPT_NAMES = (
-    "Grandmother's bees",
-    "The twins at the harbour",
-    "Tomas and the train",
-    "Grandpa Joe's blue hat",
-    "Kites in autumn",
-    "The dog at the window",
-)
-"""Names for the passages of corpus/prompts/en.txt, in order: prompts no story of the collection contains."""
+PROMPT_NAMES = {
+    "en": (
+        N_("Grandmother's bees"),
+        N_("The twins at the harbour"),
+        N_("Tomas and the train"),
+        N_("Grandpa Joe's blue hat"),
+        N_("Kites in autumn"),
+        N_("The dog at the window"),
+    ),
+    "es": (
+        N_("Spanish: Lucía and the bees"),
+        N_("Spanish: Tomás at the harbour"),
+        N_("Spanish: the library cat"),
+        N_("Spanish: rain at the market"),
+    ),
+    "zh": (
+        N_("Chinese: Xiaoyu and the bees"),
+        N_("Chinese: Aming at the harbour"),
+        N_("Chinese: the library cat"),
+        N_("Chinese: rain at the market"),
+    ),
+}
+"""Names for the passages of corpus/prompts/<language>.txt, in order: prompts no story of that language's
+collection contains."""
 
 EXAMPLES: dict[str, str] = {
-    **dict(zip(PROMPT_NAMES, prompts("en"), strict=True)),
-    "Nursery rhyme": NURSERY_RHYME,
-    "La gaviota (a Spanish rhyme)": example_text("es", "rima"),
-    "小灯塔 (a Chinese rhyme)": example_text("zh", "erge"),
-    "Short story": SHORT_STORY,
-    "Repeated patterns": PATTERNS,
+    **{
+        name: text
+        for language in LANGUAGES
+        for name, text in zip(PROMPT_NAMES[language], prompts(language), strict=True)
+    },
+    N_("Nursery rhyme"): NURSERY_RHYME,
+    N_("La gaviota (a Spanish rhyme)"): example_text("es", "rima"),
+    N_("小灯塔 (a Chinese rhyme)"): example_text("zh", "erge"),
+    N_("Short story"): SHORT_STORY,
+    N_("Repeated patterns"): PATTERNS,
 }
-"""Name shown in the app -> text. The first one opens by default: a prompt the built-in collection's model
-has not read. The others are small texts of their own, to train on themselves (the memorising case); the
-Spanish and Chinese rhymes show an English model's unknown words, and subword pieces of any script."""
+"""Name (an English msgid, shown translated) -> text. The prompts come first: passages the model of their
+language's collection has not read. The others are small texts of their own, to train on themselves (the
+memorising case); the Spanish and Chinese rhymes show an English model's unknown words, and subword pieces of
+any script."""
 
-DEFAULT_EXAMPLE = next(iter(EXAMPLES))
+DEFAULT_EXAMPLES = {language: names[0] for language, names in PROMPT_NAMES.items()}
+"""The example a page opens on, by the language of the collection its model reads."""
+
+DEFAULT_EXAMPLE = DEFAULT_EXAMPLES["en"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..state import VIEW_NAMES, ViewContext
+from ..state import ViewContext
+from ..table import VIEW_NAMES
 from . import (
     attention_map,
     blog,

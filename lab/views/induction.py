@@ -13,7 +13,7 @@ from attention.evaluation import head_scores as heads
 from attention.teaching import induction
 from attention.training.settings import TrainingSettings
 
-from .. import session
+from .. import i18n, session
 from ..controls import widget
 from ..lessons import LESSON_PAGE
 from ..models import PROGRESS_EVERY_S, training_jobs
@@ -79,6 +79,7 @@ def render(ctx: ViewContext) -> None:
 @st.fragment(run_every=PROGRESS_EVERY_S)
 def live(job, layers: int) -> None:
     """The loss and the best head's scores, redrawn while the model trains; the page reruns when it ends."""
+    i18n.activate()  # a fragment's rerun starts here, not at the top of app.py
     if job.done:
         st.rerun()
     st.button("Stop training", key="ind_stop", on_click=job.stop, help="Keep the best weights so far.")

@@ -15,7 +15,8 @@ from attention.teaching import analysis
 from ..controls import chosen, widget
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
-from ..state import EDITS, ViewContext, value
+from ..state import ViewContext, value
+from ..table import EDITS
 
 LABELS: charts.ComparisonLabels = {"before_label": "before", "after_label": "after"}
 EDIT_CODE: dict[str, Callable[..., object]] = {
