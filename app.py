@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from attention.i18n import _
 from lab import controls, page, state
 from lab import models as training
 from lab.lessons.page import LESSON_PAGE
@@ -19,23 +20,23 @@ def lab() -> None:
     """Today's page: the views of your own prompt and model."""
     st.markdown(page.PRESENTATION_CSS if state.value("present") else page.PAGE_CSS, unsafe_allow_html=True)
     if not state.value("present"):  # a projector's screen belongs to the strip and the chart (the tab has the title)
-        st.title("Self-attention next-word lab")
+        st.title(_("Self-attention next-word lab"))
     controls.sidebar()
     page.stage(controls.text_input())
 
 
-st.set_page_config(
-    page_title="Self-attention next-word lab",
+state.load_from_link()
+state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
+st.set_page_config(  # after the link is read: its title is in the page's language
+    page_title=_("Self-attention next-word lab"),
     page_icon="🔎",
     layout="wide",
     initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
 )
 training.warm_up_default_model()  # once per server: Predict opens on the built-in example's trained model
-state.load_from_link()
-state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
 pages = [
-    st.Page(lab, title="Lab", icon=":material/science:", url_path="lab", default=True),
-    st.Page(LESSONS_PAGE, title="Lessons", icon=":material/school:", url_path="lessons"),
-    st.Page(LESSON_PAGE, title="Lesson", url_path="lesson", visibility="hidden"),
+    st.Page(lab, title=_("Lab"), icon=":material/science:", url_path="lab", default=True),
+    st.Page(LESSONS_PAGE, title=_("Lessons"), icon=":material/school:", url_path="lessons"),
+    st.Page(LESSON_PAGE, title=_("Lesson"), url_path="lesson", visibility="hidden"),
 ]
 st.navigation(pages).run()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from attention.i18n import _
+from attention.i18n import _, count
 from attention.teaching import notation
 from attention.teaching.examples import EXAMPLES
 
@@ -85,20 +85,24 @@ def sidebar() -> None:
         widget("lang")
         widget("example", common={"on_change": load_example})
         widget("present")
-        st.header("The blog's method")
+        st.header(_("The blog's method"))
         widget("faithful")
         st.caption(
-            "On: p = softmax(exp(s) / τ), the blog's double exponential, which distorts the odds. "
-            "Off: the corrected p = softmax(s / τ). See the view *The blog's method: a toy*."
+            _(
+                "On: p = softmax(exp(s) / τ), the blog's double exponential, which distorts the odds. "
+                "Off: the corrected p = softmax(s / τ). See the view *The blog's method: a toy*."
+            )
         )
         widget("dim")
         widget("seed")
-        st.header("Both methods")
+        st.header(_("Both methods"))
         widget("temperature")
         widget("top_k")
-        with st.expander("Notation: one meaning per symbol", key="notation_open", on_change="rerun") as box:
+        with st.expander(_("Notation: one meaning per symbol"), key="notation_open", on_change="rerun") as box:
             if box.open:
-                st.dataframe(notation.notation_rows(), hide_index=True, column_order=("text", "meaning", "where"))
+                columns = {"text": _("text"), "meaning": _("meaning"), "where": _("where")}
+                st.dataframe(notation.notation_rows(), hide_index=True, column_order=tuple(columns),
+                             column_config=columns)  # fmt: skip
 
 
 def text_input() -> str:
@@ -108,25 +112,33 @@ def text_input() -> str:
         st.session_state.text
         if value("present")
         else st.text_area(
-            "Your prompt: the text every view asks the model about",
+            _("Your prompt: the text every view asks the model about"),
             key="text",
             persist_state="session",
             height=104,
             max_chars=limits.MAX_TEXT_CHARS,
-            help=f"Paste any text, up to {limits.MAX_TEXT_CHARS:,} characters (about 20,000 words). It is split into "
-            "words and punctuation; the lab predicts each next word.",
+            help=_(
+                "Paste any text, up to {chars} characters (about 20,000 words). It is split into words and "
+                "punctuation; the lab predicts each next word."
+            ).format(chars=count(limits.MAX_TEXT_CHARS)),
         )
     )
     if missing := session.MISSING_TEXT.take():
         st.warning(missing)
     if len(text) > limits.MAX_TEXT_CHARS:  # a link's text=, which no text box limit checks
         st.warning(
-            f"Your text has {len(text):,} characters; the lab uses the first {limits.MAX_TEXT_CHARS:,}. "
-            "Paste a shorter passage to use all of it."
+            _(
+                "Your text has {chars} characters; the lab uses the first {kept}. Paste a shorter passage to use "
+                "all of it."
+            ).format(chars=count(len(text)), kept=count(limits.MAX_TEXT_CHARS))
         )
         text = text[: limits.MAX_TEXT_CHARS]
     elif len(text) == limits.MAX_TEXT_CHARS:
-        st.caption(f"The text box holds {limits.MAX_TEXT_CHARS:,} characters; a longer paste is cut there.")
+        st.caption(
+            _("The text box holds {chars} characters; a longer paste is cut there.").format(
+                chars=count(limits.MAX_TEXT_CHARS)
+            )
+        )
     return text
 
 
@@ -139,23 +151,26 @@ def position_controls(n_tokens: int) -> int:
     position = clamp("position", 1, n_tokens - 1)
     if n_tokens > 2:
         position = widget("position", high=n_tokens - 1)
-    steps = (("◀ Previous", -1, "Left", "PageUp"), ("Next ▶", 1, "Right", "PageDown"))
+    steps = ((_("◀ Previous"), -1, "Left", "PageUp"), (_("Next ▶"), 1, "Right", "PageDown"))
     with st.container(horizontal=True, key="steppers"):
         for label, delta, shortcut, clicker in steps:
             st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"step_{delta}", shortcut=shortcut,
                       disabled=not 1 <= position + delta <= n_tokens - 1,
-                      help=f"Key: {shortcut} (presenting: {clicker} too)")  # fmt: skip
+                      help=_("Key: {key} (presenting: {clicker} too)").format(key=shortcut,
+                                                                              clicker=clicker))  # fmt: skip
     if value("present"):  # one shortcut per button: twins take a clicker's keys, in a box the CSS hides
         with st.container(key=CLICKER_TWINS):
-            for label, delta, _, clicker in steps:
+            for label, delta, _shortcut, clicker in steps:
                 st.button(label, on_click=step_position, args=(delta, n_tokens), key=f"clicker_{delta}",
                           shortcut=clicker, disabled=not 1 <= position + delta <= n_tokens - 1)  # fmt: skip
     clamp("window", 1, position)
     if position > 1:
-        help_text = f"How many words up to and including token {position} form the context (1 to {position})."
+        help_text = _("How many words up to and including token {position} form the context (1 to {position}).").format(
+            position=position
+        )
         widget("window", high=position, common={"help": help_text})
     else:
-        st.caption("Context window: 1 word (the first word has nothing before it).")
+        st.caption(_("Context window: 1 word (the first word has nothing before it)."))
     return position - 1
 
 
@@ -167,9 +182,12 @@ def training_source() -> None:
     if value("reads") != "upload":
         return
     file = st.file_uploader(
-        f"A plain-text file (.txt, up to {limits.MAX_UPLOAD_BYTES / 1e6:g} MB)", type=["txt"], key="upload",
-        help="The model trains on it; the prompt box stays what the views ask about. The server keeps the file "
-        "so the page's link can reopen it.",
+        _("A plain-text file (.txt, up to {size} MB)").format(size=f"{limits.MAX_UPLOAD_BYTES / 1e6:g}"),
+        type=["txt"], key="upload",
+        help=_(
+            "The model trains on it; the prompt box stays what the views ask about. The server keeps the file so "
+            "the page's link can reopen it."
+        ),
     )  # fmt: skip
     if file is not None and session.UPLOAD_ID.get() != file.file_id:
         upload = read_upload(file.getvalue(), f"'{file.name}'")
@@ -179,7 +197,7 @@ def training_source() -> None:
         session.UPLOAD_ID.set(file.file_id)
         session.UPLOAD_TEXT.set(upload.text)
     if text := session.UPLOAD_TEXT.get():
-        st.caption(f"The model reads your file: {len(text):,} characters.")
+        st.caption(_("The model reads your file: {chars} characters.").format(chars=count(len(text))))
 
 
 def training_controls() -> None:

@@ -14,6 +14,7 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.charts.theme import apply_theme
+from attention.i18n import _, count
 from attention.teaching import unknown as unknown_note
 from attention.teaching.examples import EXAMPLES
 from attention.tokens.tokenization import Tokenized
@@ -44,12 +45,6 @@ PRESENTATION_CSS = f"""
   .st-key-{CLICKER_TWINS} {{ display: none; }}
 </style>
 """  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
-
-
-TOO_LONG = (
-    f"too long for a link (over {limits.MAX_LINK_TEXT_CHARS:,} characters, or over "
-    f"{limits.MAX_LINK_TEXT_BYTES:,} once written for a URL: other scripts and emoji take 3-12 each)"
-)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -103,11 +98,11 @@ def token_strip(ctx: ViewContext) -> None:
     st.vega_lite_chart(spec, width="content", theme=None, key="strip",
                        on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
     if not is_present():  # on a projector the screen belongs to the strip and the chart
-        note = f" {plain(unknown_note.MARK_NOTE)}." if unknown else ""
-        st.caption(
+        caption = _(
             "Click a token to see which word the model predicts after it; hover for its position and the attention "
-            "it gets." + note
+            "it gets."
         )
+        st.caption(caption + (f" {plain(_(unknown_note.MARK_NOTE))}." if unknown else ""))
 
 
 def usable_tokens(text: str) -> Tokenized | None:
@@ -115,12 +110,15 @@ def usable_tokens(text: str) -> Tokenized | None:
     tokenized = prompt_tokens(text)
     tokens = tokenized.tokens
     if not text.strip():
-        st.info("The text box is empty. Paste a few sentences, or pick an example in the sidebar.")
+        st.info(_("The text box is empty. Paste a few sentences, or pick an example in the sidebar."))
     elif not any(attention.is_word(token) for token in tokens):
-        st.info("This text has only punctuation. Add some words so there is something to predict.")
+        st.info(_("This text has only punctuation. Add some words so there is something to predict."))
     elif len(tokens) < limits.MIN_TOKENS:
         st.info(
-            "Predicting the next word needs at least two tokens: one to look at and one after it. Add a few more words."
+            _(
+                "Predicting the next word needs at least two tokens: one to look at and one after it. Add a few "
+                "more words."
+            )
         )
     else:
         return tokenized
@@ -156,24 +154,37 @@ def view(name: str, ctx: ViewContext) -> None:
 
 
 def link_box(text: str) -> None:
-    with st.expander("Share this exact view", key="share_open", on_change="rerun") as box:
+    with st.expander(_("Share this exact view"), key="share_open", on_change="rerun") as box:
         if text != EXAMPLES[value("example")] and not links.text_fits_in_link(text):
+            too_long = {
+                "chars": count(len(text)),
+                "most": count(limits.MAX_LINK_TEXT_CHARS),
+                "bytes": count(limits.MAX_LINK_TEXT_BYTES),
+            }
             if TEXT_KEY in st.query_params:
                 st.info(
-                    f"Your text has {len(text):,} characters, {TOO_LONG}, so it is kept on this server and the "
-                    "link carries its key: the link works for anyone who opens it here, also after the server "
-                    "restarts."
+                    _(
+                        "Your text has {chars} characters, too long for a link (over {most} characters, or over "
+                        "{bytes} once written for a URL: other scripts and emoji take 3-12 each), so it is kept on "
+                        "this server and the link carries its key: the link works for anyone who opens it here, "
+                        "also after the server restarts."
+                    ).format(**too_long)
                 )
             else:
                 st.info(
-                    f"Your text has {len(text):,} characters, {TOO_LONG}, and the server cannot keep long texts "
-                    "right now (its store failed; the server's log says why). The link keeps every other setting; "
-                    "paste the text again after opening it."
+                    _(
+                        "Your text has {chars} characters, too long for a link (over {most} characters, or over "
+                        "{bytes} once written for a URL: other scripts and emoji take 3-12 each), and the server "
+                        "cannot keep long texts right now (its store failed; the server's log says why). The link "
+                        "keeps every other setting; paste the text again after opening it."
+                    ).format(**too_long)
                 )
         if box.open:  # the link is built only when asked for
             base = st.context.url or ""
             st.code(f"{base}?{urlencode(shared_query())}", language=None, wrap_lines=True)
             st.caption(
-                "Copy it with the button at the right of the box: it reopens the same text, settings and numbers. "
-                "Long texts are kept on the server so links work."
+                _(
+                    "Copy it with the button at the right of the box: it reopens the same text, settings and "
+                    "numbers. Long texts are kept on the server so links work."
+                )
             )
