@@ -16,6 +16,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_SERVER_ADDRESS=0.0.0.0 \
     STREAMLIT_SERVER_PORT=8501
 
+# Chinese characters in charts and exported pictures (vl-convert draws with the system's fonts); packages.txt says
+# the same to Streamlit Community Cloud
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 lab && mkdir -p /data && chown lab /data
 WORKDIR /app
 COPY requirements.txt .

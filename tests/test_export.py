@@ -154,3 +154,17 @@ def test_exported_picture_draws_the_title_line():
     line = export.export_title("the cat sat", position=3, method="the blog's method", seed=7)
     svg = export.chart_to_svg(heatmap(), title_line=line)
     assert "after word 3" in svg and "seed 7" in svg
+
+
+def _labelled_png(labels: list[str]) -> bytes:
+    weights = softmax(np.where(causal_mask(len(labels)), 0.0, -np.inf))  # the same numbers in every picture
+    return export.chart_to_png(charts.attention_heatmap(weights, labels), scale=1)
+
+
+def test_a_png_export_draws_chinese_characters_as_glyphs_not_boxes():
+    # With no font for a script, every character is the same box: swapping two labels would change nothing.
+    # fonts-noto-cjk (Debian; packages.txt on Community Cloud, the Dockerfile) gives each character its glyph.
+    chinese = ["小", "猫", "在", "树", "上"]
+    assert _labelled_png(chinese) != _labelled_png(chinese[::-1])
+    unassigned = ["\ue000", "\ue001", "\ue002", "\ue003", "\ue004"]  # private use: no font draws these
+    assert _labelled_png(unassigned) == _labelled_png(unassigned[::-1])  # the control: boxes are all alike
