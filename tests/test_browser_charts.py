@@ -127,3 +127,23 @@ def test_text_on_the_background_passes_aa_in_both_themes(chart_page, name, dark)
     assert fills, name
     for colour in fills:
         assert style.contrast_ratio(colour, background) >= 4.5, (name, colour)
+
+
+def test_a_chinese_chart_s_text_is_drawn_with_a_cjk_font_s_glyphs(chart_page):
+    # A character no installed font has is drawn as a box from a fallback: the platform font of the text would
+    # be no CJK font, or its glyph count zero. fonts-noto-cjk (.ci/run, packages.txt, the Dockerfile) has them.
+    words = ["小雨", "走", "到", "奶奶家", "，", "轻轻地", "敲", "门"]
+    draw(chart_page, themed(charts.token_strip_chart(words, 5, 4, span=24, chars_per_row=34)))
+    texts = chart_page.locator("svg .role-mark text")
+    assert "奶奶家" in texts.all_text_contents()
+    target = texts.nth(texts.all_text_contents().index("奶奶家"))
+    assert target.evaluate("t => t.getBBox().width") > 20  # three characters wide, not collapsed
+    cdp = chart_page.context.new_cdp_session(chart_page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "svg .role-mark text"})["nodeIds"]
+    fonts = [cdp.send("CSS.getPlatformFontsForNode", {"nodeId": n})["fonts"] for n in node]
+    drew = {font["familyName"]: font["glyphCount"] for found in fonts for font in found}
+    assert any("CJK" in family and count > 0 for family, count in drew.items()), drew
+    cdp.detach()

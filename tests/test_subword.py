@@ -14,13 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attention.teaching.examples import EXAMPLES
+from attention.teaching.examples import EXAMPLES, PROMPT_NAMES
 from attention.tokens import subword
 from attention.tokens.subword import BYTE_TOKENS, MAX_MERGES, PRE_TOKEN, Merge, count_words, train_bpe
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ENGLISH = "\n\n".join(EXAMPLES.values())
+OTHER_PROMPTS = {*PROMPT_NAMES["es"], *PROMPT_NAMES["zh"]}
+ENGLISH = "\n\n".join(text for name, text in EXAMPLES.items() if name not in OTHER_PROMPTS)
+"""The English examples (with the two rhymes: a few accents and Han characters), not the Spanish and Chinese prompts."""
 MIXED = (
     ENGLISH
     + "\nCafé au lait, naïve façade; Ünïcode is über-cool. El niño comió jalapeños.\n"

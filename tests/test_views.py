@@ -130,14 +130,14 @@ def test_step_by_step_shows_the_cores_numbers():
 
 
 def test_what_if_shuffle_without_positions_changes_nothing():
-    at = open_app({**MEMORISING, "view": "What if", "t_positions": "none", "position": 20, "window": 6})
+    at = trained_app({**MEMORISING, "view": "What if", "t_positions": "none", "position": 20, "window": 6})
     assert_fine(at)
     assert any("cannot tell word order apart" in info.value for info in at.info)
     assert any("The prediction did not move" in md.value for md in at.markdown)
 
 
 def test_what_if_shuffle_with_learned_positions_changes_the_prediction():
-    at = open_app({**MEMORISING, "view": "What if", "position": 20, "window": 6})
+    at = trained_app({**MEMORISING, "view": "What if", "position": 20, "window": 6})
     assert_fine(at)
     assert not any("cannot tell word order apart" in info.value for info in at.info)
     assert not any("Total variation distance: **0.000**" in md.value for md in at.markdown)

@@ -1,19 +1,23 @@
 """From text to tokens to ids: `tokenize` and `Vocabulary`.
 
 Words are runs of letters and digits in any script (accents, Cyrillic, Greek, Devanagari with its
-vowel signs), keeping inner apostrophes and hyphens ("don't", "well-known"). Chinese and Japanese
-are written without spaces, so each Han or kana character is a token. Every other visible
-character is a token of its own: punctuation marks, symbols and emoji (an emoji built from several
-code points, such as a family or a flag, stays one token).
+vowel signs), keeping inner apostrophes and hyphens ("don't", "well-known"). Chinese is written
+without spaces: a run of Han characters is cut into words by jieba, a maintained Chinese segmenter
+(小雨 / 走 / 到 / 奶奶家), with its own dictionary, so the same text always gives the same words. Kana
+(Japanese) has no segmenter here: each kana character is a token. Every other visible character is a
+token of its own: punctuation marks, symbols and emoji (an emoji built from several code points, such
+as a family or a flag, stays one token).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import regex
 
@@ -38,9 +42,53 @@ def normalize(text: str, *, lowercase: bool = True) -> str:
     return text.lower() if lowercase else text
 
 
+_HAN_RUN = regex.compile(r"\p{Han}+")
+
+
+@cache
+def _jieba():
+    """jieba's segmenter, its dictionary loaded once (about a second; only for texts with Chinese in them)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces each dictionary load on stderr
+    return jieba.Tokenizer()
+
+
+def chinese_words(run: str) -> list[str]:
+    """A run of Han characters cut into words by jieba's dictionary (no HMM guessing of new words, so the cut
+    depends on the dictionary alone): "小雨走到奶奶家" -> ["小雨", "走", "到", "奶奶家"]."""
+    return list(_jieba().cut(run, HMM=False))
+
+
 def token_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each of `tokenize(text)`'s tokens in `normalize(text)` (the string they are cut from)."""
-    return [match.span() for match in _TOKEN.finditer(normalize(text))]
+    return _spans(normalize(text))
+
+
+def _spans(normalized: str) -> list[tuple[int, int]]:
+    spans = [match.span() for match in _TOKEN.finditer(normalized)]
+    if not _HAN_RUN.search(normalized):
+        return spans
+    joined: list[tuple[int, int]] = []  # adjacent Han characters, one span a run, then jieba's words
+    for start, end in spans:
+        if (
+            _HAN_RUN.fullmatch(normalized, start, end)
+            and joined
+            and joined[-1][1] == start
+            and (_HAN_RUN.fullmatch(normalized, *joined[-1]))
+        ):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    cut: list[tuple[int, int]] = []
+    for start, end in joined:
+        if not _HAN_RUN.fullmatch(normalized, start, end) or end - start == 1:
+            cut.append((start, end))
+            continue
+        for word in chinese_words(normalized[start:end]):
+            cut.append((start, start + len(word)))
+            start += len(word)
+    return cut
 
 
 def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
@@ -51,7 +99,10 @@ def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"tokenize() needs a str, got {type(text).__name__}")
-    return _TOKEN.findall(normalize(text, lowercase=lowercase))
+    normalized = normalize(text, lowercase=lowercase)
+    if not _HAN_RUN.search(normalized):
+        return _TOKEN.findall(normalized)
+    return [normalized[start:end] for start, end in _spans(normalized)]
 
 
 def is_word(token: str) -> bool:
