@@ -20,6 +20,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import attention
 from attention import charts
 from attention.evaluation.held_out import ngrams, seen_share
+from attention.i18n import N_, _, count, decimal, ngettext
 from attention.teaching import collection, report
 from attention.training.settings import TrainingSettings
 
@@ -38,28 +39,29 @@ QUEUE_EVERY_S = 1.0
 INLINE_WAIT_S = 0.5
 """A training this quick finishes inside the run that started it: no progress bar flashes by."""
 
-PRESS_TRAIN = "Press **Train** to train on the text above. Every view that needs the model also trains it."
-EVICTED = (
+PRESS_TRAIN = N_("Press **Train** to train on the text above. Every view that needs the model also trains it.")
+EVICTED = N_(
     "This model was trained earlier but the server let it go to make room; press **{button}** to train it again. "
     "Training counts steps, so it gives the same numbers as before."
 )
-INTERRUPTED = (
+INTERRUPTED = N_(
     "The server restarted while this model was training, so that training is gone; press **{button}** to start "
     "it again. The text and settings are as you left them, and the numbers will be the same."
 )
-TOOK_OVER = (
+TOOK_OVER = N_(
     "Another server took over: the one this page was on stopped, with your model. Your model is being retrained "
     "here, on the same text and settings; training counts steps, so it gives the same numbers."
 )
-RETRAINED = (
+RETRAINED = N_(
     "Another server took over: the one this page was on stopped, with your model. Your model was retrained here "
     "on the same text and settings, with the same numbers (training counts steps)."
 )
 
-HAD_IT = (
+HAD_IT = N_(
     "Another server took over: the one this page was on stopped. This server has your model already, trained "
     "here on the same text and settings, so the numbers are the same."
 )
+COULD_NOT_TRAIN = N_("The model could not be trained: {error}")
 
 
 def session_id() -> str:
@@ -93,7 +95,7 @@ def xsrf_token(cookie: str | None) -> bytes | None:
     try:
         if not cookie.startswith("2|"):
             return bytes.fromhex(cookie) or None
-        _, mask_hex, masked_hex, _ = cookie.split("|")
+        _version, mask_hex, masked_hex, _time = cookie.split("|")
         mask, masked = bytes.fromhex(mask_hex), bytes.fromhex(masked_hex)
     except ValueError:
         return None
@@ -132,14 +134,18 @@ def trained_model(
     """
     if ctx.training_source == "upload" and not ctx.training_text:
         st.info(
-            "The model is to read a file of yours: upload a .txt file in **Train**, or choose the built-in "
-            "stories there."
+            _(
+                "The model is to read a file of yours: upload a .txt file in **Train**, or choose the built-in "
+                "stories there."
+            )
         )
         return None
     if ctx.memorising and len(ctx.tokens) < limits.MIN_TRAIN_TOKENS:
         st.info(
-            f"Training needs at least {limits.MIN_TRAIN_TOKENS} tokens so some can be held out to check the "
-            f"model; this text has {len(ctx.tokens)}. Paste a few more sentences, or pick an example."
+            _(
+                "Training needs at least {least} tokens so some can be held out to check the model; this text has "
+                "{n}. Paste a few more sentences, or pick an example."
+            ).format(least=count(limits.MIN_TRAIN_TOKENS), n=count(len(ctx.tokens)))
         )
         return None
     registry, me = training_jobs(), session_id()
@@ -148,18 +154,18 @@ def trained_model(
     if took_over and status.state in (JobState.NONE, JobState.EVICTED):
         train = True  # the model was on the server that died: retrained here, and said so (below)
     elif took_over and status.state == JobState.DONE:
-        st.info(HAD_IT)  # another session here trained it (or this page's reconnect did): nothing to wait for
+        st.info(_(HAD_IT))  # another session here trained it (or this page's reconnect did): nothing to wait for
         session.TOOK_OVER.set(None)
     elif took_over and status.state == JobState.FAILED:
         session.TOOK_OVER.set(None)  # it failed here: the warning below says why
     if not train and status.state in (JobState.NONE, JobState.EVICTED, JobState.FAILED):
-        notice = why_not_trained(ctx, status, "Train" if wait_for_train else "Train again")
+        notice = why_not_trained(ctx, status, _("Train") if wait_for_train else _("Train again"))
         if notice is None and not wait_for_train:
             train = True  # nobody has asked for this model: the view that needs it asks
         else:
-            (st.warning if status.state == JobState.FAILED else st.info)(notice or PRESS_TRAIN)
+            (st.warning if status.state == JobState.FAILED else st.info)(notice or _(PRESS_TRAIN))
             if notice is not None and not wait_for_train:
-                train = st.button("Train again", key="retrain", type="primary")
+                train = st.button(_("Train again"), key="retrain", type="primary")
             if not train:
                 session.JOB.set(None)
                 return None
@@ -174,14 +180,14 @@ def trained_model(
     if job.started and not job.done:
         job.wait(INLINE_WAIT_S)
     if session.TOOK_OVER.get() == (ctx.training_text, ctx.training):
-        st.info(RETRAINED if job.done else TOOK_OVER)
+        st.info(_(RETRAINED) if job.done else _(TOOK_OVER))
         if job.done:
             session.TOOK_OVER.set(None)
     if not job.done:
         (progress if job.started else waiting)(job)
         return None
     if job.error:
-        st.warning(f"The model could not be trained: {job.error}")
+        st.warning(_(COULD_NOT_TRAIN).format(error=job.error))
         return None
     registry.show(me, ctx.training_text, ctx.training)
     return job.model
@@ -190,15 +196,15 @@ def trained_model(
 def why_not_trained(ctx: ViewContext, status: JobStatus, button: str) -> str | None:
     """What to tell a session whose model is not here, or None when nobody has trained it yet."""
     if status.state == JobState.EVICTED:
-        return EVICTED.format(button=button)
+        return _(EVICTED).format(button=button)
     if status.state == JobState.FAILED and status.job is not None:
-        return f"The model could not be trained: {status.job.error}"
+        return _(COULD_NOT_TRAIN).format(error=status.job.error)
     if session.INTERRUPTED.get() == (ctx.training_text, ctx.training):
-        return INTERRUPTED.format(button=button)
+        return _(INTERRUPTED).format(button=button)
     return None
 
 
-HELD = (
+HELD = N_(
     "Waiting for this browser's other training (in another tab) to finish: each browser trains one model at a time, "
     "so everyone in the class gets a turn. This one joins the queue as soon as that one ends."
 )
@@ -210,17 +216,28 @@ def waiting(job: TrainingJob) -> None:
     i18n.activate()  # a fragment's rerun starts here, not at the top of app.py
     place = training_jobs().queue_place(job)
     if place is None and training_jobs().is_held(job):
-        st.info(HELD)
+        st.info(_(HELD))
         return
     if place is None:
         st.rerun()
     running = training_jobs().max_running
-    ahead = "starts next" if place == 1 else f"starts after {place - 1} other trainings"
-    st.info(
-        f"Waiting for a free trainer: this model is number {place} in the queue and {ahead}. The server trains "
-        f"{running} model{'s' if running > 1 else ''} at a time, so each gets a whole core and the same numbers "
-        "as on a quiet machine."
+    if place == 1:
+        queue = _("Waiting for a free trainer: this model is number {place} in the queue and starts next.")
+    else:
+        queue = ngettext(
+            "Waiting for a free trainer: this model is number {place} in the queue and starts after {others} other "
+            "training.",
+            "Waiting for a free trainer: this model is number {place} in the queue and starts after {others} other "
+            "trainings.",
+            place - 1,
+        )
+    server = ngettext(
+        "The server trains {n} model at a time, so each gets a whole core and the same numbers as on a quiet machine.",
+        "The server trains {n} models at a time, so each gets a whole core and the same numbers as on a quiet machine.",
+        running,
     )
+    first = queue.format(place=count(place), others=count(place - 1))
+    st.info(_("{first} {second}").format(first=first, second=server.format(n=count(running))))
 
 
 @st.fragment(run_every=PROGRESS_EVERY_S)
@@ -229,16 +246,16 @@ def progress(job: TrainingJob) -> None:
     i18n.activate()  # a fragment's rerun starts here, not at the top of app.py
     if job.done:
         st.rerun()
-    st.button("Stop training", key="stop_training", on_click=job.stop, help="Keep the best weights so far.")
+    st.button(_("Stop training"), key="stop_training", on_click=job.stop, help=_("Keep the best weights so far."))
     latest = job.progress[-1] if job.progress else None
     if latest is None:
-        st.progress(0.0, text="Training…")
+        st.progress(0.0, text=_("Training…"))
         return
-    st.progress(
-        min(latest.fraction_done, 1.0),
-        text=f"Training: epoch {latest.epoch}, step {latest.step}, loss {latest.train_loss:.3f} "
-        f"(held out {latest.validation_loss:.3f})",
-    )
+    text = _("Training: epoch {epoch}, step {step}, loss {loss} (held out {held_out})").format(
+        epoch=latest.epoch, step=latest.step, loss=decimal(latest.train_loss, 3),
+        held_out=decimal(latest.validation_loss, 3),
+    )  # fmt: skip
+    st.progress(min(latest.fraction_done, 1.0), text=text)
     if any(math.isfinite(point.train_loss) for point in job.progress):  # a curve once there is a first loss
         show_chart(partial(charts.loss_curve_chart, tuple(job.progress)))  # one spec shared by every watcher
 
@@ -266,7 +283,7 @@ def reading(ctx: ViewContext) -> str | None:
         return None
     key = (text_key(ctx.training_text), ctx.training.tokenization, ctx.training.merges)
     n_tokens, runs = training_runs(ctx.training_text, key, model)
-    source = TRAINING_SOURCES[ctx.training_source]
+    source = _(TRAINING_SOURCES[ctx.training_source])
     return report.reading_sentence(source, n_tokens, seen_share(runs, ctx.tokens), memorising=ctx.memorising)
 
 

@@ -17,7 +17,9 @@ import streamlit as st
 import attention
 from attention.charts import export
 from attention.charts.theme import apply_theme
+from attention.i18n import ENGLISH, _
 
+from . import i18n
 from .state import value
 
 
@@ -33,14 +35,14 @@ def is_present() -> bool:
 
 def show_chart(chart: alt.TopLevelMixin | partial, *, width: str = "stretch", where=st, **selection):
     """Draw an Altair chart in the reader's theme (and projector sizes in presentation mode); given as
-    partial(charts.builder, ...) its spec is built once per input. `selection`: on_select= and key=.
+    partial(charts.builder, ...) its spec is built once per input and language. `selection`: on_select= and key=.
 
     Building and validating an Altair chart costs 10-20 ms, most of a rerun; a class stepping
     through the same text asks for the same charts again and again, so they are cached.
     """
     dark, present = is_dark(), is_present()
     if isinstance(chart, partial):
-        spec = chart_spec(chart.func, chart.args, chart.keywords, dark, present)
+        spec = chart_spec(chart.func, chart.args, chart.keywords, dark, present, i18n.code())
     else:
         spec = apply_theme(vega_lite_spec(chart), dark=dark, present=present)
     spec["config"]["background"] = None  # on the page, the page's own colour (the theme's text contrasts with it)
@@ -68,10 +70,18 @@ def distribution_digest(distribution: attention.NextWordDistribution) -> bytes:
     hash_funcs={FunctionType: builder_name, attention.NextWordDistribution: distribution_digest},
 )  # fmt: skip
 def chart_spec(
-    builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict, dark: bool = False, present: bool = False
+    builder: Callable[..., alt.TopLevelMixin],
+    args: tuple,
+    kwargs: dict,
+    dark: bool = False,
+    present: bool = False,
+    lang: str = ENGLISH,
 ) -> dict:
     """The themed spec of builder(*args, **kwargs, present=present); every builder in attention.charts takes
-    `present` (bigger cells and boxes for the projector's bigger text, where its sizes depend on the text)."""
+    `present` (bigger cells and boxes for the projector's bigger text, where its sizes depend on the text).
+    `lang`, the page's language (lab.i18n.code()), only keys the cache: the builder writes its titles in the
+    active language, so a spec cached in English is not shown in Spanish."""
+    del lang  # a cache key only
     return apply_theme(vega_lite_spec(builder(*args, **kwargs, present=present)), dark=dark, present=present)
 
 
@@ -107,7 +117,8 @@ def plain(text: str) -> str:
 
 def show_code(*functions: Callable) -> None:
     """The exact functions that made the numbers, built only when the expander is opened."""
-    with st.expander("Show the code", key="code_" + "_".join(f.__name__ for f in functions), on_change="rerun") as box:
+    key = "code_" + "_".join(f.__name__ for f in functions)
+    with st.expander(_("Show the code"), key=key, on_change="rerun") as box:
         for function in functions if box.open else ():
             st.code(inspect.getsource(function), language="python")
 
@@ -118,7 +129,7 @@ def export_row(
     """PNG, SVG, CSV and JSON downloads in one expander: its buttons are drawn only when it is opened and
     the files (and a partial's chart) made only when clicked, so a rerun sends one element, not five.
     Pictures carry `title_line` (export.export_title: the text, the position, the method, the seed)."""
-    with st.expander("Download: PNG, SVG, CSV, JSON", key=f"export_{kind}", on_change="rerun") as box:
+    with st.expander(_("Download: PNG, SVG, CSV, JSON"), key=f"export_{kind}", on_change="rerun") as box:
         if box.open:
             download_buttons(chart, frame, kind, what, title_line)
 
@@ -145,5 +156,6 @@ def download_buttons(
         for ext, (make, mime) in files.items():
             st.download_button(
                 ext.upper(), make, file_name=export.export_filename(kind, what, ext, temperature=temperature),
-                mime=mime, on_click="ignore", key=f"download_{kind}_{ext}", help=f"Download this as {ext.upper()}",
+                mime=mime, on_click="ignore", key=f"download_{kind}_{ext}",
+                help=_("Download this as {kind}").format(kind=ext.upper()),
             )  # fmt: skip

@@ -11,6 +11,7 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core.steps import ATTENTION_PATH
+from attention.i18n import _, count
 from attention.teaching import analysis
 
 from ..controls import one_of
@@ -25,12 +26,14 @@ def render(ctx: ViewContext) -> None:
     if model is None:
         return
     words, positions, weights = chosen_layer_attention(ctx, model)
-    st.subheader("Attention map: who looks at whom")
+    st.subheader(_("Attention map: who looks at whom"))
     st.caption(
-        "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Grey cells are the "
-        "future, masked so no word can peek ahead; a weight of 0 is dark purple, never grey."
+        _(
+            "Row i shows how much word i attends to each earlier word j (rows sum to 100%). Grey cells are the "
+            "future, masked so no word can peek ahead; a weight of 0 is dark purple, never grey."
+        )
     )
-    heatmaps(ctx, weights, words, positions, title_line=ctx.title_line("self-attention, the trained model"))
+    heatmaps(ctx, weights, words, positions, title_line=ctx.title_line(_("self-attention, the trained model")))
     attention_row(ctx, model)
     show_code(attention.TrainedModel.attention_weights, *ATTENTION_PATH)
 
@@ -38,7 +41,7 @@ def render(ctx: ViewContext) -> None:
 def chosen_layer_attention(ctx: ViewContext, model: attention.TrainedModel) -> tuple[list[str], list[int], np.ndarray]:
     """The words the model sees, their text positions, and the attention of the layer picked ([h, n, n])."""
     words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
-    layer = one_of("Layer", model.layers, "layer")
+    layer = one_of(_("Layer"), model.layers, "layer")
     return words, positions, model.attention_weights(ctx.context, layer=layer)
 
 
@@ -48,9 +51,11 @@ def heatmaps(ctx: ViewContext, weights, words: list[str], positions: list[int], 
     columns = st.columns(min(len(weights), 2))
     for h, head in enumerate(weights):
         with columns[h % len(columns)]:
-            show_chart(partial(charts.attention_heatmap, head, words, positions=positions, title=f"head {h + 1}",
+            show_chart(partial(charts.attention_heatmap, head, words, positions=positions,
+                               title=_("head {n}").format(n=count(h + 1)),
                                legend=h == 0, square=True), width="content")  # fmt: skip
-            st.caption(plain(f"Head {h + 1}: " + charts.summarize_heatmap(head, words, positions)))
+            summary = charts.summarize_heatmap(head, words, positions)
+            st.caption(plain(_("Head {n}: {summary}").format(n=count(h + 1), summary=summary)))
     figure = partial(charts.attention_heatmaps, weights, words, positions=positions)
     frames = [charts.attention_frame(weights[h], words, positions).assign(head=h + 1) for h in range(len(weights))]
     export_row(figure, pd.concat(frames), "attention-map", ctx.label, title_line=title_line)

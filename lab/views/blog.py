@@ -10,15 +10,20 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core.streams import Use, rng_for
+from attention.i18n import N_, _
 from attention.teaching import analysis
 
 from ..render import export_row, plain, show_chart, show_code
 from ..state import ViewContext
 from .predict import next_word_panel, sampled_word
 
-POST = "Understanding Self-Attention Mechanism in Natural Language Processing"
-METHOD = "the blog's method (random embeddings)"
-LABELS: charts.ComparisonLabels = {"before_label": "as in the blog", "after_label": "corrected"}
+POST = "Understanding Self-Attention Mechanism in Natural Language Processing"  # the post's own title, not translated
+METHOD = N_("the blog's method (random embeddings)")
+
+
+def labels() -> charts.ComparisonLabels:
+    """The comparison's two legend entries, in the page's language."""
+    return {"before_label": _("as in the blog"), "after_label": _("corrected")}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -34,23 +39,27 @@ def blog_result(ctx: ViewContext) -> attention.BlogMethodResult:
 
 
 def render(ctx: ViewContext) -> None:
-    st.subheader("The blog's method: a toy")
+    st.subheader(_("The blog's method: a toy"))
     st.markdown(
-        f"The lab starts from the blog post *{POST}*. Its method averages the context's **random** word vectors "
-        "into one query and scores every vocabulary word against it. It is not self-attention: no queries, keys "
-        "and values, no learned weights, no word looking at another, so its predictions are noise."
+        _(
+            "The lab starts from the blog post *{post}*. Its method averages the context's **random** word vectors "
+            "into one query and scores every vocabulary word against it. It is not self-attention: no queries, keys "
+            "and values, no learned weights, no word looking at another, so its predictions are noise."
+        ).format(post=POST)
     )
     result = blog_result(ctx)
     chart_col, side_col = st.columns([3, 2], gap="large")
     with chart_col:
-        next_word_panel(ctx, result, "score s", ctx.title_line(METHOD))
+        next_word_panel(ctx, result, _("score s"), ctx.title_line(_(METHOD)))
     with side_col:
         sampled_word(ctx, result, Use.BLOG_SAMPLE)
     st.latex(attention.QUERY_FORMULA)
     st.latex(attention.PROBABILITY_FORMULAS[ctx.faithful])
     st.caption(
-        f"k = {ctx.window} context words, d_e = {ctx.dim}, τ = {ctx.temperature:g}, and v runs over all "
-        f"{len(ctx.vocabulary)} words of the vocabulary. The sidebar's Blog-faithful switch puts its bugs back."
+        _(
+            "k = {k} context words, d_e = {d_e}, τ = {tau}, and v runs over all {n} words of the vocabulary. The "
+            "sidebar's Blog-faithful switch puts its bugs back."
+        ).format(k=ctx.window, d_e=ctx.dim, tau=f"{ctx.temperature:g}", n=len(ctx.vocabulary))
     )
     numbers_table(ctx, result)
     bugs(ctx)
@@ -58,17 +67,17 @@ def render(ctx: ViewContext) -> None:
 
 
 def numbers_table(ctx: ViewContext, result: attention.BlogMethodResult) -> None:
-    with st.expander("The numbers behind the chart", key="numbers_open", on_change="rerun") as box:
+    with st.expander(_("The numbers behind the chart"), key="numbers_open", on_change="rerun") as box:
         if not box.open:
             return
         shown_words = ", ".join(attention.as_code_span(w, max_chars=40) for w in ctx.context[:12])
-        st.markdown(f"The query q is the mean of the context words' embeddings: {shown_words}"
-                    + (" …" if len(ctx.context) > 12 else ""))  # fmt: skip
+        shown_words += " …" if len(ctx.context) > 12 else ""
+        st.markdown(_("The query q is the mean of the context words' embeddings: {words}").format(words=shown_words))
         st.dataframe({"q": np.round(result.query, 4)}, width="content")
         shown = result.top_k(ctx.top_k)
         st.dataframe(
             {
-                "word": [result.words[i] for i in shown],
+                _("word"): [result.words[i] for i in shown],
                 "E[v]·q": np.round(result.dot_products[shown], 4),
                 "s = E[v]·q / √d_e": np.round(result.scores[shown], 4),
                 "p(v)": np.round(result.probabilities[shown], 4),
@@ -81,19 +90,21 @@ def bugs(ctx: ViewContext) -> None:
     """The double exponential, measured: the same context through the formula as written and corrected."""
     embeddings = blog_embeddings(len(ctx.vocabulary), ctx.dim, ctx.seed)
     comparison = analysis.blog_vs_corrected(embeddings, ctx.vocabulary, ctx.context, ctx.temperature)
-    st.markdown("**Its main bug: a double exponential.** The post applies softmax to exp(s), not to s.")
+    st.markdown(_("**Its main bug: a double exponential.** The post applies softmax to exp(s), not to s."))
     st.caption(plain(comparison.description))
     args = (comparison.blog, comparison.corrected)
-    chart = partial(charts.comparison_chart, *args, top_k=ctx.top_k, **LABELS)
+    chart = partial(charts.comparison_chart, *args, top_k=ctx.top_k, **labels())
     show_chart(chart)
-    export_row(chart, charts.comparison_frame(*args, top_k=ctx.top_k, **LABELS), "blog-vs-corrected",
-               "-".join(ctx.context[-3:]), title_line=ctx.title_line("the blog's formula vs corrected"))  # fmt: skip
+    export_row(chart, charts.comparison_frame(*args, top_k=ctx.top_k, **labels()), "blog-vs-corrected",
+               "-".join(ctx.context[-3:]), title_line=ctx.title_line(_("the blog's formula vs corrected")))  # fmt: skip
     left, right = st.columns(2)
-    left.markdown("**As in the blog** (double exponential)")
+    left.markdown(_("**As in the blog** (double exponential)"))
     left.latex(attention.PROBABILITY_FORMULAS[True])
-    right.markdown("**Corrected**")
+    right.markdown(_("**Corrected**"))
     right.latex(attention.PROBABILITY_FORMULAS[False])
     st.caption(
-        "Its other bugs (the README lists them): the sampled index is looked up in the wrong list, softmax "
-        "changes its input, randomness is global, and two arguments are never used."
+        _(
+            "Its other bugs (the README lists them): the sampled index is looked up in the wrong list, softmax "
+            "changes its input, randomness is global, and two arguments are never used."
+        )
     )

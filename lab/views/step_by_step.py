@@ -13,6 +13,7 @@ import attention
 from attention import charts
 from attention.core import steps as steps_module
 from attention.core.predict import distribution_from_logits
+from attention.i18n import N_, _
 from attention.teaching import analysis, formulas
 
 from ..controls import one_of
@@ -29,6 +30,22 @@ NARROW_PER_ROW = 3
 NARROW_WORDS = 6
 """Contexts of at most this many words make narrow word-by-word pictures."""
 WORD_COLUMNS = {"scores", "scaled_scores", "mask", "weights"}  # one column per word looked at
+STEP_NAMES = {
+    "scores": N_("scores"),
+    "scaled_scores": N_("scaled scores"),
+    "mask": N_("mask"),
+    "weights": N_("weights"),
+    "head_outputs": N_("head outputs"),
+    "projected": N_("projected"),
+    "residual": N_("residual"),
+    "input": N_("input"),
+    "normalized": N_("normalized"),
+    "attended": N_("attended"),
+    "mlp_normalized": N_("mlp normalized"),
+    "mlp_hidden": N_("mlp hidden"),
+    "mlp_output": N_("mlp output"),
+}
+"""A step's field -> its name on screen (an N_ msgid); the matrices' symbols (X, Q, K, V) are shown as they are."""
 
 
 Step = tuple[str, str, str, np.ndarray]  # name, LaTeX, why, the matrix shown
@@ -44,7 +61,8 @@ def plain_steps(steps: attention.ForwardSteps, head: int) -> list[Step]:
             matrix = np.where(matrix, 0.0, -np.inf)
         elif name in PER_HEAD:
             matrix = matrix[head]
-        shown.append((name, *formulas.MODEL_STEPS[name], matrix))
+        latex, why = formulas.MODEL_STEPS[name]
+        shown.append((name, latex, _(why), matrix))
     return shown
 
 
@@ -66,11 +84,13 @@ def render(ctx: ViewContext) -> None:
     words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
     labels = charts.position_labels(words, positions)
     plain = model.layers == 1 and not model.settings.mlp and not model.settings.layernorm
-    layer, head = one_of("Layer", model.layers, "layer"), one_of("Head", len(steps.Q), "head")
-    st.subheader(f"Every number for predicting the word after word {ctx.position + 1}")
+    layer, head = one_of(_("Layer"), model.layers, "layer"), one_of(_("Head"), len(steps.Q), "head")
+    st.subheader(_("Every number for predicting the word after word {n}").format(n=ctx.position + 1))
     st.caption(
-        f"d = {steps.X.shape[1]}, d_k = {steps.Q.shape[-1]}, n_h = {len(steps.Q)}, L = {model.layers}; the chosen "
-        "word's row is outlined. Hover a cell for its value, or open the numbers below."
+        _(
+            "d = {d}, d_k = {d_k}, n_h = {n_h}, L = {layers}; the chosen word's row is outlined. Hover a cell for its "
+            "value, or open the numbers below."
+        ).format(d=steps.X.shape[1], d_k=steps.Q.shape[-1], n_h=len(steps.Q), layers=model.layers)
     )
     shown = plain_steps(steps, head) if plain else layer_steps(steps, model.settings, layer, head)
     for row in grid_rows(shown, narrow=len(labels) <= NARROW_WORDS):
@@ -80,13 +100,14 @@ def render(ctx: ViewContext) -> None:
     output = distribution_from_logits(model.vocabulary.words, steps.logits, temperature=ctx.temperature)
     final = [formulas.MODEL_STEPS["logits"]] if plain else [formulas.final_formula(layernorm=model.settings.layernorm)]
     said, chart = st.columns([2, 3], gap="large")
-    for latex, why in [*final, formulas.MODEL_STEPS["probabilities"]]:
+    for latex, intuition in [*final, formulas.MODEL_STEPS["probabilities"]]:
+        why = _(intuition)
         said.markdown(why[0].upper() + why[1:])
         said.latex(latex)
     with chart:
         show_chart(partial(charts.next_word_chart, output, top_k=ctx.top_k, true_next=ctx.true_next,
-                           score_title="logit z"))  # fmt: skip
-    numbers({name: matrix for name, _, _, matrix in shown}, labels, output, ctx.top_k)
+                           score_title=_("logit z")))  # fmt: skip
+    numbers({name: matrix for name, *_formulas, matrix in shown}, labels, output, ctx.top_k)
     show_code(steps_module.forward_steps, *steps_module.ATTENTION_PATH)
 
 
@@ -96,7 +117,7 @@ def grid_rows(shown: list[Step], *, narrow: bool) -> list[list[Step]]:
     rows: list[list[Step]] = [[]]
     for step in shown:
         candidate = [*rows[-1], step]
-        narrow_row = narrow and WORD_COLUMNS.issuperset(name for name, *_ in candidate)
+        narrow_row = narrow and WORD_COLUMNS.issuperset(name for name, *_rest in candidate)
         if len(candidate) <= (NARROW_PER_ROW if narrow_row else PER_ROW):
             rows[-1] = candidate
         else:
@@ -107,25 +128,31 @@ def grid_rows(shown: list[Step], *, narrow: bool) -> list[list[Step]]:
 def picture(name: str, latex: str, why: str, matrix: np.ndarray, labels: list[str]) -> None:
     """The step's name, its formula and what it does on one line, and under them the matrix as a small heatmap
     (the formula inline, not a display block: eleven display blocks made the view three screens tall)."""
-    st.markdown(f"**{name.replace('_', ' ')}**: ${latex}$, {why}")
+    st.markdown(_("**{name}**: ${latex}$, {why}").format(name=step_name(name), latex=latex, why=why))
     columns = labels if name in WORD_COLUMNS else None
     if matrix.size > charts.MAX_MATRIX_CELLS:
-        st.caption(f"{matrix.shape[0]} × {matrix.shape[1]} numbers: too many to draw; open the numbers below.")
+        too_many = _("{rows} × {columns} numbers: too many to draw; open the numbers below.")
+        st.caption(too_many.format(rows=matrix.shape[0], columns=matrix.shape[1]))
         return
     show_chart(partial(charts.matrix_chart, matrix, labels, column_labels=columns,
-                       column_title="word looked at" if columns else "dimension"), width="content")  # fmt: skip
+                       column_title=_("word looked at") if columns else _("dimension")), width="content")  # fmt: skip
+
+
+def step_name(name: str) -> str:
+    """A step's name on screen: 'scaled scores' for scaled_scores, in the page's language."""
+    return _(STEP_NAMES[name]) if name in STEP_NAMES else name.replace("_", " ")
 
 
 def numbers(shown: dict[str, np.ndarray], labels: list[str], output, top_k: int) -> None:
     """Every matrix as a table (rounded to 3 decimals), built only when opened."""
-    with st.expander("The numbers", key="step_numbers", on_change="rerun") as box:
+    with st.expander(_("The numbers"), key="step_numbers", on_change="rerun") as box:
         if not box.open:
             return
         for name, matrix in shown.items():
-            st.markdown(f"**{name.replace('_', ' ')}**")
+            st.markdown(f"**{step_name(name)}**")
             st.dataframe(matrix_table(matrix, labels, labels if name in WORD_COLUMNS else None), key=f"step_{name}")
         top = output.top_k(top_k)
-        st.dataframe({"word": [output.words[i] for i in top], "logit z": np.round(output.scores[top], 3),
+        st.dataframe({_("word"): [output.words[i] for i in top], _("logit z"): np.round(output.scores[top], 3),
                       "p": np.round(output.probabilities[top], 4)}, hide_index=True, key="step_output")  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from attention import charts
 from attention.charts.tokens import merges_chart, merges_frame, summarize_merges, word_costs_frame
+from attention.i18n import _, count, decimal, ngettext
 from attention.tokens import subword
 from attention.tokens.tokenization import split
 
@@ -18,14 +19,20 @@ from ..tokens import shared_tokenizer
 
 
 def render(ctx: ViewContext) -> None:
-    st.subheader("Tokens: how the text is cut")
+    st.subheader(_("Tokens: how the text is cut"))
     n_words = len(split(ctx.text).tokens)
     if ctx.training.tokenization == "subwords":
-        st.markdown(
-            f"The model reads subword pieces: this prompt is **{len(ctx.tokens):,} tokens** for {n_words:,} words "
-            f"and marks ({len(ctx.tokens) / max(n_words, 1):.2f} tokens per word). Pieces of one word touch on the "
-            "strip; a character never seen in training becomes its bytes, so no text is ever unknown."
+        pieces = ngettext(
+            "The model reads subword pieces: this prompt is **{tokens} token** for {words} words and marks ({ratio} "
+            "tokens per word). Pieces of one word touch on the strip; a character never seen in training becomes its "
+            "bytes, so no text is ever unknown.",
+            "The model reads subword pieces: this prompt is **{tokens} tokens** for {words} words and marks ({ratio} "
+            "tokens per word). Pieces of one word touch on the strip; a character never seen in training becomes its "
+            "bytes, so no text is ever unknown.",
+            len(ctx.tokens),
         )
+        ratio = decimal(len(ctx.tokens) / max(n_words, 1), 2)
+        st.markdown(pieces.format(tokens=count(len(ctx.tokens)), words=count(n_words), ratio=ratio))
     else:
         words_mode(ctx)
     bpe(ctx)
@@ -36,18 +43,29 @@ def words_mode(ctx: ViewContext) -> None:
     """Words and marks: how many the model knows; Chinese and Japanese, written without spaces, by character."""
     model = ready_model(ctx)
     distinct = sorted(set(ctx.tokens))
-    line = (
-        f"The model reads words and marks: this prompt is **{len(ctx.tokens):,} tokens**, {len(distinct):,} distinct."
-    )
+    line = ngettext(
+        "The model reads words and marks: this prompt is **{tokens} token**, {distinct} distinct.",
+        "The model reads words and marks: this prompt is **{tokens} tokens**, {distinct} distinct.",
+        len(ctx.tokens),
+    ).format(tokens=count(len(ctx.tokens)), distinct=count(len(distinct)))
     if model is not None:
         unknown = [w for w in distinct if not model.knows(w)]
-        line += f" The model knows {len(distinct) - len(unknown):,} of them; {len(unknown):,} it reads as <unk>" + (
-            f": {', '.join(repr(w) for w in unknown[:12])}{' …' if len(unknown) > 12 else ''}." if unknown else "."
-        )
+        numbers = {"known": count(len(distinct) - len(unknown)), "unknown": count(len(unknown))}
+        if unknown:
+            listed = ", ".join(repr(w) for w in unknown[:12]) + (" …" if len(unknown) > 12 else "")
+            knows = _("The model knows {known} of them; {unknown} it reads as <unk>: {words}.").format(
+                words=listed, **numbers
+            )
+        else:
+            knows = _("The model knows {known} of them; {unknown} it reads as <unk>.").format(**numbers)
+        line = _("{first} {second}").format(first=line, second=knows)
     st.markdown(plain(line))
     st.caption(
-        "Chinese and Japanese are written without spaces between words, so in word mode each Han or kana character "
-        "is one token (as in BERT). Subword tokens (Train: Tokens) cut any script into pieces learned from the text."
+        _(
+            "Chinese and Japanese are written without spaces between words, so in word mode each Han or kana "
+            "character is one token (as in BERT). Subword tokens (Train: Tokens) cut any script into pieces learned "
+            "from the text."
+        )
     )
 
 
@@ -58,23 +76,33 @@ def bpe(ctx: ViewContext) -> None:
                                  settings.test_fraction)  # fmt: skip
     if tokenizer is None:
         return
-    st.markdown(f"**Byte-pair encoding** ({settings.merges:,} merges, learned on the training part of what the "
-                "model reads): it starts from single characters and glues the most frequent neighbouring pair, "
-                "again and again.")  # fmt: skip
+    learned = ngettext(
+        "**Byte-pair encoding** ({merges} merge, learned on the training part of what the model reads): it starts "
+        "from single characters and glues the most frequent neighbouring pair, again and again.",
+        "**Byte-pair encoding** ({merges} merges, learned on the training part of what the model reads): it starts "
+        "from single characters and glues the most frequent neighbouring pair, again and again.",
+        settings.merges,
+    )
+    st.markdown(learned.format(merges=count(settings.merges)))
     left, right = st.columns(2, gap="large")
     with left:
         chart = partial(merges_chart, tokenizer.merges)
         show_chart(chart)
         st.caption(plain(summarize_merges(tokenizer.merges)))
         export_row(chart, merges_frame(tokenizer.merges), "bpe-merges", ctx.label,
-                   title_line=ctx.title_line("first BPE merges"))  # fmt: skip
+                   title_line=ctx.title_line(_("first BPE merges")))  # fmt: skip
     with right:
         costs = word_costs_frame(split(ctx.text, tokenizer), tokenizer)
-        st.markdown("**What the prompt's words cost** (tokens each, with its leading space)")
-        st.dataframe(costs, hide_index=True)
-        word = st.text_input("How many tokens does a word cost?", key="cost_word", max_chars=60,
-                             help="Any word, in any script: BPE never fails, it only needs more pieces.")  # fmt: skip
+        st.markdown(_("**What the prompt's words cost** (tokens each, with its leading space)"))
+        columns = {"word": _("word"), "tokens": _("tokens"), "times in the prompt": _("times in the prompt")}
+        st.dataframe(costs.rename(columns=columns), hide_index=True)  # the frame's own columns stay its data's names
+        word = st.text_input(
+            _("How many tokens does a word cost?"), key="cost_word", max_chars=60,
+            help=_("Any word, in any script: BPE never fails, it only needs more pieces."),
+        )  # fmt: skip
         if word.strip():
             pieces = tokenizer.encode(" " + word.strip())
             shown = " | ".join(charts.visible_token(label) for label in pieces.labels)
-            st.markdown(plain(f"'{word.strip()}' costs {len(pieces):,} tokens: {shown}"))
+            costs_line = ngettext("'{word}' costs {n} token: {pieces}", "'{word}' costs {n} tokens: {pieces}",
+                                  len(pieces))  # fmt: skip
+            st.markdown(plain(costs_line.format(word=word.strip(), n=count(len(pieces)), pieces=shown)))

@@ -9,6 +9,7 @@ import streamlit as st
 
 import attention
 from attention import charts, limits
+from attention.i18n import _, count, decimal, ngettext, percent
 from attention.teaching import report
 
 from ..controls import training_controls
@@ -18,21 +19,23 @@ from ..state import ViewContext, training_settings, training_text, value
 
 
 def render(ctx: ViewContext) -> None:
-    st.subheader("Train a tiny self-attention model")
+    st.subheader(_("Train a tiny self-attention model"))
     st.caption(
-        "Causal self-attention, one layer unless you choose more below, trained with AdamW on the text it "
-        "reads (chosen here; the prompt box is what the other views ask it about). That text is cut into three "
-        "parts: the first 80% trains the model, the next 10% chooses when to stop (the weights kept), and the "
-        "last 10% is the test: the scores below come from it alone. Training is limited by steps, so the same "
-        "text, settings and seed give the same numbers on this machine; only a safety clock, after "
-        f"{limits.TRAIN_TIME_BUDGET_S:g} s, can cut it short, and then the panel says so."
+        _(
+            "Causal self-attention, one layer unless you choose more below, trained with AdamW on the text it "
+            "reads (chosen here; the prompt box is what the other views ask it about). That text is cut into three "
+            "parts: the first 80% trains the model, the next 10% chooses when to stop (the weights kept), and the "
+            "last 10% is the test: the scores below come from it alone. Training is limited by steps, so the same "
+            "text, settings and seed give the same numbers on this machine; only a safety clock, after "
+            "{seconds} s, can cut it short, and then the panel says so."
+        ).format(seconds=f"{limits.TRAIN_TIME_BUDGET_S:g}")
     )
     training_controls()
     # this view's own widgets (what the model reads, an upload, the settings) may have changed them
     ctx = dataclasses.replace(
         ctx, training=training_settings(), training_text=training_text(ctx.text), training_source=value("reads")
     )
-    pressed = st.button("Train", type="primary", key="train", help="Train now (a few seconds on the examples).")
+    pressed = st.button(_("Train"), type="primary", key="train", help=_("Train now (a few seconds on the examples)."))
     model = trained_model(ctx, train=pressed, wait_for_train=True)
     if model is not None:
         summary(model, len(ctx.training_text.split()))
@@ -43,16 +46,23 @@ def summary(model: attention.TrainedModel, n_words: int) -> None:
     show_chart(chart)
     st.caption(plain(charts.summarize_loss_curve(model.history)))
     export_row(chart, charts.loss_history_frame(model.history), "loss-curve", "",
-               title_line=f"loss curve · {model.steps:,} steps · seed {model.settings.seed}")  # fmt: skip
-    st.markdown(
-        f"Trained {model.steps:,} steps in {model.seconds:.1f} s; stopped: {model.stopped_because}; "
-        f"kept the weights of step {model.best_step:,} (lowest validation loss). "
-        f"Vocabulary: {len(model.vocabulary):,} words."
-    )
+               title_line=_("loss curve · {steps} steps · seed {seed}").format(steps=count(model.steps),
+                                                                                seed=model.settings.seed))  # fmt: skip
+    trained = ngettext(
+        "Trained {steps} step in {seconds} s; stopped: {reason}; kept the weights of step {best} (lowest validation "
+        "loss).",
+        "Trained {steps} steps in {seconds} s; stopped: {reason}; kept the weights of step {best} (lowest validation "
+        "loss).",
+        model.steps,
+    ).format(steps=count(model.steps), seconds=decimal(model.seconds, 1), reason=_(model.stopped_because),
+             best=count(model.best_step))  # fmt: skip
+    size = len(model.vocabulary)
+    vocabulary = ngettext("Vocabulary: {n} word.", "Vocabulary: {n} words.", size).format(n=count(size))
+    st.markdown(_("{first} {second}").format(first=trained, second=vocabulary))
     if notice := report.safety_clock_notice(model):
         st.warning(notice)
     if model.evaluation is None:
-        st.info("No test words to score (the text is too short to set some aside).")
+        st.info(_("No test words to score (the text is too short to set some aside)."))
         return
     scores(model.evaluation, n_words)
 
@@ -63,12 +73,15 @@ def scores(evaluation, n_words: int) -> None:
     rows = report.score_rows(evaluation)
     st.dataframe(
         {
-            "method": [row.method + (" (strongest counter)" if row.is_strongest_baseline else "") for row in rows],
-            "perplexity, all test words": [round(row.perplexity, 2) for row in rows],
-            "perplexity, known words": [round(row.known_perplexity, 2) for row in rows],
-            "top-1 accuracy": [f"{row.accuracy:.0%}" for row in rows],
-            "bits per character": [round(row.bits_per_char, 3) for row in rows],
-            "perplexity per word": [round(row.word_perplexity, 1) for row in rows],
+            _("method"): [
+                _("{method} (strongest counter)").format(method=row.method) if row.is_strongest_baseline else row.method
+                for row in rows
+            ],
+            _("perplexity, all test words"): [round(row.perplexity, 2) for row in rows],
+            _("perplexity, known words"): [round(row.known_perplexity, 2) for row in rows],
+            _("top-1 accuracy"): [percent(row.accuracy, 0) for row in rows],
+            _("bits per character"): [round(row.bits_per_char, 3) for row in rows],
+            _("perplexity per word"): [round(row.word_perplexity, 1) for row in rows],
         },
         hide_index=True,
     )

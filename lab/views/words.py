@@ -9,6 +9,7 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core.steps import ATTENTION_PATH
+from attention.i18n import _
 
 from ..models import trained_model
 from ..render import export_row, plain, show_chart, show_code
@@ -21,10 +22,12 @@ def render(ctx: ViewContext) -> None:
     if model is None:
         return
     words, positions, weights = chosen_layer_attention(ctx, model)
-    st.subheader("Attention on the words: who looks at whom")
+    st.subheader(_("Attention on the words: who looks at whom"))
     st.caption(
-        "Each word on the left looks at the words on the right up to itself; a line's width and strength show "
-        "how much. The chosen word's lines stand out: they are the ones that make the prediction."
+        _(
+            "Each word on the left looks at the words on the right up to itself; a line's width and strength show "
+            "how much. The chosen word's lines stand out: they are the ones that make the prediction."
+        )
     )
     columns = st.columns(min(len(weights), 2))  # two heads a row; a phone stacks them
     for h in range(len(weights)):
@@ -34,5 +37,5 @@ def render(ctx: ViewContext) -> None:
     chart = partial(charts.attention_on_words_chart, weights, words, positions=positions)  # every head: the export
     st.caption(plain(charts.summarize_head_view(weights, words, positions=positions)))
     export_row(chart, charts.head_view_frame(weights, words, positions=positions), "attention-on-words", ctx.label,
-               title_line=ctx.title_line("self-attention, the trained model"))  # fmt: skip
+               title_line=ctx.title_line(_("self-attention, the trained model")))  # fmt: skip
     show_code(attention.TrainedModel.attention_weights, *ATTENTION_PATH)
