@@ -214,10 +214,11 @@ def training_controls() -> None:
         widget(key, where)
 
 
-def one_of(label: str, count: int, key: str) -> int:
-    """A radio for one of `count` layers or heads, 0-based (none, and 0, when there is only one)."""
+def one_of(label: str, option: str, count: int, key: str) -> int:
+    """A radio for one of `count` layers or heads, 0-based (none, and 0, when there is only one); `option` names
+    each, translated already, with {number} 1-based ("layer {number}")."""
     if count <= 1:
         return 0
-    picked = st.radio(label, range(count), format_func=lambda i: f"{label.lower()} {i + 1}", horizontal=True,
+    picked = st.radio(label, range(count), format_func=lambda i: option.format(number=i + 1), horizontal=True,
                       key=key, persist_state="session")  # fmt: skip
     return chosen(picked, range(count))

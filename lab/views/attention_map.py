@@ -41,7 +41,7 @@ def render(ctx: ViewContext) -> None:
 def chosen_layer_attention(ctx: ViewContext, model: attention.TrainedModel) -> tuple[list[str], list[int], np.ndarray]:
     """The words the model sees, their text positions, and the attention of the layer picked ([h, n, n])."""
     words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
-    layer = one_of(_("Layer"), model.layers, "layer")
+    layer = one_of(_("Layer"), _("layer {number}"), model.layers, "layer")
     return words, positions, model.attention_weights(ctx.context, layer=layer)
 
 

@@ -84,7 +84,10 @@ def render(ctx: ViewContext) -> None:
     words, positions = analysis.seen_context(model.context_ids, ctx.context, ctx.position)
     labels = charts.position_labels(words, positions)
     plain = model.layers == 1 and not model.settings.mlp and not model.settings.layernorm
-    layer, head = one_of(_("Layer"), model.layers, "layer"), one_of(_("Head"), len(steps.Q), "head")
+    layer, head = (
+        one_of(_("Layer"), _("layer {number}"), model.layers, "layer"),
+        one_of(_("Head"), _("head {number}"), len(steps.Q), "head"),
+    )
     st.subheader(_("Every number for predicting the word after word {n}").format(n=ctx.position + 1))
     st.caption(
         _(
