@@ -10,23 +10,35 @@ import logging
 
 import streamlit as st
 
+from attention.i18n import _, count, ngettext
+
 from . import session
 from .serving import limits
 from .serving.text_store import Store, StoreUnavailable, open_store, text_key
 
 _LOG = logging.getLogger(__name__)
 
-MISSING_TEXT = (
-    "This link's text is no longer on this server: a stored text nobody opens for "
-    f"{limits.MAX_STORED_TEXT_AGE_DAYS} days is let go (the least recently opened go first when the store is "
-    "full), and a link made on another server keeps its text there. The page shows an example instead; paste "
-    "the text again and the page makes a new link."
-)
-STORE_DOWN = (
-    "The server cannot keep long texts right now: its store of long texts failed (the server's log says why), "
-    "so this link's text could not be read here. The page shows an example instead; paste the text again. "
-    "Its other settings are as the link had them."
-)
+
+def missing_text() -> str:
+    """The text box's warning when the link's stored text is gone, in the active language."""
+    return ngettext(
+        "This link's text is no longer on this server: a stored text nobody opens for {days} day is let go (the "
+        "least recently opened go first when the store is full), and a link made on another server keeps its text "
+        "there. The page shows an example instead; paste the text again and the page makes a new link.",
+        "This link's text is no longer on this server: a stored text nobody opens for {days} days is let go (the "
+        "least recently opened go first when the store is full), and a link made on another server keeps its text "
+        "there. The page shows an example instead; paste the text again and the page makes a new link.",
+        limits.MAX_STORED_TEXT_AGE_DAYS,
+    ).format(days=count(limits.MAX_STORED_TEXT_AGE_DAYS))
+
+
+def store_down() -> str:
+    """The text box's warning when the store of long texts fails, in the active language."""
+    return _(
+        "The server cannot keep long texts right now: its store of long texts failed (the server's log says why), "
+        "so this link's text could not be read here. The page shows an example instead; paste the text again. "
+        "Its other settings are as the link had them."
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,10 +62,10 @@ def stored_text(key: str | None, slot: session.Slot[str] = session.STORED_KEY) -
     try:
         text = store.get(key) if store is not None else None
     except StoreUnavailable:  # logged by the store
-        session.MISSING_TEXT.set(STORE_DOWN)
+        session.MISSING_TEXT.set(store_down)
         return None
     if text is None:
-        session.MISSING_TEXT.set(MISSING_TEXT if store is not None else STORE_DOWN)
+        session.MISSING_TEXT.set(missing_text if store is not None else store_down)
     else:
         slot.set(key)
     return text

@@ -10,6 +10,7 @@ misspelt key is a NameError and mypy knows what each slot holds:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -40,6 +41,22 @@ class Slot(Generic[T]):
         return st.session_state.pop(self.key, None)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message for the page, shown once: kept as the function that words it, and worded when taken, in the
+    page's language (it may be set while the link loads, before the run knows which language that is)."""
+
+    key: str
+
+    def set(self, words: Callable[[], str]) -> None:
+        st.session_state[self.key] = words
+
+    def take(self) -> str | None:
+        """The message in the active language, removed; None if there is none."""
+        words = st.session_state.pop(self.key, None)
+        return None if words is None else words()
+
+
 LOADED: Slot[bool] = Slot("_loaded")
 """True once the settings and text came from the link (lab/state.py load_from_link, once per session)."""
 JOB: Slot[TrainingJob] = Slot("_job")
@@ -56,7 +73,7 @@ UPLOAD_TEXT: Slot[str] = Slot("_upload_text")
 """The uploaded training text, decoded (lab/controls.py training_source); the model reads it."""
 UPLOAD_ID: Slot[str] = Slot("_upload_id")
 """The uploader's file id of that text, so the same file is read once."""
-MISSING_TEXT: Slot[str] = Slot("_missing_text")
+MISSING_TEXT = Notice("_missing_text")
 """A warning for the text box: the link's stored text is gone (shown once, then taken)."""
 START_LESSON: Slot[bool] = Slot("_start_lesson")
 """The induction lesson's Start button was pressed (set in its callback, taken by the view)."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core.model import forward
 from ..core.parameters import Architecture, Parameters, output_matrix
+from ..i18n import N_
 from .baselines import bigram_score_arrays, unigram_score_arrays
 from .kneser_ney import KneserNey
 from .scores import MethodScore, score
@@ -37,12 +38,13 @@ OVERLAP_N = 4
 
 
 BASELINE_LABELS = {
-    "kneser_ney_trigram": "Kneser–Ney trigram (word triples)",
-    "kneser_ney_bigram": "Kneser–Ney bigram (word pairs)",
-    "bigram": "add-one bigram (word pairs)",
-    "unigram": "unigram (word frequency)",
+    "kneser_ney_trigram": N_("Kneser–Ney trigram (word triples)"),
+    "kneser_ney_bigram": N_("Kneser–Ney bigram (word pairs)"),
+    "bigram": N_("add-one bigram (word pairs)"),
+    "unigram": N_("unigram (word frequency)"),
 }
-"""Field name -> what the score table calls it, strongest kind first."""
+"""Field name -> what the score table calls it, strongest kind first: English msgids, the baselines' names in
+`baselines()` and `strongest_baseline()`; translate them (`_`) where they are shown."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ..i18n import N_, _, count
 from .bpe import apply_merges, learn_merges
 
 PRE_TOKEN = regex.compile(
@@ -51,6 +52,32 @@ BYTE_TOKENS = tuple(f"<0x{b:02X}>" for b in range(256))
 never read "<0x41>": "<", "0" and "x" are never in one pre-token."""
 
 _BYTE_OF = {token: b for b, token in enumerate(BYTE_TOKENS)}
+
+
+BYTE_LABEL = N_("{character} (byte {place} of {bytes})")
+"""How a byte token shows: the whole character it is part of, and which of its bytes it is."""
+
+
+@dataclass(frozen=True)
+class ByteLabel:
+    """A byte token's label, kept apart from its words: a tokenized text is shared by every session, and each
+    shows the label in its own language (`str()` gives it in the active one)."""
+
+    character: str
+    place: int  # 1 for the character's first byte
+    of: int  # the character's bytes in UTF-8
+
+    def __str__(self) -> str:
+        return _(BYTE_LABEL).format(character=self.character, place=count(self.place), bytes=count(self.of))
+
+
+Label = str | ByteLabel
+"""What a picture shows for a token: its own text, or a byte token's ByteLabel."""
+
+
+def said(labels: Sequence[Label]) -> tuple[str, ...]:
+    """The labels as the active language shows them."""
+    return tuple(label if isinstance(label, str) else str(label) for label in labels)
 
 
 def _utf8(text: str) -> bytes:
@@ -97,22 +124,27 @@ class Pieces:
         """True if token i is not the first piece of its word (so a UI draws it joined to the last)."""
         return i > 0 and self.word_index[i] == self.word_index[i - 1]
 
-    @functools.cached_property
+    @property
     def labels(self) -> tuple[str, ...]:
-        """What to show for each token, never a broken character.
+        """What to show for each token, never a broken character, in the active language.
 
         A token's own text without its leading space (" the" shows "the"; a token that is only
         whitespace shows as it is). A byte token shows the whole character it is part of, marked:
         "中 (byte 1 of 3)".
         """
-        labels = []
+        return said(self.label_parts)
+
+    @functools.cached_property
+    def label_parts(self) -> tuple[Label, ...]:
+        """The labels before they are worded: a byte token's is a ByteLabel, said in the language that shows it."""
+        labels: list[Label] = []
         for i, (token, (start, end)) in enumerate(zip(self.tokens, self.spans, strict=True)):
             shown = self.text[start:end]
             if token in _BYTE_OF:
                 first = i
                 while first > 0 and self.spans[first - 1] == (start, end):
                     first -= 1
-                labels.append(f"{shown} (byte {i - first + 1} of {len(_utf8(shown))})")
+                labels.append(ByteLabel(shown, i - first + 1, len(_utf8(shown))))
             else:
                 labels.append(shown[1:] if shown.startswith(" ") and shown.strip() else shown)
         return tuple(labels)

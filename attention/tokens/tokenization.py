@@ -15,7 +15,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .subword import SubwordTokenizer
+from .subword import Label, SubwordTokenizer, said
 from .words import normalize, token_spans
 
 
@@ -27,7 +27,12 @@ class Tokenized:
     tokens: tuple[str, ...]  # the model's tokens
     spans: tuple[tuple[int, int], ...]  # [start, end) of each token in `text`
     word_index: tuple[int, ...]  # the word (a pre-token) each token is part of: pieces of one word share it
-    labels: tuple[str, ...]  # what a picture shows for each token
+    label_parts: tuple[Label, ...]  # what a picture shows for each token, byte tokens' labels not yet worded
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """What a picture shows for each token, in the active language (a byte token: "中 (byte 1 of 3)")."""
+        return said(self.label_parts)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -50,7 +55,7 @@ def split(text: str, tokenizer: SubwordTokenizer | None = None) -> Tokenized:
         tokens = tuple(normalized[a:b] for a, b in spans)
         return Tokenized(normalized, tokens, tuple(spans), tuple(range(len(tokens))), tokens)
     pieces = tokenizer.encode(normalized)
-    return Tokenized(normalized, pieces.tokens, pieces.spans, pieces.word_index, pieces.labels)
+    return Tokenized(normalized, pieces.tokens, pieces.spans, pieces.word_index, pieces.label_parts)
 
 
 def words_between(text: str, start: int, end: int, spans: Sequence[tuple[int, int]] | None = None) -> int:

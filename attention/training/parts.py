@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from .. import limits
 from ..core.parameters import UNKNOWN_TOKEN
 from ..core.streams import Use, rng_for
+from ..i18n import _, count, ngettext
 from ..tokens.words import Vocabulary
 from .settings import TrainingSettings
 
@@ -51,21 +53,42 @@ class Parts:
         return self.n_train + self.n_validation + self.n_test
 
 
+class UnsuitableText(ValueError):
+    """A text that cannot be split for training with these settings; its message is in the active language.
+
+    `words()` says it again in the language active where it is called: a training thread's error is shown to
+    each session in its own (lab/serving/training_job.py)."""
+
+    def __init__(self, words: Callable[[], str]) -> None:
+        super().__init__(words())
+        self.words = words
+
+
+def _too_short(n_tokens: int) -> str:
+    return ngettext(
+        "this text has {n} token; training needs at least {needed}: paste a few more sentences",
+        "this text has {n} tokens; training needs at least {needed}: paste a few more sentences",
+        n_tokens,
+    ).format(n=count(n_tokens), needed=count(limits.MIN_TRAIN_TOKENS))
+
+
+def _window_too_long(n_train: int, n_tokens: int) -> str:
+    return _(
+        "context window must be between 1 and {top} for this text: it keeps {train} of its {tokens} tokens for "
+        "training; use a smaller window or a longer text"
+    ).format(top=count(n_train - 1), train=count(n_train), tokens=count(n_tokens))
+
+
 def split_parts(n_tokens: int, settings: TrainingSettings) -> Parts:
-    """Train, validation and test sizes: ceil(fraction · n) for the last two. Raises ValueError if too few."""
+    """Train, validation and test sizes: ceil(fraction · n) for the last two. Raises UnsuitableText (a
+    ValueError) if too few."""
     if n_tokens < limits.MIN_TRAIN_TOKENS:
-        raise ValueError(
-            f"this text has {n_tokens} tokens; training needs at least {limits.MIN_TRAIN_TOKENS}: "
-            "paste a few more sentences"
-        )
+        raise UnsuitableText(partial(_too_short, n_tokens))
     n_validation = math.ceil(settings.validation_fraction * n_tokens)
     n_test = math.ceil(settings.test_fraction * n_tokens)
     n_train = n_tokens - n_validation - n_test
     if settings.context_window > n_train - 1:
-        raise ValueError(
-            f"context window must be between 1 and {n_train - 1} for this text: it keeps {n_train} of its "
-            f"{n_tokens} tokens for training; use a smaller window or a longer text"
-        )
+        raise UnsuitableText(partial(_window_too_long, n_train, n_tokens))
     return Parts(n_train, n_validation, n_test)
 
 

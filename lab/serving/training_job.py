@@ -6,12 +6,15 @@ of sessions or queues.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from enum import StrEnum
 
+from attention.i18n import N_, _
 from attention.training.loop import TrainingProgress, train_model
+from attention.training.parts import UnsuitableText
 from attention.training.result import TrainedModel
 from attention.training.settings import TrainingSettings
 from attention.training.stops import StopReason
@@ -33,11 +36,38 @@ class JobState(StrEnum):
 
 
 class EndReason(StrEnum):
-    """Why a training ended before it trained (the job's error, shown after "The model could not be trained:")."""
+    """Why a training ended before it trained (the job's error, shown after "The model could not be trained:").
 
-    REPLACED = "replaced by a newer training request from the same session"
-    DROPPED = "dropped before it started: the session that asked for it has closed"
-    STOPPED_WHILE_QUEUED = "stopped before it started"
+    A str equal to its English words (an msgid); it prints as them in the active language, the watching page's."""
+
+    REPLACED = N_("replaced by a newer training request from the same session")
+    DROPPED = N_("dropped before it started: the session that asked for it has closed")
+    STOPPED_WHILE_QUEUED = N_("stopped before it started")
+
+    def __str__(self) -> str:
+        return _(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(_(self.value), spec)
+
+
+class Said(str):
+    """Words that are English as a str (what logs and tests compare) and in the active language when formatted or
+    str()-ed: a job's error is written once, by its training thread, and each watching page shows it in its own
+    language (`f"...: {job.error}"`)."""
+
+    words: Callable[[], str]
+
+    def __new__(cls, words: Callable[[], str]) -> Said:
+        said = super().__new__(cls, contextvars.Context().run(words))  # a fresh context speaks English
+        said.words = words
+        return said
+
+    def __str__(self) -> str:
+        return self.words()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.words(), spec)
 
 
 STOPPED_BY_USER = StopReason.STOPPED_BY_USER
@@ -83,10 +113,15 @@ class TrainingJob:
         try:
             budget = {} if self.memory_budget_mb is None else {"memory_budget_mb": self.memory_budget_mb}
             self.model = self._trainer(self.text, **asdict(self.settings), callback=self._on_progress, **budget)
-        except ValueError as error:  # a text or setting the trainer cannot use: say why
+        except UnsuitableText as error:  # a text too short for training, or for the window: said in each page's words
+            self.error = Said(error.words)
+        except ValueError as error:  # a setting the trainer cannot use (the page offers none): say why
             self.error = str(error)
         except Exception as error:  # never leave a watcher waiting forever
-            self.error = f"training failed unexpectedly: {type(error).__name__}: {error}"
+            kind, detail = type(error).__name__, str(error)  # not the error itself: its traceback holds the arrays
+            self.error = Said(
+                lambda: _("training failed unexpectedly: {kind}: {error}").format(kind=kind, error=detail)
+            )
         finally:
             try:
                 if self._on_finish is not None:
