@@ -19,6 +19,7 @@ from attention.teaching import unknown as unknown_note
 from attention.teaching.examples import EXAMPLES
 from attention.tokens.tokenization import Tokenized
 
+from . import i18n
 from .controls import CLICKER_TWINS, position_controls, widget
 from .models import reading, ready_model
 from .render import is_dark, is_present, plain, vega_lite_spec
@@ -50,8 +51,10 @@ PRESENTATION_CSS = f"""
 @st.cache_data(max_entries=256, show_spinner=False)
 def token_strip_spec(
     _tokenized: Tokenized, text_id: tuple, position: int, window: int, attention_row: tuple | None,
-    unknown: frozenset[int], dark: bool, present: bool,
+    unknown: frozenset[int], dark: bool, present: bool, lang: str,
 ):  # fmt: skip
+    """The token strip's spec, cached; `lang` keys it by the page's language (the strip's labels and titles)."""
+    del lang
     tokenized = _tokenized  # named by text_id (the prompt and its tokenizer) in the cache key
     strip = charts.token_strip_chart(
         tokenized.tokens, position, window, chars_per_row=limits.TOKEN_STRIP_ROW_CHARS,
@@ -94,7 +97,7 @@ def token_strip(ctx: ViewContext) -> None:
     unknown = unknown_positions(ctx)
     text_id = (ctx.text, ctx.training.tokenization, ctx.training.merges, text_key(ctx.training_text))
     spec = token_strip_spec(ctx.tokenized, text_id, ctx.position, ctx.window, strip_attention(ctx), unknown,
-                            is_dark(), is_present())  # fmt: skip
+                            is_dark(), is_present(), i18n.code())  # fmt: skip
     st.vega_lite_chart(spec, width="content", theme=None, key="strip",
                        on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
     if not is_present():  # on a projector the screen belongs to the strip and the chart
