@@ -14,6 +14,9 @@ from ..teaching.unknown import said
 from .frames import _check_square, embedding_map_frame, loss_history_frame, version_labels
 from .style import CONTEXT_WORD, TRAIN, VALIDATION
 
+# ngettext here has one English text for both forms: the English always said the plural, even of 1 (tests
+# compare it), and a translation gives each of its forms its own text.
+
 
 def _percent(p: float) -> str:
     return percent(p, 0) if p >= 0.01 or p == 0 else _("under {share}").format(share=percent(0.01, 0))
@@ -82,14 +85,13 @@ def summarize_heatmap(weights, tokens: Sequence[str], positions: Sequence[int] |
     n = len(tokens)
     refs = _word_refs(tokens, positions)
     j = int(np.argmax(w[-1]))
-    words = ngettext(
-        "{n} word, looking only at itself", "{n} words, each looking only at itself and earlier words", n
-    ).format(n=count(n))
-    masked = n * (n - 1) // 2
-    cells = ngettext("{cells} future cell masked", "{cells} future cells masked", masked).format(cells=count(masked))
-    return _("{words} ({cells}); the last word, {last}, attends most to {word} ({share}).").format(
-        words=words, cells=cells, last=refs[-1], word=refs[j], share=_percent(w[-1, j])
-    )
+    return ngettext(
+        "{n} words, each looking only at itself and earlier words ({cells} future cells masked); the last word, "
+        "{last}, attends most to {word} ({share}).",
+        "{n} words, each looking only at itself and earlier words ({cells} future cells masked); the last word, "
+        "{last}, attends most to {word} ({share}).",
+        n,
+    ).format(n=count(n), cells=count(n * (n - 1) // 2), last=refs[-1], word=refs[j], share=_percent(w[-1, j]))
 
 
 def summarize_comparison(
@@ -138,13 +140,13 @@ def _summarize_loss_frame(frame: pd.DataFrame) -> str:
     }
     if held_out.empty:
         return ngettext(
-            "Training loss went from {first} to {last} nats over {steps} step (no held-out text to validate on).",
+            "Training loss went from {first} to {last} nats over {steps} steps (no held-out text to validate on).",
             "Training loss went from {first} to {last} nats over {steps} steps (no held-out text to validate on).",
             steps,
         ).format(**numbers)
     best = held_out.loc[held_out["loss"].idxmin()]
     return ngettext(
-        "Training loss went from {first} to {last} nats over {steps} step; held-out loss was lowest ({best}) at "
+        "Training loss went from {first} to {last} nats over {steps} steps; held-out loss was lowest ({best}) at "
         "step {best_step}.",
         "Training loss went from {first} to {last} nats over {steps} steps; held-out loss was lowest ({best}) at "
         "step {best_step}.",
@@ -158,17 +160,17 @@ def summarize_embedding_map(points, words: Sequence[str], *, highlight: Sequence
     marked = [quote(w) for w in frame.loc[frame["kind"] == _(CONTEXT_WORD), "word"]]
     numbers = {"shown": count(len(frame)), "total": count(len(words))}
     if not marked:
-        return ngettext("Showing {shown} of {total} word.", "Showing {shown} of {total} words.", len(words)).format(
+        return ngettext("Showing {shown} of {total} words.", "Showing {shown} of {total} words.", len(words)).format(
             **numbers
         )
     if len(marked) == 1:
         return ngettext(
-            "Showing {shown} of {total} word; the context word {word} is highlighted.",
+            "Showing {shown} of {total} words; the context word {word} is highlighted.",
             "Showing {shown} of {total} words; the context word {word} is highlighted.",
             len(words),
         ).format(**numbers, word=marked[0])
     return ngettext(
-        "Showing {shown} of {total} word; the context words {words} are highlighted.",
+        "Showing {shown} of {total} words; the context words {words} are highlighted.",
         "Showing {shown} of {total} words; the context words {words} are highlighted.",
         len(words),
     ).format(**numbers, words=_list_rest(marked))

@@ -14,6 +14,9 @@ from ..tokens.tokenization import Tokenized
 from .frames import visible_token
 from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, PRESENT_BAR_HEIGHT
 
+# ngettext here has one English text for both forms: the English always said the plural, even of 1 (tests
+# compare it), and a translation gives each of its forms its own text.
+
 
 def merges_frame(merges: Sequence[Merge], first: int = 15) -> pd.DataFrame:
     """The first merges BPE learned, in order: which pair it glued, into what, and how often the pair occurred."""
@@ -66,12 +69,12 @@ def summarize_merges(merges: Sequence[Merge]) -> str:
     pair = {"left": first.left, "right": first.right, "times": count(first.count)}
     if whole is None:
         return ngettext(
-            "The first merge glued '{left}' and '{right}', a pair seen {times} time.",
+            "The first merge glued '{left}' and '{right}', a pair seen {times} times.",
             "The first merge glued '{left}' and '{right}', a pair seen {times} times.",
             first.count,
         ).format(**pair)
     return ngettext(
-        "The first merge glued '{left}' and '{right}', a pair seen {times} time; by merge {merge} BPE had made "
+        "The first merge glued '{left}' and '{right}', a pair seen {times} times; by merge {merge} BPE had made "
         "'{token}' one token.",
         "The first merge glued '{left}' and '{right}', a pair seen {times} times; by merge {merge} BPE had made "
         "'{token}' one token.",

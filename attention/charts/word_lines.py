@@ -163,7 +163,7 @@ def attention_on_words_chart(
     names = {head_name(h + 1): head_name(first_head + h) for h in range(len(w))}
     frame["head"] = frame["head"].map(names)
     labels = position_labels(words, positions)
-    row, label_px, _ = _sizes(labels, present)
+    row, label_px, _font = _sizes(labels, present)
     width, height = 2 * label_px + (170 if present else 120), row * len(labels)
     left, right = float(label_px), float(width - label_px)
     x_scale = alt.Scale(domain=[0, width], range=[0, width], nice=False, zero=False)
