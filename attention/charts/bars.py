@@ -9,7 +9,8 @@ import altair as alt
 import pandas as pd
 
 from ..core.predict import NextWordDistribution
-from .frames import attention_row_frame, comparison_frame, next_word_frame, visible_token
+from ..i18n import _
+from .frames import attention_row_frame, comparison_frame, next_word_frame, version_labels, visible_token
 from .style import (
     BAR_HEIGHT,
     BLUE,
@@ -38,33 +39,36 @@ def next_word_chart(
     *,
     top_k: int = 10,
     true_next: str | None = None,
-    score_title: str = "score",
-    highlight_label: str = TRUE_NEXT,
+    score_title: str | None = None,
+    highlight_label: str | None = None,
     present: bool = False,
 ) -> alt.LayerChart:
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange.
 
+    `score_title` defaults to "score", `highlight_label` to TRUE_NEXT, in the page's language.
     `present=True`: bars 22 px apart instead of 26, so ten bars in 18 px type fit a 720 px projector."""
+    score_title = _("score") if score_title is None else score_title
+    highlight_label = _(TRUE_NEXT) if highlight_label is None else highlight_label
     frame = next_word_frame(distribution, top_k=top_k, true_next=true_next, highlight_label=highlight_label)
     frame["label"] = frame["rank"].astype(str) + ". " + frame["word"].map(visible_token)  # "4. ‘,’"
     # Sorted by a field, not by a list of labels: the spec then stays the same when only the numbers
     # change, and Streamlit updates the drawn chart's data instead of rebuilding it.
     y = alt.Y("label:N", sort=alt.EncodingSortField(field="rank", op="min"), title=None, axis=alt.Axis(labelLimit=160))
     tooltip = [
-        alt.Tooltip("word:N", title="word"),
-        alt.Tooltip("rank:Q", title="rank"),
-        alt.Tooltip("probability:Q", title="probability", format=".2%"),
+        alt.Tooltip("word:N", title=_("word")),
+        alt.Tooltip("rank:Q", title=_("rank")),
+        alt.Tooltip("probability:Q", title=_("probability"), format=".2%"),
         alt.Tooltip("score:Q", title=score_title, format=".4f"),
     ]
     bars = (
         alt.Chart()
         .mark_bar()
         .encode(
-            x=alt.X("probability:Q", title="probability of being the next word", axis=alt.Axis(format="%")),
+            x=alt.X("probability:Q", title=_("probability of being the next word"), axis=alt.Axis(format="%")),
             y=y,
             color=alt.Color(
                 "kind:N",
-                scale=alt.Scale(domain=[OTHER, highlight_label], range=[BLUE, ORANGE]),
+                scale=alt.Scale(domain=[_(OTHER), highlight_label], range=[BLUE, ORANGE]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=tooltip,
@@ -91,12 +95,15 @@ def attention_row_chart(
     del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = attention_row_frame(weights_row, tokens, positions)
     y = alt.Y("label:N", sort=list(frame["label"]), title=None, axis=alt.Axis(labelLimit=160))
-    tooltip = [alt.Tooltip("label:N", title="word"), alt.Tooltip("weight:Q", title="attention weight", format=".1%")]
+    tooltip = [
+        alt.Tooltip("label:N", title=_("word")),
+        alt.Tooltip("weight:Q", title=_("attention weight"), format=".1%"),
+    ]
     bars = (
         alt.Chart(frame)
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X("weight:Q", title="attention from the last word", axis=alt.Axis(format="%")),
+            x=alt.X("weight:Q", title=_("attention from the last word"), axis=alt.Axis(format="%")),
             y=y,
             tooltip=tooltip,
         )
@@ -115,12 +122,14 @@ def comparison_chart(
     after: NextWordDistribution,
     *,
     top_k: int = 10,
-    before_label: str = "before",
-    after_label: str = "after",
+    before_label: str | None = None,
+    after_label: str | None = None,
     present: bool = False,
 ) -> alt.LayerChart:
-    """Paired bars: each of the top-k words with its probability before and after (e.g. blog vs corrected)."""
+    """Paired bars: each of the top-k words with its probability before and after (e.g. blog vs corrected);
+    the labels default to "before" and "after" in the page's language."""
     del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
+    before_label, after_label = version_labels(before_label, after_label)
     frame = comparison_frame(before, after, top_k=top_k, before_label=before_label, after_label=after_label)
     order = list(dict.fromkeys(frame["word"]))
     versions = [before_label, after_label]
@@ -135,10 +144,14 @@ def comparison_chart(
 
 def _comparison_tooltip(before_label: str, after_label: str) -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("word:N", title="word"),
-        alt.Tooltip("version:N", title="version"),
-        alt.Tooltip("probability:Q", title="probability", format=".2%"),
-        alt.Tooltip("change:Q", title=f"change ({after_label} − {before_label})", format="+.2%"),
+        alt.Tooltip("word:N", title=_("word")),
+        alt.Tooltip("version:N", title=_("version")),
+        alt.Tooltip("probability:Q", title=_("probability"), format=".2%"),
+        alt.Tooltip(
+            "change:Q",
+            title=_("change ({after} − {before})").format(after=after_label, before=before_label),
+            format="+.2%",
+        ),
     ]
 
 
@@ -148,7 +161,7 @@ def _comparison_bars(y: alt.Y, y_offset: alt.YOffset, versions: list[str], toolt
         alt.Chart()
         .mark_bar()
         .encode(
-            x=alt.X("probability:Q", title="probability of being the next word", axis=alt.Axis(format="%")),
+            x=alt.X("probability:Q", title=_("probability of being the next word"), axis=alt.Axis(format="%")),
             y=y,
             yOffset=y_offset,
             color=alt.Color(
@@ -195,7 +208,7 @@ def value_bars_chart(
     # padding: room beyond the longest bars for their value labels (outside the bar, on its far side)
     x = alt.X("value:Q", title=value_title, scale=alt.Scale(zero=True, nice=True, padding=44),
               axis=alt.Axis(format=value_format), stack=None)  # fmt: skip
-    tooltip = [alt.Tooltip("label:N", title="what"), alt.Tooltip("value:Q", title=value_title, format=value_format)]
+    tooltip = [alt.Tooltip("label:N", title=_("what")), alt.Tooltip("value:Q", title=value_title, format=value_format)]
     colour = alt.Color("sign:N", scale=alt.Scale(domain=["below 0", "0 or more"], range=[BLUE, VERMILLION]),
                        legend=None)  # fmt: skip
     bars = alt.Chart().mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip)

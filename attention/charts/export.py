@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.data import to_values
 
+from ..i18n import _
 from .theme import apply_theme
 
 _CHILDREN = ("layer", "hconcat", "vconcat", "concat", "spec")
@@ -46,10 +47,11 @@ def export_title(text: str, *, position: int, method: str, seed: int | None = No
     """
     first = text.split()
     quoted = " ".join(first[:words]) + (" …" if len(first) > words else "")
-    parts = [f"“{quoted}”", f"after word {position}", method]
-    if seed is not None:
-        parts.append(f"seed {seed}")
-    return " · ".join(parts)
+    if seed is None:
+        return _("“{text}” · after word {position} · {method}").format(text=quoted, position=position, method=method)
+    return _("“{text}” · after word {position} · {method} · seed {seed}").format(
+        text=quoted, position=position, method=method, seed=seed
+    )
 
 
 def _with_title_line(spec: dict, line: str) -> dict:

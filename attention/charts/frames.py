@@ -10,9 +10,10 @@ import pandas as pd
 
 from .. import limits
 from ..core.predict import NextWordDistribution
+from ..i18n import N_, _
 from ..teaching.unknown import candidate_label, marked
 from ..tokens.words import is_word
-from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
+from .style import CONTEXT_WORD, MASKED, OTHER, OTHER_WORD, STRIP_ROLES, TRAIN, TRUE_NEXT, VALIDATION, VISIBLE
 
 
 def next_word_frame(
@@ -20,13 +21,15 @@ def next_word_frame(
     *,
     top_k: int = 10,
     true_next: str | None = None,
-    highlight_label: str = TRUE_NEXT,
+    highlight_label: str | None = None,
 ) -> pd.DataFrame:
     """The top-k words (plus the true next word if it ranks lower), most probable first.
 
     The highlighted word's `kind` is `highlight_label` (e.g. "the word it chose" when generating). A true
-    next word the model does not know is highlighted as "<unk>", the candidate it reads it as.
+    next word the model does not know is highlighted as "<unk>", the candidate it reads it as. Without
+    `highlight_label`, the highlighted word's kind is TRUE_NEXT (in the page's language).
     """
+    highlight_label = _(TRUE_NEXT) if highlight_label is None else highlight_label
     order = distribution.top_k(len(distribution.words))
     rank = {int(i): r + 1 for r, i in enumerate(order)}
     shown = [int(i) for i in order[:top_k]]
@@ -39,7 +42,7 @@ def next_word_frame(
             "word": [candidate_label(distribution.words[i]) for i in shown],
             "probability": distribution.probabilities[shown].astype(float),
             "score": distribution.scores[shown].astype(float),
-            "kind": [highlight_label if distribution.words[i] == true_next else OTHER for i in shown],
+            "kind": [highlight_label if distribution.words[i] == true_next else _(OTHER) for i in shown],
         }
     )
 
@@ -49,11 +52,13 @@ def _display_width(token: str) -> int:
 
 
 def _strip_role(i: int, position: int, context_window: int) -> str:
+    """The token's role on the strip, translated: one of STRIP_ROLES."""
+    predict_after, context, next_word, other = STRIP_ROLES
     if i == position:
-        return "predict after"
+        return _(predict_after)
     if position - context_window < i < position:
-        return "context"
-    return "next word" if i == position + 1 else "other"
+        return _(context)
+    return _(next_word) if i == position + 1 else _(other)
 
 
 def token_strip_frame(
@@ -97,7 +102,7 @@ def token_strip_frame(
                 "row": row,
                 "role": _strip_role(i, position, context_window),
                 "weight": weights.get(i, np.nan),
-                "vocabulary": NOT_IN_VOCABULARY if i in unknown else "known",
+                "vocabulary": _(NOT_IN_VOCABULARY) if i in unknown else _(KNOWN),
             }
         )
         x += width
@@ -107,7 +112,7 @@ def token_strip_frame(
 STRIP_GAP = 0.3
 """Characters of space between two tokens' boxes on the strip (none between pieces of one word)."""
 
-NOT_IN_VOCABULARY = "not in the model's vocabulary (read as <unk>)"
+NOT_IN_VOCABULARY, KNOWN = N_("not in the model's vocabulary (read as <unk>)"), N_("known")
 
 
 def _strip_label(token: str, is_unknown: bool) -> str:
@@ -173,7 +178,7 @@ def attention_frame(weights, tokens: Sequence[str], positions: Sequence[int] | N
             "key": [labels[b] for b in j],
             "weight": w.ravel(),
             "masked": masked,
-            "status": np.where(masked, MASKED, VISIBLE),
+            "status": np.where(masked, _(MASKED), _(VISIBLE)),
         }
     )
 
@@ -187,15 +192,22 @@ def attention_row_frame(weights_row, tokens: Sequence[str], positions: Sequence[
     return pd.DataFrame({"label": position_labels(tokens, positions), "token": list(tokens), "weight": w})
 
 
+def version_labels(before_label: str | None, after_label: str | None) -> tuple[str, str]:
+    """A comparison's two version names: the ones given, else "before" and "after" in the page's language."""
+    return (_("before") if before_label is None else before_label, _("after") if after_label is None else after_label)
+
+
 def comparison_frame(
     before: NextWordDistribution,
     after: NextWordDistribution,
     *,
     top_k: int = 10,
-    before_label: str = "before",
-    after_label: str = "after",
+    before_label: str | None = None,
+    after_label: str | None = None,
 ) -> pd.DataFrame:
-    """Two rows per word (before, after) for the top-k words by max(p_before, p_after)."""
+    """Two rows per word (before, after) for the top-k words by max(p_before, p_after); the labels default to
+    "before" and "after" in the page's language."""
+    before_label, after_label = version_labels(before_label, after_label)
     if tuple(before.words) != tuple(after.words):
         raise ValueError("both distributions must be over the same words in the same order (the same vocabulary)")
     if before_label == after_label:
@@ -224,7 +236,7 @@ def embedding_map_frame(points, words: Sequence[str], *, highlight: Sequence[str
             "word": [words[i] for i in shown],
             "x": xy[shown, 0],
             "y": xy[shown, 1],
-            "kind": [CONTEXT_WORD if words[i] in wanted else OTHER_WORD for i in shown],
+            "kind": [_(CONTEXT_WORD) if words[i] in wanted else _(OTHER_WORD) for i in shown],
         }
     )
 
@@ -248,8 +260,8 @@ def loss_history_frame(history) -> pd.DataFrame:
         wide = wide.iloc[keep]
     validation = wide["validation_loss"] if "validation_loss" in wide else pd.Series(np.nan, index=wide.index)
     parts = [
-        pd.DataFrame({"step": wide["step"], "series": TRAIN, "loss": pd.to_numeric(wide["train_loss"])}),
-        pd.DataFrame({"step": wide["step"], "series": VALIDATION, "loss": pd.to_numeric(validation)}),
+        pd.DataFrame({"step": wide["step"], "series": _(TRAIN), "loss": pd.to_numeric(wide["train_loss"])}),
+        pd.DataFrame({"step": wide["step"], "series": _(VALIDATION), "loss": pd.to_numeric(validation)}),
     ]
     frame = pd.concat(parts, ignore_index=True).astype({"step": int, "loss": float})
     return frame.dropna(subset=["loss"]).reset_index(drop=True)

@@ -13,9 +13,12 @@ import pandas as pd
 
 from .. import limits
 from ..evaluation.head_scores import HeadScores
+from ..i18n import N_, _, count, decimal
 from .style import BLUE, FIT_WIDTH, HEATMAP_SCHEME, NATURAL_SIZE, VERMILLION, layered
 
-SCORE_KINDS = {"previous_token": "previous-token score", "induction": "induction score"}
+SCORE_KINDS = {"previous_token": N_("previous-token score"), "induction": N_("induction score")}
+BEST_SCORES = {"previous_token": N_("best previous-token score"), "induction": N_("best induction score")}
+"""The score curve's series: the best head's score of each kind (translated where the frame is built)."""
 HEADER_ON_TOP = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold")
 """Each grid's name above it, not beside it: the two grids then fit a 390 px phone."""
 INDUCTION_THRESHOLD = 0.5
@@ -28,7 +31,8 @@ def head_scores_frame(scores: HeadScores) -> pd.DataFrame:
     for kind, label in SCORE_KINDS.items():
         grid = np.asarray(getattr(scores, kind))  # [L, h]
         for (layer, head), value in np.ndenumerate(grid):
-            rows.append({"layer": f"layer {layer + 1}", "head": f"head {head + 1}", "kind": label, "score": value})
+            layer_name, head_name = _("layer {n}").format(n=count(layer + 1)), _("head {n}").format(n=count(head + 1))
+            rows.append({"layer": layer_name, "head": head_name, "kind": _(label), "score": value})
     return pd.DataFrame(rows, columns=["layer", "head", "kind", "score"])
 
 
@@ -40,11 +44,11 @@ def head_grid_chart(scores: HeadScores, *, title: str | None = None, present: bo
     base = alt.Chart(frame).encode(
         x=alt.X("head:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("layer:N", title=None),
-        tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("layer:N"), alt.Tooltip("head:N"),
-                 alt.Tooltip("score:Q", format=".2f")],
+        tooltip=[alt.Tooltip("kind:N", title=_("kind")), alt.Tooltip("layer:N", title=_("layer")),
+                 alt.Tooltip("head:N", title=_("head")), alt.Tooltip("score:Q", title=_("score"), format=".2f")],
     )  # fmt: skip
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("score:Q", scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]), title="score")
+        color=alt.Color("score:Q", scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]), title=_("score"))
     )
     text = base.mark_text(fontSize=14).encode(
         text=alt.Text("score:Q", format=".2f"),
@@ -54,7 +58,9 @@ def head_grid_chart(scores: HeadScores, *, title: str | None = None, present: bo
     chart = (
         alt.layer(cells, text)
         .properties(width=56 * frame["head"].nunique(), height=40 * layers)
-        .facet(row=alt.Row("kind:N", title=None, sort=list(SCORE_KINDS.values()), header=HEADER_ON_TOP))
+        .facet(
+            row=alt.Row("kind:N", title=None, sort=[_(label) for label in SCORE_KINDS.values()], header=HEADER_ON_TOP)
+        )
         .properties(description=summarize_head_scores(scores), autosize=NATURAL_SIZE)
     )
     return chart.properties(title=title) if title else chart
@@ -68,8 +74,8 @@ def head_score_history_frame(points: Sequence) -> pd.DataFrame:
         scores = getattr(point, "heads", None)
         if scores is None:
             continue
-        for kind, label in SCORE_KINDS.items():
-            rows.append({"step": int(point.step), "series": f"best {label}", "score": scores.best(kind)[2]})
+        for kind, label in BEST_SCORES.items():
+            rows.append({"step": int(point.step), "series": _(label), "score": scores.best(kind)[2]})
     frame = pd.DataFrame(rows, columns=["step", "series", "score"])
     steps = frame["step"].unique()
     if len(steps) > limits.MAX_LOSS_CURVE_POINTS:
@@ -83,20 +89,21 @@ def head_score_curve_chart(points: Sequence, *, present: bool = False) -> alt.La
     with a dashed line at 0.5."""
     del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = head_score_history_frame(points)
-    series = [f"best {label}" for label in SCORE_KINDS.values()]
+    series = [_(label) for label in BEST_SCORES.values()]
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=16))
         .encode(
-            x=alt.X("step:Q", title="training step"),
-            y=alt.Y("score:Q", title="score (0 to 1)", scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("step:Q", title=_("training step")),
+            y=alt.Y("score:Q", title=_("score (0 to 1)"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("series:N", scale=alt.Scale(domain=series, range=[BLUE, VERMILLION]),
                             legend=alt.Legend(title=None, orient="top", labelLimit=400)),
             strokeDash=alt.StrokeDash(  # the same legend as colour (legend=None here is what Vega warns about)
                 "series:N", scale=alt.Scale(domain=series, range=[[6, 3], [1, 0]]),
                 legend=alt.Legend(title=None, orient="top", labelLimit=400),
             ),
-            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("score:Q", format=".2f")],
+            tooltip=[alt.Tooltip("series:N", title=_("series")), alt.Tooltip("step:Q", title=_("step")),
+                     alt.Tooltip("score:Q", title=_("score"), format=".2f")],
         )
     )  # fmt: skip
     rule = (
@@ -113,26 +120,36 @@ def summarize_head_scores(scores: HeadScores) -> str:
     """One sentence: the best induction head and the best previous-token head, with their scores."""
     layer, head, value = scores.best("induction")
     p_layer, p_head, p_value = scores.best("previous_token")
-    return (
-        f"The strongest induction head is layer {layer + 1}, head {head + 1} (score {value:.2f}); the strongest "
-        f"previous-token head is layer {p_layer + 1}, head {p_head + 1} ({p_value:.2f})."
-    )
+    return _(
+        "The strongest induction head is layer {layer}, head {head} (score {score}); the strongest "
+        "previous-token head is layer {p_layer}, head {p_head} ({p_score})."
+    ).format(
+        layer=count(layer + 1), head=count(head + 1), score=decimal(value, 2),
+        p_layer=count(p_layer + 1), p_head=count(p_head + 1), p_score=decimal(p_value, 2),
+    )  # fmt: skip
 
 
 def summarize_head_score_history(points: Sequence) -> str:
     """One sentence: where the best induction score started, where it ended, and when it first passed 0.5."""
     frame = head_score_history_frame(points)
-    induction = frame[frame["series"] == f"best {SCORE_KINDS['induction']}"]
+    induction = frame[frame["series"] == _(BEST_SCORES["induction"])]
     if induction.empty:
-        return "No head scores yet."
+        return _("No head scores yet.")
     first, last = induction.iloc[0], induction.iloc[-1]
     crossed = induction[induction["score"] >= INDUCTION_THRESHOLD]
-    when = (
-        f"it first passed {INDUCTION_THRESHOLD} at step {int(crossed.iloc[0]['step']):,}"
-        if len(crossed)
-        else f"it has not reached {INDUCTION_THRESHOLD}"
-    )
-    return (
-        f"The best induction score went from {first['score']:.2f} at step {int(first['step']):,} to "
-        f"{last['score']:.2f} at step {int(last['step']):,}; {when}."
-    )
+    numbers = {
+        "first": decimal(first["score"], 2),
+        "first_step": count(int(first["step"])),
+        "last": decimal(last["score"], 2),
+        "last_step": count(int(last["step"])),
+        "threshold": decimal(INDUCTION_THRESHOLD, 1),
+    }
+    if len(crossed):
+        return _(
+            "The best induction score went from {first} at step {first_step} to {last} at step {last_step}; "
+            "it first passed {threshold} at step {crossed_step}."
+        ).format(**numbers, crossed_step=count(int(crossed.iloc[0]["step"])))
+    return _(
+        "The best induction score went from {first} at step {first_step} to {last} at step {last_step}; "
+        "it has not reached {threshold}."
+    ).format(**numbers)

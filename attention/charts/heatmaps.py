@@ -10,6 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _, count
 from .frames import attention_frame, position_labels
 from .style import (
     BLACK,
@@ -90,13 +91,13 @@ def _encodings(labels: list[str], layout: Layout, show_query_axis: bool):
         values=shown_labels(labels, layout.x_step),
     )
     y_axis = alt.Axis(labelLimit=120, labelOverlap=True, values=shown_labels(labels, layout.y_step))
-    x = alt.X("key:N", sort=labels, title="looks at (key)", axis=x_axis)
-    y = alt.Y("query:N", sort=labels, title="word (query)", axis=y_axis if show_query_axis else None)
+    x = alt.X("key:N", sort=labels, title=_("looks at (key)"), axis=x_axis)
+    y = alt.Y("query:N", sort=labels, title=_("word (query)"), axis=y_axis if show_query_axis else None)
     tooltip = [
-        alt.Tooltip("query:N", title="word (query)"),
-        alt.Tooltip("key:N", title="looks at (key)"),
-        alt.Tooltip("weight:Q", title="attention weight", format=".1%"),
-        alt.Tooltip("status:N", title="status"),
+        alt.Tooltip("query:N", title=_("word (query)")),
+        alt.Tooltip("key:N", title=_("looks at (key)")),
+        alt.Tooltip("weight:Q", title=_("attention weight"), format=".1%"),
+        alt.Tooltip("status:N", title=_("status")),
     ]
     return x, y, tooltip
 
@@ -116,7 +117,7 @@ def _heatmap(
     colour = alt.Color(
         "weight:Q",
         scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
-        legend=alt.Legend(title="attention weight", format="%", orient="bottom", gradientLength=120)
+        legend=alt.Legend(title=_("attention weight"), format="%", orient="bottom", gradientLength=120)
         if legend
         else None,
     )
@@ -134,7 +135,7 @@ def _heatmap(
             .encode(x=x, y=y, text=alt.Text("weight:Q", format=".0%"), color=_VALUE_INK, tooltip=tooltip)
         )
         layers.append(values)
-    chart_title = alt.Title(title, subtitle=MASKED_NOTE if with_note else alt.Undefined, anchor="start")
+    chart_title = alt.Title(title, subtitle=_(MASKED_NOTE) if with_note else alt.Undefined, anchor="start")
     size = layout.cell * len(labels)
     return layered(*layers, data=frame).properties(width=size, height=size, title=chart_title)
 
@@ -169,7 +170,7 @@ def attention_heatmap(
     show = len(labels) <= 12 if show_values is None else show_values
     cap = cap or (720 if present else 280 if square else 480)
     layout = heatmap_layout(labels, cap=cap, present=present)
-    chart = _heatmap(frame, labels, layout, title=title or "attention weights", show_values=show, legend=legend)
+    chart = _heatmap(frame, labels, layout, title=title or _("attention weights"), show_values=show, legend=legend)
     if square:
         return chart.properties(autosize=NATURAL_SIZE, description=summarize_heatmap(weights, tokens, positions))
     # fit-x: in a Streamlit column (width="stretch") the cells shrink to the column, so it never overflows
@@ -197,14 +198,17 @@ def attention_heatmaps(
             attention_frame(head, tokens, positions),
             labels,
             layout,
-            title=f"head {h + 1}",
+            title=_("head {n}").format(n=count(h + 1)),
             show_values=show,
             show_query_axis=h == 0,
             with_note=False,
         )
         for h, head in enumerate(w)
     ]
-    title = alt.Title("attention weights, one heatmap per head", subtitle=MASKED_NOTE, anchor="start")
+    title = alt.Title(_("attention weights, one heatmap per head"), subtitle=_(MASKED_NOTE), anchor="start")
     chart = alt.hconcat(*charts, spacing=12, title=title)
-    description = " ".join(f"Head {h + 1}: {summarize_heatmap(head, tokens, positions)}" for h, head in enumerate(w))
+    description = " ".join(
+        _("Head {n}: {summary}").format(n=count(h + 1), summary=summarize_heatmap(head, tokens, positions))
+        for h, head in enumerate(w)
+    )
     return chart.resolve_scale(color="shared").properties(autosize=NATURAL_SIZE, description=description)

@@ -7,6 +7,7 @@ from typing import Literal
 
 import altair as alt
 
+from ..i18n import _
 from .frames import embedding_map_frame, loss_history_frame
 from .style import BLUE, CONTEXT_WORD, FIT_WIDTH, ORANGE, OTHER_WORD, TRAIN, VALIDATION, layered
 from .summaries import _summarize_loss_frame, summarize_embedding_map
@@ -24,14 +25,22 @@ def embedding_map_chart(
     *,
     highlight: Sequence[str] = (),
     title: str | None = None,
-    axis_titles: tuple[str, str] = ("principal component 1", "principal component 2"),
+    axis_titles: tuple[str, str] | None = None,
     present: bool = False,
 ) -> alt.LayerChart:
-    """Words as points in a 2-D map of their embeddings, the context words bigger and in orange."""
+    """Words as points in a 2-D map of their embeddings, the context words bigger and in orange (`axis_titles`
+    default to "principal component 1" and "… 2", in the page's language)."""
+    if axis_titles is None:
+        axis_titles = (_("principal component {n}").format(n=1), _("principal component {n}").format(n=2))
     del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = embedding_map_frame(points, words, highlight=highlight)
-    kinds = [OTHER_WORD, CONTEXT_WORD]
-    tooltip = [alt.Tooltip("word:N"), alt.Tooltip("kind:N", title="kind"), alt.Tooltip("x:Q"), alt.Tooltip("y:Q")]
+    kinds = [_(OTHER_WORD), _(CONTEXT_WORD)]
+    tooltip = [
+        alt.Tooltip("word:N", title=_("word")),
+        alt.Tooltip("kind:N", title=_("kind")),
+        alt.Tooltip("x:Q", title="x"),
+        alt.Tooltip("y:Q", title="y"),
+    ]
     x = alt.X("x:Q", title=axis_titles[0], scale=alt.Scale(zero=False))
     y = alt.Y("y:Q", title=axis_titles[1], scale=alt.Scale(zero=False))
     colour = alt.Color(
@@ -42,7 +51,7 @@ def embedding_map_chart(
     # Names carry no colour of their own: the theme's text colour keeps them readable in dark mode.
     layers = []
     for kind, shape, size, font, weight in POINT_STYLES:
-        keep = alt.FieldEqualPredicate(field="kind", equal=kind)
+        keep = alt.FieldEqualPredicate(field="kind", equal=_(kind))
         dots = alt.Chart().transform_filter(keep).mark_point(filled=True, opacity=0.85, shape=shape, size=size)
         names = (
             alt.Chart().transform_filter(keep).mark_text(align="left", dx=6, dy=-4, fontSize=font, fontWeight=weight)
@@ -60,13 +69,13 @@ def loss_curve_chart(history, *, present: bool = False) -> alt.Chart:
     """Cross-entropy loss against training step: train (solid blue) and held-out validation (dashed orange)."""
     del present  # sizes fixed in pixels: in present mode only the text grows (theme.apply_theme lifts it)
     frame = loss_history_frame(history)
-    series = [TRAIN, VALIDATION]
+    series = [_(TRAIN), _(VALIDATION)]
     return (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=20))
         .encode(
-            x=alt.X("step:Q", title="training step"),
-            y=alt.Y("loss:Q", title="cross-entropy loss (nats)", scale=alt.Scale(zero=False)),
+            x=alt.X("step:Q", title=_("training step")),
+            y=alt.Y("loss:Q", title=_("cross-entropy loss (nats)"), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=series, range=[BLUE, ORANGE]),
@@ -78,9 +87,9 @@ def loss_curve_chart(history, *, present: bool = False) -> alt.Chart:
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=[
-                alt.Tooltip("series:N", title="loss on"),
-                alt.Tooltip("step:Q", title="step"),
-                alt.Tooltip("loss:Q", title="loss (nats)", format=".3f"),
+                alt.Tooltip("series:N", title=_("loss on")),
+                alt.Tooltip("step:Q", title=_("step")),
+                alt.Tooltip("loss:Q", title=_("loss (nats)"), format=".3f"),
             ],
         )
         .properties(height=260, autosize=FIT_WIDTH, description=_summarize_loss_frame(frame))

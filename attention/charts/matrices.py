@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .heatmaps import TWO_LINES, shown_labels, text_px
 from .style import MASKED_GREY, NATURAL_SIZE, VERMILLION, layered
 from .theme import font_sizes
@@ -81,12 +82,14 @@ def matrix_chart(
     *,
     title: str = "",
     column_labels: Sequence[str] | None = None,  # [columns]; default 1..columns (dimensions)
-    column_title: str = "dimension",
-    value_title: str = "value",
+    column_title: str | None = None,  # default "dimension", in the page's language
+    value_title: str | None = None,  # default "value"
     present: bool = False,
 ) -> alt.LayerChart:
     """A compact heatmap of one matrix: ~20 px rows (28 in present mode), the chosen (last) row outlined
     in vermillion, each cell's number in its tooltip. About 110 px tall for 4 rows, so a dozen fit in two screens."""
+    column_title = _("dimension") if column_title is None else column_title
+    value_title = _("value") if value_title is None else value_title
     frame = matrix_frame(matrix, row_labels, column_labels)
     rows, columns = list(dict.fromkeys(frame["row"])), list(dict.fromkeys(frame["column"]))
     row_px = 28 if present else 20
@@ -104,7 +107,7 @@ def matrix_chart(
 def _cells(x: alt.X, y: alt.Y, colour: alt.Color, column_title: str, value_title: str) -> alt.Chart:
     """One rect per cell in `colour`, masked cells grey; its row, column and value on hover."""
     tooltip = [
-        alt.Tooltip("row:N", title="word"),
+        alt.Tooltip("row:N", title=_("word")),
         alt.Tooltip("column:N", title=column_title),
         alt.Tooltip("value:Q", title=value_title, format=".4f"),
     ]

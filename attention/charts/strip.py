@@ -14,30 +14,41 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .frames import token_strip_frame
-from .style import NATURAL_SIZE, SHADE_RANGE, STRIP_COLOURS, STRIP_ROLES, ink_for, layered, shade
+from .style import NATURAL_SIZE, SHADE_RANGE, STRIP_COLOURS, STRIP_ROLES, ink_for, layered, shade, vega_string
 
 PICK = "pick"
 """Name of the strip's click selection: its value is the clicked token's 1-based text position, `index`."""
+PREDICT_AFTER, CONTEXT = STRIP_ROLES[:2]
 SIZES = {False: (10, 30, 14), True: (13, 40, 18)}
 """present -> (px per character, px per row, font px): monospace text at 0.6 em per character fits its box."""
 
 
 def _ink(frame: pd.DataFrame) -> list[str]:
     """Black or white text per box, against the box's role colour or its attention shade."""
-    role_fill = dict(zip(STRIP_ROLES, STRIP_COLOURS, strict=True))
-    shaded = (frame["role"] == "context") & frame["weight"].notna()
+    role_fill = dict(zip(_roles(), STRIP_COLOURS, strict=True))
+    shaded = (frame["role"] == _(CONTEXT)) & frame["weight"].notna()
     return [
         ink_for(shade(w) if s else role_fill[r]) for r, w, s in zip(frame["role"], frame["weight"], shaded, strict=True)
     ]
 
 
+def _roles() -> list[str]:
+    """STRIP_ROLES in the page's language: the values of the frame's `role` column."""
+    return [_(role) for role in STRIP_ROLES]
+
+
 def _tooltip(with_attention: bool, with_vocabulary: bool = False) -> list[alt.Tooltip]:
-    tooltip = [alt.Tooltip("index:Q", title="position"), alt.Tooltip("token:N", title="token"), alt.Tooltip("role:N")]
+    tooltip = [
+        alt.Tooltip("index:Q", title=_("position")),
+        alt.Tooltip("token:N", title=_("token")),
+        alt.Tooltip("role:N", title=_("role")),
+    ]
     if with_vocabulary:
-        tooltip.append(alt.Tooltip("vocabulary:N", title="the model"))
+        tooltip.append(alt.Tooltip("vocabulary:N", title=_("the model")))
     if with_attention:
-        tooltip.append(alt.Tooltip("weight:Q", title="attention from the chosen word", format=".1%"))
+        tooltip.append(alt.Tooltip("weight:Q", title=_("attention from the chosen word"), format=".1%"))
     return tooltip
 
 
@@ -55,14 +66,16 @@ def _shades(x_scale, y_scale, tooltip, chosen: str, orient: Literal["right", "bo
     """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much)."""
     return (
         alt.Chart()
-        .transform_filter("datum.role == 'context' && isValid(datum.weight)")
+        .transform_filter(f"datum.role == {vega_string(_(CONTEXT))} && isValid(datum.weight)")
         .mark_rect(cornerRadius=3, cursor="pointer")
         .encode(
             **_box(x_scale, y_scale),
             color=alt.Color(
                 "weight:Q",
                 scale=alt.Scale(domain=[0, 1], range=SHADE_RANGE, interpolate="rgb"),
-                legend=alt.Legend(title=f"attention from {chosen}", format="%", orient=orient, gradientLength=100),
+                legend=alt.Legend(
+                    title=_("attention from {word}").format(word=chosen), format="%", orient=orient, gradientLength=100
+                ),
             ),
             tooltip=tooltip,
         )
@@ -81,7 +94,7 @@ def _boxes_and_words(x_scale, y_scale, tooltip, font: int) -> tuple[alt.Chart, a
             **_box(x_scale, y_scale),
             color=alt.Color(
                 "role:N",
-                scale=alt.Scale(domain=STRIP_ROLES, range=STRIP_COLOURS),
+                scale=alt.Scale(domain=_roles(), range=STRIP_COLOURS),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=tooltip,
@@ -136,8 +149,8 @@ def token_strip_chart(
     boxes, words = _boxes_and_words(x_scale, y_scale, tooltip, font)
     layers = [boxes, words]
     if attention is not None:
-        chosen = frame.loc[frame["role"] == "predict after", "shown"]
-        chosen_word = f"‘{chosen.iloc[0]}’" if len(chosen) else "the word"
+        chosen = frame.loc[frame["role"] == _(PREDICT_AFTER), "shown"]
+        chosen_word = _("‘{word}’").format(word=chosen.iloc[0]) if len(chosen) else _("the word")
         # to the right of the boxes on a wide projector; below them on a page that may be a phone's
         layers.insert(1, _shades(x_scale, y_scale, tooltip, chosen_word, "right" if present else "bottom"))
     chart = layered(*layers, data=frame).properties(

@@ -15,6 +15,8 @@ from typing import Final
 import altair as alt
 import numpy as np
 
+from ..i18n import N_
+
 BLUE, SKY, ORANGE, GREY = "#0072B2", "#56B4E9", "#E69F00", "#D9D9D9"
 VERMILLION, BLACK, WHITE = "#D55E00", "#000000", "#FFFFFF"
 BAR_HEIGHT = 26  # pixels per bar, so k bars always fit their labels
@@ -36,13 +38,14 @@ MASKED_GREY = "#BDBDBD"
 """Masked (future) cells: a neutral grey outside the heatmap's colour scheme, so they never read as weight 0."""
 HEATMAP_SCHEME: Final = "viridis"  # perceptually uniform and colour-blind safe; dark = little attention
 
-TRUE_NEXT, OTHER = "next word in the text", "other word"
-STRIP_ROLES = ["predict after", "context", "next word", "other"]
+# Legend and tooltip values: English msgids; the frames hold them translated (`_(TRUE_NEXT)`), the scales too.
+TRUE_NEXT, OTHER = N_("next word in the text"), N_("other word")
+STRIP_ROLES = [N_("predict after"), N_("context"), N_("next word"), N_("other")]
 STRIP_COLOURS = [BLUE, SKY, ORANGE, GREY]
-MASKED, VISIBLE = "masked (future word)", "can attend"
-TRAIN, VALIDATION = "train", "validation (held out)"
-CONTEXT_WORD, OTHER_WORD = "context word", "other word"
-MASKED_NOTE = "grey cells: masked (a word cannot look at later words)"
+MASKED, VISIBLE = N_("masked (future word)"), N_("can attend")
+TRAIN, VALIDATION = N_("train"), N_("validation (held out)")
+CONTEXT_WORD, OTHER_WORD = N_("context word"), N_("other word")
+MASKED_NOTE = N_("grey cells: masked (a word cannot look at later words)")
 
 SHADE_RANGE = ["#D4E9F8", "#08306B"]
 """The token strip's attention shading: a pale sky blue at weight 0 to a deep blue at 1, interpolated in RGB."""
@@ -118,3 +121,8 @@ def black_ink_from(colour_at, steps: int = 1000) -> float:
         if ink_for(colour_at(float(value))) == BLACK:
             return round(float(value), 3)
     return 1.0
+
+
+def vega_string(text: str) -> str:
+    """`text` as a string literal in a Vega expression: "context" -> "'context'" (a translation may hold a quote)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"

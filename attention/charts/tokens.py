@@ -8,10 +8,14 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from ..i18n import _, count, ngettext
 from ..tokens.subword import Merge, SubwordTokenizer
 from ..tokens.tokenization import Tokenized
 from .frames import visible_token
 from .style import BAR_HEIGHT, BLUE, FIT_WIDTH, PRESENT_BAR_HEIGHT
+
+# ngettext here has one English text for both forms: the English always said the plural, even of 1 (tests
+# compare it), and a translation gives each of its forms its own text.
 
 
 def merges_frame(merges: Sequence[Merge], first: int = 15) -> pd.DataFrame:
@@ -35,32 +39,44 @@ def merges_chart(merges: Sequence[Merge], *, first: int = 15, present: bool = Fa
         alt.Chart(frame)
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X("count:Q", title="times the pair occurred when it was merged"),
+            x=alt.X("count:Q", title=_("times the pair occurred when it was merged")),
             y=alt.Y(
                 "merge:N", sort=alt.EncodingSortField(field="rank", op="min"), title=None, axis=alt.Axis(labelLimit=260)
             ),
-            tooltip=[alt.Tooltip("merge:N"), alt.Tooltip("count:Q", format=",")],
+            tooltip=[alt.Tooltip("merge:N", title=_("merge")), alt.Tooltip("count:Q", title=_("count"), format=",")],
         )
-        .properties(height=max(len(frame), 1) * step, autosize=FIT_WIDTH, title="The first merges BPE learned")
+        .properties(height=max(len(frame), 1) * step, autosize=FIT_WIDTH, title=_("The first merges BPE learned"))
     )
 
 
 def word_costs_frame(tokenized: Tokenized, tokenizer: SubwordTokenizer, most: int = 12) -> pd.DataFrame:
-    """The prompt's distinct words with the tokens each costs (as in mid-sentence: with its space), dearest first."""
+    """The prompt's distinct words with the tokens each costs (as in mid-sentence: with its space), dearest first.
+    Its column names are shown as they are (a table on the page), in the page's language."""
     words = Counter(tokenized.text[a:b].strip() for a, b in tokenized.spans)
     words = Counter({w: n for w, n in words.items() if w and any(ch.isalnum() for ch in w)})
-    rows = [{"word": w, "tokens": tokenizer.cost(w), "times in the prompt": n} for w, n in words.items()]
-    frame = pd.DataFrame(rows, columns=["word", "tokens", "times in the prompt"])
-    return frame.sort_values(["tokens", "times in the prompt"], ascending=[False, False], kind="stable").head(most)
+    word, tokens, times = _("word"), _("tokens"), _("times in the prompt")
+    rows = [{word: w, tokens: tokenizer.cost(w), times: n} for w, n in words.items()]
+    frame = pd.DataFrame(rows, columns=[word, tokens, times])
+    return frame.sort_values([tokens, times], ascending=[False, False], kind="stable").head(most)
 
 
 def summarize_merges(merges: Sequence[Merge]) -> str:
     """ "The first merge glued 'e' and ' ' (5,120 times); by merge 10 BPE had made ' the'." """
     if not merges:
-        return "No merges: every token is a single character (or a byte of one)."
+        return _("No merges: every token is a single character (or a byte of one).")
     first = merges[0]
     whole = next((m for m in merges[:50] if m.token.strip() and len(m.token.strip()) >= 3), None)
-    said = f"The first merge glued '{first.left}' and '{first.right}', a pair seen {first.count:,} times"
-    if whole is not None:
-        said += f"; by merge {merges.index(whole) + 1} BPE had made '{whole.token}' one token"
-    return said + "."
+    pair = {"left": first.left, "right": first.right, "times": count(first.count)}
+    if whole is None:
+        return ngettext(
+            "The first merge glued '{left}' and '{right}', a pair seen {times} times.",
+            "The first merge glued '{left}' and '{right}', a pair seen {times} times.",
+            first.count,
+        ).format(**pair)
+    return ngettext(
+        "The first merge glued '{left}' and '{right}', a pair seen {times} times; by merge {merge} BPE had made "
+        "'{token}' one token.",
+        "The first merge glued '{left}' and '{right}', a pair seen {times} times; by merge {merge} BPE had made "
+        "'{token}' one token.",
+        first.count,
+    ).format(**pair, merge=count(merges.index(whole) + 1), token=whole.token)

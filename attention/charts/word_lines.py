@@ -13,12 +13,21 @@ import numpy as np
 import pandas as pd
 
 from .. import limits
+from ..i18n import N_, _, count, percent
 from .frames import position_labels
 from .heatmaps import line_px, text_px
 from .style import BLUE, NATURAL_SIZE, VERMILLION
+from .summaries import _list_rest
 from .theme import font_sizes
 
-CHOSEN, EARLIER = "the chosen word looks at", "the earlier words look at"
+CHOSEN, EARLIER = N_("the chosen word looks at"), N_("the earlier words look at")
+SIDE_TITLES = {"query": N_("word (query)"), "key": N_("word (key)")}
+"""A word's tooltip title on each side of the head view."""
+
+
+def head_name(n: int) -> str:
+    """ "head 2": a head's name in the frame, its filter and its panel title, in the page's language."""
+    return _("head {n}").format(n=count(n))
 
 
 def _check_heads(weights, n_words: int) -> np.ndarray:
@@ -49,13 +58,13 @@ def head_view_frame(weights, words: Sequence[str], positions: Sequence[int] | No
     parts = [
         pd.DataFrame(
             {
-                "head": f"head {h + 1}",
+                "head": head_name(h + 1),
                 "i": i,
                 "j": j,
                 "query": [labels[a] for a in i],
                 "key": [labels[b] for b in j],
                 "weight": w[h, i, j],
-                "emphasis": np.where(i == n - 1, CHOSEN, EARLIER),
+                "emphasis": np.where(i == n - 1, _(CHOSEN), _(EARLIER)),
             }
         )
         for h in range(len(w))
@@ -92,7 +101,7 @@ def _word_layer(words: pd.DataFrame, x, y, *, side: str, chosen: bool) -> alt.Ch
         alt.Chart(words)
         .transform_filter(test)
         .mark_text(align=align, dx=dx, fontWeight="bold" if chosen else "normal")
-        .encode(x=x, y=y, text=alt.Text("label:N"), tooltip=[alt.Tooltip("label:N", title=f"word ({side})")])
+        .encode(x=x, y=y, text=alt.Text("label:N"), tooltip=[alt.Tooltip("label:N", title=_(SIDE_TITLES[side]))])
     )
 
 
@@ -102,17 +111,17 @@ LINE_STYLE = {EARLIER: ((0.3, 4.0), (0.04, 0.55)), CHOSEN: ((0.6, 8.0), (0.15, 1
 
 def _lines(frame: pd.DataFrame, x_scale, y_scale, left: float, right: float, row: int, head: str, emphasis: str):
     tooltip = [
-        alt.Tooltip("head:N", title="head"),
-        alt.Tooltip("query:N", title="word (query)"),
-        alt.Tooltip("key:N", title="looks at (key)"),
-        alt.Tooltip("weight:Q", title="attention weight", format=".1%"),
+        alt.Tooltip("head:N", title=_("head")),
+        alt.Tooltip("query:N", title=_("word (query)")),
+        alt.Tooltip("key:N", title=_("looks at (key)")),
+        alt.Tooltip("weight:Q", title=_("attention weight"), format=".1%"),
     ]
     widths, opacities = LINE_STYLE[emphasis]
     keep = alt.LogicalAndPredicate(
         **{
             "and": [
                 alt.FieldEqualPredicate(field="head", equal=head),
-                alt.FieldEqualPredicate(field="emphasis", equal=emphasis),
+                alt.FieldEqualPredicate(field="emphasis", equal=_(emphasis)),
             ]
         }
     )
@@ -128,7 +137,7 @@ def _lines(frame: pd.DataFrame, x_scale, y_scale, left: float, right: float, row
             y2=alt.Y2("y1:Q"),
             color=alt.Color(
                 "emphasis:N",
-                scale=alt.Scale(domain=[CHOSEN, EARLIER], range=[VERMILLION, BLUE]),
+                scale=alt.Scale(domain=[_(CHOSEN), _(EARLIER)], range=[VERMILLION, BLUE]),
                 legend=alt.Legend(title=None, orient="top", labelLimit=400),
             ),
             strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(domain=[0, 1], range=list(widths)), legend=None),
@@ -151,10 +160,10 @@ def attention_on_words_chart(
     (right), width and opacity by weight, the chosen word's lines emphasised. 1–4 heads, 1–32 words."""
     w = _check_heads(weights, len(words))
     frame = head_view_frame(w, words, positions)
-    names = {f"head {h + 1}": f"head {first_head + h}" for h in range(len(w))}
+    names = {head_name(h + 1): head_name(first_head + h) for h in range(len(w))}
     frame["head"] = frame["head"].map(names)
     labels = position_labels(words, positions)
-    row, label_px, _ = _sizes(labels, present)
+    row, label_px, _font = _sizes(labels, present)
     width, height = 2 * label_px + (170 if present else 120), row * len(labels)
     left, right = float(label_px), float(width - label_px)
     x_scale = alt.Scale(domain=[0, width], range=[0, width], nice=False, zero=False)
@@ -163,12 +172,12 @@ def attention_on_words_chart(
     word_frame = _words(labels, row, left, right)
 
     def panel_title(h: int) -> dict:  # one head under its own title ("head 2") needs no second "head 2" over it
-        return {} if title and len(w) == 1 else {"title": alt.Title(f"head {first_head + h}", anchor="middle")}
+        return {} if title and len(w) == 1 else {"title": alt.Title(head_name(first_head + h), anchor="middle")}
 
     panels = [
         alt.layer(
             *(
-                _lines(frame, x_scale, y_scale, left, right, row, f"head {first_head + h}", e)
+                _lines(frame, x_scale, y_scale, left, right, row, head_name(first_head + h), e)
                 for e in (EARLIER, CHOSEN)
             ),
             *(_word_layer(word_frame, x, y, side=s, chosen=c) for s in ("query", "key") for c in (False, True)),
@@ -188,7 +197,11 @@ def summarize_head_view(weights, words: Sequence[str], positions: Sequence[int] 
     positions = list(range(1, len(words) + 1) if positions is None else positions)
     peaks = [int(np.argmax(head[-1])) for head in w]
     parts = [
-        f"at '{words[j]}' (position {positions[j]}) in head {h + 1} ({w[h, -1, j]:.0%})" for h, j in enumerate(peaks)
+        _("at '{word}' (position {position}) in head {head} ({share})").format(
+            word=words[j], position=str(positions[j]), head=count(h + 1), share=percent(w[h, -1, j], 0)
+        )
+        for h, j in enumerate(peaks)
     ]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"The chosen word, '{words[-1]}' (position {positions[-1]}), looks most {listed}."
+    return _("The chosen word, '{word}' (position {position}), looks most {places}.").format(
+        word=words[-1], position=str(positions[-1]), places=_list_rest(parts)
+    )

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..blog.method import BlogMethodResult, blog_method
 from ..core.predict import NextWordDistribution
+from ..i18n import _, decimal
 from ..tokens.words import Vocabulary
 from .unknown import marked
 
@@ -42,7 +43,7 @@ def pca_2d(embeddings: np.ndarray) -> Projection:  # [V, d] -> points [V, 2]
     if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"embeddings must be a [words, dimensions] matrix with at least one of each, got {X.shape}")
     mean = X.mean(axis=0)  # [d]
-    _, S, Vt = np.linalg.svd(X - mean, full_matrices=False)  # S [r], Vt [r, d], r = min(V, d)
+    _U, S, Vt = np.linalg.svd(X - mean, full_matrices=False)  # S [r], Vt [r, d], r = min(V, d)
     components = np.zeros((2, X.shape[1]))
     k = min(2, Vt.shape[0])
     components[:k] = Vt[:k]
@@ -78,7 +79,7 @@ def seen_context(
     `context_ids` is the model's own (e.g. `TrainedModel.context_ids`); `position` is the 0-based index of
     the last context word in the text, so the words seen sit at 1-based positions ending at position + 1.
     """
-    _, seen = context_ids(context)
+    _ids, seen = context_ids(context)
     words = list(context)[len(context) - len(seen) :]
     labels = [marked(word, read == word) for word, read in zip(words, seen, strict=True)]
     return labels, list(range(position + 2 - len(seen), position + 2))
@@ -228,16 +229,23 @@ def blog_vs_corrected(
     tv = float(0.5 * np.abs(blog.probabilities - corrected.probabilities).sum())
     blog_odds, corrected_odds = _odds(blog.probabilities), _odds(corrected.probabilities)
     top_blog, top_corrected = (r.words[int(r.top_k(1)[0])] for r in (blog, corrected))
-    top = f"both put '{top_blog}' first" if top_blog == top_corrected else f"'{top_blog}' vs '{top_corrected}' first"
-    description = (
-        f"The blog's double exponential makes the most likely word {_times(blog_odds)} as likely as the least likely "
-        f"(corrected: {_times(corrected_odds)}); the two distributions differ by a total variation distance of "
-        f"{tv:.2f}, and {top}."
-    )
+    numbers = {"blog": _times(blog_odds), "corrected": _times(corrected_odds), "tv": decimal(tv, 2)}
+    if top_blog == top_corrected:
+        description = _(
+            "The blog's double exponential makes the most likely word {blog} as likely as the least likely "
+            "(corrected: {corrected}); the two distributions differ by a total variation distance of {tv}, and both "
+            "put '{word}' first."
+        ).format(**numbers, word=top_blog)
+    else:
+        description = _(
+            "The blog's double exponential makes the most likely word {blog} as likely as the least likely "
+            "(corrected: {corrected}); the two distributions differ by a total variation distance of {tv}, and "
+            "'{blog_word}' vs '{corrected_word}' first."
+        ).format(**numbers, blog_word=top_blog, corrected_word=top_corrected)
     return BlogComparison(blog, corrected, tv, blog_odds, corrected_odds, description)
 
 
 def _times(ratio: float) -> str:
     if not np.isfinite(ratio):
-        return "infinitely many times (a probability underflows to 0)"
-    return f"{ratio:,.1f} times" if ratio < 100 else f"{ratio:,.0f} times"
+        return _("infinitely many times (a probability underflows to 0)")
+    return _("{ratio} times").format(ratio=decimal(ratio, 1 if ratio < 100 else 0))

@@ -9,22 +9,24 @@ tests/test_notation.py checks that no symbol here means two things.
 
 from __future__ import annotations
 
+from ..i18n import N_, _
+
 MODEL_STEPS: dict[str, tuple[str, str]] = {
-    "X": (r"X = E[w] + P", "word vector plus position vector (P = 0 with positions 'none')"),
-    "Q": (r"Q_h = X\,W^Q_h", "what each word is looking for"),
-    "K": (r"K_h = X\,W^K_h", "what each word offers to be found by"),
-    "V": (r"V_h = X\,W^V_h", "what each word passes on when it is looked at"),
-    "scores": (r"S_h = Q_h K_h^\top", "each query's dot product with each key"),
-    "scaled_scores": (r"S_h / \sqrt{d_k}", "so the spread does not grow with d_k"),
-    "mask": (r"M_{ij} = 0 \text{ if } j \le i \text{, else } -\infty", "no word may look ahead"),
-    "weights": (r"A_h = \operatorname{softmax}\!\left(S_h/\sqrt{d_k} + M\right)", "each row sums to 1"),
-    "head_outputs": (r"O_h = A_h V_h", "each word's mix of the values"),
-    "projected": (r"\operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", "the heads joined, mixed by W^O"),
-    "residual": (r"H = X + \operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", "the residual connection keeps X"),
-    "logits": (r"z = H_t\,W_{\text{out}} + b", "a score per vocabulary word, from the last position t"),
-    "probabilities": (r"p = \operatorname{softmax}(z / \tau)", "the next-word distribution at temperature τ"),
+    "X": (r"X = E[w] + P", N_("word vector plus position vector (P = 0 with positions 'none')")),
+    "Q": (r"Q_h = X\,W^Q_h", N_("what each word is looking for")),
+    "K": (r"K_h = X\,W^K_h", N_("what each word offers to be found by")),
+    "V": (r"V_h = X\,W^V_h", N_("what each word passes on when it is looked at")),
+    "scores": (r"S_h = Q_h K_h^\top", N_("each query's dot product with each key")),
+    "scaled_scores": (r"S_h / \sqrt{d_k}", N_("so the spread does not grow with d_k")),
+    "mask": (r"M_{ij} = 0 \text{ if } j \le i \text{, else } -\infty", N_("no word may look ahead")),
+    "weights": (r"A_h = \operatorname{softmax}\!\left(S_h/\sqrt{d_k} + M\right)", N_("each row sums to 1")),
+    "head_outputs": (r"O_h = A_h V_h", N_("each word's mix of the values")),
+    "projected": (r"\operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", N_("the heads joined, mixed by W^O")),
+    "residual": (r"H = X + \operatorname{concat}(O_1,\dots,O_{n_h})\,W^O", N_("the residual connection keeps X")),
+    "logits": (r"z = H_t\,W_{\text{out}} + b", N_("a score per vocabulary word, from the last position t")),
+    "probabilities": (r"p = \operatorname{softmax}(z / \tau)", N_("the next-word distribution at temperature τ")),
 }
-"""ForwardSteps field -> (LaTeX, one line of intuition)."""
+"""ForwardSteps field -> (LaTeX, one line of intuition: a msgid, shown as `_(why)`)."""
 
 MODEL_SUMMARY = (
     r"p(\cdot \mid w_{t-k+1..t}) = \operatorname{softmax}\!\Big(\big(X + \operatorname{concat}_h"
@@ -33,41 +35,41 @@ MODEL_SUMMARY = (
 """The trained model in one line, as `model.forward` computes it (temperature τ = 1)."""
 
 LAYER_STEPS: dict[str, tuple[str, str]] = {
-    "input": (r"H^{(\ell-1)}", "the residual stream coming in: X for the first layer, the last layer's H after it"),
+    "input": (r"H^{(\ell-1)}", N_("the residual stream coming in: X for the first layer, the last layer's H after it")),
     "normalized": (
         r"U^{(\ell)} = \operatorname{LN}^{(\ell)}_1\!\big(H^{(\ell-1)}\big)",
-        "each word's vector rescaled to mean 0 and spread 1, then by a learned gain and bias",
+        N_("each word's vector rescaled to mean 0 and spread 1, then by a learned gain and bias"),
     ),
-    "Q": (r"Q^{(\ell)}_h = ⟨U⟩ W^{Q(\ell)}_h", "what each word is looking for in this layer"),
-    "K": (r"K^{(\ell)}_h = ⟨U⟩ W^{K(\ell)}_h", "what each word offers to be found by"),
-    "V": (r"V^{(\ell)}_h = ⟨U⟩ W^{V(\ell)}_h", "what each word passes on when it is looked at"),
-    "scores": (r"S^{(\ell)}_h = Q^{(\ell)}_h K^{(\ell)\top}_h", "how well each query matches each key"),
-    "scaled_scores": (r"S^{(\ell)}_h / \sqrt{d_k}", "scaled so the spread does not grow with d_k"),
+    "Q": (r"Q^{(\ell)}_h = ⟨U⟩ W^{Q(\ell)}_h", N_("what each word is looking for in this layer")),
+    "K": (r"K^{(\ell)}_h = ⟨U⟩ W^{K(\ell)}_h", N_("what each word offers to be found by")),
+    "V": (r"V^{(\ell)}_h = ⟨U⟩ W^{V(\ell)}_h", N_("what each word passes on when it is looked at")),
+    "scores": (r"S^{(\ell)}_h = Q^{(\ell)}_h K^{(\ell)\top}_h", N_("how well each query matches each key")),
+    "scaled_scores": (r"S^{(\ell)}_h / \sqrt{d_k}", N_("scaled so the spread does not grow with d_k")),
     "weights": (
         r"A^{(\ell)}_h = \operatorname{softmax}\!\big(S^{(\ell)}_h/\sqrt{d_k} + M\big)",
-        "each row sums to 1; M hides the future",
+        N_("each row sums to 1; M hides the future"),
     ),
-    "head_outputs": (r"O^{(\ell)}_h = A^{(\ell)}_h V^{(\ell)}_h", "each word's mix of the values it attends to"),
+    "head_outputs": (r"O^{(\ell)}_h = A^{(\ell)}_h V^{(\ell)}_h", N_("each word's mix of the values it attends to")),
     "projected": (
         r"\operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_{n_h}\big)\,W^{O(\ell)}",
-        "heads side by side, mixed by this layer's W^O",
+        N_("heads side by side, mixed by this layer's W^O"),
     ),
     "attended": (
         r"H'^{(\ell)} = H^{(\ell-1)} + \operatorname{concat}\big(O^{(\ell)}_1,\dots,O^{(\ell)}_{n_h}\big)\,W^{O(\ell)}",
-        "the residual connection: attention adds to the stream, it does not replace it",
+        N_("the residual connection: attention adds to the stream, it does not replace it"),
     ),
     "mlp_normalized": (
         r"\operatorname{LN}^{(\ell)}_2\!\big(H'^{(\ell)}\big)",
-        "normalised again before the MLP",
+        N_("normalised again before the MLP"),
     ),
     "mlp_hidden": (
         r"G^{(\ell)} = \operatorname{GELU}\!\big(⟨U2⟩\,W^{(\ell)}_1 + b^{(\ell)}_1\big)",
-        "each word on its own through a layer 4d wide; GELU is a smooth ReLU",
+        N_("each word on its own through a layer 4d wide; GELU is a smooth ReLU"),
     ),
-    "mlp_output": (r"G^{(\ell)} W^{(\ell)}_2 + b^{(\ell)}_2", "back down to d numbers per word"),
+    "mlp_output": (r"G^{(\ell)} W^{(\ell)}_2 + b^{(\ell)}_2", N_("back down to d numbers per word")),
     "residual": (
         r"H^{(\ell)} = H'^{(\ell)} + G^{(\ell)} W^{(\ell)}_2 + b^{(\ell)}_2",
-        "the stream after layer ℓ: what the next layer (or the output) reads",
+        N_("the stream after layer ℓ: what the next layer (or the output) reads"),
     ),
 }
 """LayerSteps field -> (LaTeX with ℓ, one line of intuition). ⟨U⟩ and ⟨U2⟩ stand for what the attention
@@ -81,13 +83,14 @@ BLOCK_INPUTS = {
 
 FINAL_STEP = (
     r"z = \operatorname{LN}_f\!\big(H^{(L)}\big)_t\,W_{\text{out}} + b",
-    "a score per vocabulary word, from the last layer's stream at the last position t",
+    N_("a score per vocabulary word, from the last layer's stream at the last position t"),
 )
 
 
 def layer_rows(*, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
     """(LayerSteps field, LaTeX with ℓ, intuition) of one layer of a model with these settings, in the order
-    the code computes them: LAYER_STEPS without what is off, ⟨U⟩ and ⟨U2⟩ filled in."""
+    the code computes them: LAYER_STEPS without what is off, ⟨U⟩ and ⟨U2⟩ filled in; the intuition in the page's
+    language (a translation keeps the ℓ, which `layer_formulas` writes as the layer's number)."""
     rows = []
     for field, (latex, why) in LAYER_STEPS.items():
         if (field == "normalized" and not layernorm) or (field == "mlp_normalized" and not (mlp and layernorm)):
@@ -95,10 +98,10 @@ def layer_rows(*, mlp: bool, layernorm: bool) -> list[tuple[str, str, str]]:
         if field in ("mlp_hidden", "mlp_output") and not mlp:
             continue
         if field == "residual" and not mlp:
-            latex, why = r"H^{(\ell)} = H'^{(\ell)}", "the stream after layer ℓ (no MLP block)"
+            latex, why = r"H^{(\ell)} = H'^{(\ell)}", N_("the stream after layer ℓ (no MLP block)")
         for placeholder, symbol in BLOCK_INPUTS[layernorm].items():
             latex = latex.replace(placeholder, symbol)
-        rows.append((field, latex, why))
+        rows.append((field, latex, _(why)))
     return rows
 
 
@@ -121,7 +124,7 @@ def model_formula(*, layers: int, mlp: bool, layernorm: bool) -> str:
     if layers == 1 and not (mlp or layernorm):
         return MODEL_SUMMARY
     rows = [r"H^{(0)} = " + MODEL_STEPS["X"][0]]
-    for field, latex, _ in layer_rows(mlp=mlp, layernorm=layernorm):
+    for field, latex, _why in layer_rows(mlp=mlp, layernorm=layernorm):
         if field == "weights":  # S, written out: the summary does not show the scores' row
             latex = latex.replace(r"S^{(\ell)}_h", r"Q^{(\ell)}_h K^{(\ell)\top}_h")
         if field in SUMMARY_FIELDS:
@@ -136,8 +139,9 @@ def model_formula(*, layers: int, mlp: bool, layernorm: bool) -> str:
 
 
 def final_formula(*, layernorm: bool) -> tuple[str, str]:
-    """The output layer's formula: z = LN_f(H^(L))_t·W_out + b (without LayerNorm, LN_f is the identity)."""
+    """The output layer's formula: z = LN_f(H^(L))_t·W_out + b (without LayerNorm, LN_f is the identity), and its
+    intuition in the page's language."""
     latex, why = FINAL_STEP
     if not layernorm:
         latex = latex.replace(r"\operatorname{LN}_f\!\big(H^{(L)}\big)", r"H^{(L)}")
-    return latex, why
+    return latex, _(why)
