@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core.mechanism import scaled_dot_product_attention, softmax
 from ..core.streams import Use, rng_for
+from ..i18n import _, count, decimal, percent
 from .analysis import distribution_change, remove_word, shuffle_earlier_words
 from .claims import UNCHANGED, Claim
 from .trained_lessons import (  # the trained-model lessons' claims, under the one name lessons import
@@ -82,17 +83,19 @@ def scaling_and_temperature(seed: int, n_words: int = 6, d_k: int = 64) -> Claim
         "top_scaled": top_scaled,
         **{f"top_t{t:g}": v for t, v in zip(TEMPERATURES, tops, strict=True)},
     }
+    shares = {"unscaled": percent(top_raw, 0), "scaled": percent(top_scaled, 0), "sharp": percent(tops[0], 0),
+              "as_is": percent(tops[1], 0), "flat": percent(tops[2], 0)}  # fmt: skip
     if holds:
-        sentence = (
-            f"Without dividing by √d_k = {np.sqrt(d_k):g}, the top word takes {top_raw:.0%} of the attention; "
-            f"with it, {top_scaled:.0%}. Temperature τ = 0.5 gives the top word {tops[0]:.0%}, τ = 1 {tops[1]:.0%}, "
-            f"τ = 2 {tops[2]:.0%}: lower is sharper, higher is flatter."
-        )
+        sentence = _(
+            "Without dividing by √d_k = {root}, the top word takes {unscaled} of the attention; "
+            "with it, {scaled}. Temperature τ = 0.5 gives the top word {sharp}, τ = 1 {as_is}, "
+            "τ = 2 {flat}: lower is sharper, higher is flatter."
+        ).format(root=f"{np.sqrt(d_k):g}", **shares)
     else:
-        sentence = (
-            f"This seed does not show it: the top weight is {top_raw:.0%} without the scaling and {top_scaled:.0%} "
-            f"with it; at τ = 0.5, 1, 2 it is {tops[0]:.0%}, {tops[1]:.0%}, {tops[2]:.0%}. Try another seed."
-        )
+        sentence = _(
+            "This seed does not show it: the top weight is {unscaled} without the scaling and {scaled} "
+            "with it; at τ = 0.5, 1, 2 it is {sharp}, {as_is}, {flat}. Try another seed."
+        ).format(**shares)
     return Claim(holds, sentence, numbers)
 
 
@@ -115,16 +118,17 @@ def one_word_looks_back(model, context: Sequence[str]) -> Claim:
     mean_row = steps.weights[:, -1].mean(axis=0)  # [n] over heads
     top = int(mean_row.argmax())
     holds = gap < 1e-4 and row_sum_error < 1e-4 and future == 0.0
-    look = f"'{steps.words[-1]}' looks most at '{steps.words[top]}' ({mean_row[top]:.0%} of its attention)"
+    look = {"word": steps.words[-1], "looked_at": steps.words[top], "share": percent(float(mean_row[top]), 0)}
     if holds:
-        sentence = (
-            f"{look}. Its output is Σ_j a_j v_j to within {gap:.0e} (recomputed by a loop), its weights sum to 1 "
-            f"to within {row_sum_error:.0e}, and later words get exactly {future:g}."
-        )
+        sentence = _(
+            "'{word}' looks most at '{looked_at}' ({share} of its attention). Its output is Σ_j a_j v_j to within "
+            "{gap} (recomputed by a loop), its weights sum to 1 to within {rows}, and later words get exactly {future}."
+        ).format(**look, gap=f"{gap:.0e}", rows=f"{row_sum_error:.0e}", future=f"{future:g}")
     else:
-        sentence = (
-            f"{look}; but the check failed: the weighted sum differs by {gap:.2g}, the rows by {row_sum_error:.2g}."
-        )
+        sentence = _(
+            "'{word}' looks most at '{looked_at}' ({share} of its attention); but the check failed: the weighted sum "
+            "differs by {gap}, the rows by {rows}."
+        ).format(**look, gap=f"{gap:.2g}", rows=f"{row_sum_error:.2g}")
     return Claim(holds, sentence, {"gap": gap, "row_sum_error": row_sum_error, "top_weight": float(mean_row[top])})
 
 
@@ -155,15 +159,17 @@ def positions_matter(without, learned, tokens: Sequence[str], seed: int, most: i
         moved[name] = float(np.mean([shuffle_change(model, c, rng) for c in chosen]))
     holds = moved["none"] < UNCHANGED and moved["learned"] >= MOVED
     numbers = {"none": moved["none"], "learned": moved["learned"], "contexts": float(len(chosen))}
-    measured = (
-        f"over {len(chosen)} contexts, shuffling the earlier words moved the prediction by {moved['none']:.3f} "
-        f"with positions 'none' and by {moved['learned']:.3f} with learned positions (total variation, 0 to 1)"
-    )
+    said = {"contexts": count(len(chosen)), "none": decimal(moved["none"], 3), "learned": decimal(moved["learned"], 3)}
     if holds:
-        return Claim(
-            True, measured[0].upper() + measured[1:] + ": without positions, word order is invisible.", numbers
-        )
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+        return Claim(True, _(
+            "Over {contexts} contexts, shuffling the earlier words moved the prediction by {none} with positions "
+            "'none' and by {learned} with learned positions (total variation, 0 to 1): without positions, word "
+            "order is invisible."
+        ).format(**said), numbers)  # fmt: skip
+    return Claim(False, _(
+        "This run does not show it clearly: over {contexts} contexts, shuffling the earlier words moved the "
+        "prediction by {none} with positions 'none' and by {learned} with learned positions (total variation, 0 to 1)."
+    ).format(**said), numbers)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -207,17 +213,19 @@ def attention_is_not_explanation(
     surprises = [r for r in found if r.mattered_most != r.most_attended]
     numbers = {"most_attended": float(top.mean()), "random": float(other.mean()), "surprises": float(len(surprises)),
                "contexts": float(len(found))}  # fmt: skip
-    average = (
-        f"removing the most-attended earlier word moved the prediction by {top.mean():.3f} on average, a random "
-        f"other earlier word by {other.mean():.3f}"
-    )
+    said = {"surprises": count(len(surprises)), "contexts": count(len(found)), "top": decimal(float(top.mean()), 3),
+            "other": decimal(float(other.mean()), 3)}  # fmt: skip
     if surprises:
-        sentence = (
-            f"In {len(surprises)} of {len(found)} contexts another word mattered more than the most-attended one; "
-            f"{average}. A weight says where the model looked, not what its prediction depends on."
-        )
+        sentence = _(
+            "In {surprises} of {contexts} contexts another word mattered more than the most-attended one; removing "
+            "the most-attended earlier word moved the prediction by {top} on average, a random other earlier word by "
+            "{other}. A weight says where the model looked, not what its prediction depends on."
+        ).format(**said)
     else:
-        sentence = f"In this run the most-attended word mattered most in all {len(found)} contexts; {average}."
+        sentence = _(
+            "In this run the most-attended word mattered most in all {contexts} contexts; removing the most-attended "
+            "earlier word moved the prediction by {top} on average, a random other earlier word by {other}."
+        ).format(**said)
     example = max(surprises, key=lambda r: r.moved[r.mattered_most] - r.moved[r.most_attended], default=None)
     return Claim(bool(surprises), sentence, numbers), example
 

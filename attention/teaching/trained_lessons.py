@@ -16,6 +16,7 @@ from ..blog.method import blog_method
 from ..core.parameters import UNKNOWN_TOKEN
 from ..core.streams import Use, rng_for
 from ..evaluation import head_scores
+from ..i18n import N_, _, count, decimal, percent
 from ..tokens.subword import SubwordTokenizer
 from ..tokens.words import Vocabulary
 from . import induction
@@ -52,16 +53,36 @@ def induction_heads(two_layers, one_layer, text: str) -> Claim:
     step = phase_change_step(two_layers.history)
     numbers = {"two_layers": two, "one_layer": one, "best_induction_two": best_two, "best_induction_one": best_one,
                "phase_change_step": float(step or 0)}  # fmt: skip
-    measured = (
-        f"on {induction.HELD_OUT_SEGMENTS} fresh segments it never saw, the two-layer model predicts {two:.0%} of "
-        f"the second copies' words, its best induction head scores {best_two:.2f}"
-        + (f" (it passed {HEAD_FORMED} at step {step})" if step is not None else "")
-        + f"; the one-layer model, trained alike, predicts {one:.0%} (best induction score {best_one:.2f})"
-    )
+    said = {"segments": count(induction.HELD_OUT_SEGMENTS), "two": percent(two, 0), "best_two": decimal(best_two, 2),
+            "threshold": decimal(HEAD_FORMED, 1), "step": count(step or 0), "one": percent(one, 0),
+            "best_one": decimal(best_one, 2)}  # fmt: skip
     holds = two >= COPIES and best_two >= HEAD_FORMED and one <= ONE_LAYER_AT_MOST
-    if holds:
-        return Claim(True, measured[0].upper() + measured[1:] + ". Copying needs two layers.", numbers)
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+    if holds and step is not None:
+        sentence = _(
+            "On {segments} fresh segments it never saw, the two-layer model predicts {two} of the second copies' "
+            "words, its best induction head scores {best_two} (it passed {threshold} at step {step}); the one-layer "
+            "model, trained alike, predicts {one} (best induction score {best_one}). Copying needs two layers."
+        )
+    elif holds:
+        sentence = _(
+            "On {segments} fresh segments it never saw, the two-layer model predicts {two} of the second copies' "
+            "words, its best induction head scores {best_two}; the one-layer model, trained alike, predicts {one} "
+            "(best induction score {best_one}). Copying needs two layers."
+        )
+    elif step is not None:
+        sentence = _(
+            "This run does not show it clearly: on {segments} fresh segments it never saw, the two-layer model "
+            "predicts {two} of the second copies' words, its best induction head scores {best_two} (it passed "
+            "{threshold} at step {step}); the one-layer model, trained alike, predicts {one} (best induction score "
+            "{best_one})."
+        )
+    else:
+        sentence = _(
+            "This run does not show it clearly: on {segments} fresh segments it never saw, the two-layer model "
+            "predicts {two} of the second copies' words, its best induction head scores {best_two}; the one-layer "
+            "model, trained alike, predicts {one} (best induction score {best_one})."
+        )
+    return Claim(holds, sentence.format(**said), numbers)
 
 
 def heads_specialise(scores: head_scores.HeadScores) -> Claim:
@@ -72,15 +93,20 @@ def heads_specialise(scores: head_scores.HeadScores) -> Claim:
     others = np.delete(previous.ravel(), layer * previous.shape[1] + head)  # [L·h - 1]
     i_layer, i_head, i_best = scores.best("induction")
     numbers = {"previous_token": best, "others_at_most": float(others.max()), "induction": i_best}
-    measured = (
-        f"layer {layer + 1}, head {head + 1} puts {best:.0%} of its attention on the word just before (its "
-        f"previous-token score); every other head at most {others.max():.0%}; the best induction head is layer "
-        f"{i_layer + 1}, head {i_head + 1} ({i_best:.2f})"
-    )
+    said = {"layer": layer + 1, "head": head + 1, "share": percent(best, 0), "others": percent(float(others.max()), 0),
+            "i_layer": i_layer + 1, "i_head": i_head + 1, "score": decimal(i_best, 2)}  # fmt: skip
     holds = best >= HEAD_FORMED and others.max() < HEAD_FORMED and (i_layer, i_head) != (layer, head)
     if holds:
-        return Claim(True, measured[0].upper() + measured[1:] + ". Each head took a job of its own.", numbers)
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+        return Claim(True, _(
+            "Layer {layer}, head {head} puts {share} of its attention on the word just before (its previous-token "
+            "score); every other head at most {others}; the best induction head is layer {i_layer}, head {i_head} "
+            "({score}). Each head took a job of its own."
+        ).format(**said), numbers)  # fmt: skip
+    return Claim(False, _(
+        "This run does not show it clearly: layer {layer}, head {head} puts {share} of its attention on the word just "
+        "before (its previous-token score); every other head at most {others}; the best induction head is layer "
+        "{i_layer}, head {i_head} ({score})."
+    ).format(**said), numbers)  # fmt: skip
 
 
 def windows_and_next(tokens: Sequence[str], window: int) -> list[tuple[list[str], str]]:
@@ -100,19 +126,23 @@ def blog_toy(embeddings: np.ndarray, vocabulary: Vocabulary, tokens: Sequence[st
         hits += result.words[int(result.top_k(1)[0])] == true_next
         shuffled = blog_method(embeddings, vocabulary, shuffle_earlier_words(context, rng))
         moved = max(moved, distribution_change(result, shuffled).total_variation)
-    common, times = Counter(t for _, t in found).most_common(1)[0]
+    common, times = Counter(t for _context, t in found).most_common(1)[0]
     accuracy, baseline = hits / len(found), times / len(found)
     numbers = {"accuracy": accuracy, "most_common": baseline, "chance": 1 / len(vocabulary.words),
                "shuffle_moved": moved, "contexts": float(len(found))}  # fmt: skip
-    measured = (
-        f"over all {len(found)} windows of the story, the blog's top word is the true next word {accuracy:.1%} of the "
-        f"time; always saying '{common}' is right {baseline:.1%} of the time. Shuffling the context moved its "
-        f"prediction by at most {moved:.3f}"
-    )
+    said = {"windows": count(len(found)), "accuracy": percent(accuracy, 1), "word": common,
+            "baseline": percent(baseline, 1), "moved": decimal(moved, 3)}  # fmt: skip
     if accuracy < baseline and moved < UNCHANGED:
-        return Claim(True, measured[0].upper() + measured[1:] + ": an average of random vectors has no order and "
-                     "learns nothing.", numbers)  # fmt: skip
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+        return Claim(True, _(
+            "Over all {windows} windows of the story, the blog's top word is the true next word {accuracy} of the "
+            "time; always saying '{word}' is right {baseline} of the time. Shuffling the context moved its "
+            "prediction by at most {moved}: an average of random vectors has no order and learns nothing."
+        ).format(**said), numbers)  # fmt: skip
+    return Claim(False, _(
+        "This run does not show it clearly: over all {windows} windows of the story, the blog's top word is the true "
+        "next word {accuracy} of the time; always saying '{word}' is right {baseline} of the time. Shuffling the "
+        "context moved its prediction by at most {moved}."
+    ).format(**said), numbers)  # fmt: skip
 
 
 def words_or_pieces(
@@ -126,15 +156,25 @@ def words_or_pieces(
     no_piece = [p for p in pieces if p not in tokenizer.vocabulary]
     numbers = {"unknown_words": float(len(unknown)), "words": float(len(words)), "pieces": float(len(pieces)),
                "unknown_pieces": float(len(no_piece)), "unknown_share": len(unknown) / max(len(words), 1)}  # fmt: skip
-    named = ", ".join(dict.fromkeys(unknown))
-    measured = (
-        f"in word mode {len(unknown)} of the prompt's {len(words)} words ({numbers['unknown_share']:.0%}) are not in "
-        f"the model's {len(vocabulary.words):,} words" + (f" ({named})" if named else "")
-        + f"; cut by BPE, {len(no_piece)} of its {len(pieces)} pieces are unknown"
-    )  # fmt: skip
-    if unknown and not no_piece:
-        return Claim(True, measured[0].upper() + measured[1:] + ": pieces can spell any word.", numbers)
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+    said = {"unknown": count(len(unknown)), "words": count(len(words)), "share": percent(numbers["unknown_share"], 0),
+            "known": count(len(vocabulary.words)), "named": ", ".join(dict.fromkeys(unknown)),
+            "no_piece": count(len(no_piece)), "pieces": count(len(pieces))}  # fmt: skip
+    if unknown and not no_piece:  # then some words are unknown, and named
+        return Claim(True, _(
+            "In word mode {unknown} of the prompt's {words} words ({share}) are not in the model's {known} words "
+            "({named}); cut by BPE, {no_piece} of its {pieces} pieces are unknown: pieces can spell any word."
+        ).format(**said), numbers)  # fmt: skip
+    if unknown:
+        sentence = _(
+            "This run does not show it clearly: in word mode {unknown} of the prompt's {words} words ({share}) are not "
+            "in the model's {known} words ({named}); cut by BPE, {no_piece} of its {pieces} pieces are unknown."
+        )
+    else:
+        sentence = _(
+            "This run does not show it clearly: in word mode {unknown} of the prompt's {words} words ({share}) are not "
+            "in the model's {known} words; cut by BPE, {no_piece} of its {pieces} pieces are unknown."
+        )
+    return Claim(False, sentence.format(**said), numbers)
 
 
 COPIED = 0.9
@@ -161,20 +201,45 @@ def attention_vs_counting(copy, small, large, copied: float, words: tuple[int, i
     it shrinks or turns. `copy`, `small`, `large`: the three models' Evaluation; `copied`: the copy accuracy;
     `words`: how many words the small and the large text have."""
     found = {name: against_counting(e) for name, e in (("copy", copy), ("small", small), ("large", large))}
-    ratio = {name: model / best for name, (_, best, model) in found.items()}  # < 1: the model wins
-    numbers = {f"{name}_{what}": value for name, (_, best, model) in found.items()
+    ratio = {name: model / best for name, (_label, best, model) in found.items()}  # < 1: the model wins
+    numbers = {f"{name}_{what}": value for name, (_label, best, model) in found.items()
                for what, value in (("model", model), ("counting", best))}  # fmt: skip
     numbers |= {"copied": copied, **{f"{name}_ratio": r for name, r in ratio.items()}}
     numbers |= {f"{name}_log2_ratio": float(np.log2(r)) for name, r in ratio.items()}
-    said = {name: f"the model {model:.1f} vs the {label.split(' (')[0]} {best:.1f}"
-            for name, (label, best, model) in found.items()}  # fmt: skip
-    turned = "the model wins" if ratio["large"] < 1 else "counting still wins, by less"
-    measured = (
-        f"test perplexity (lower is better): on the copy grammar {said['copy']} (it copies the colour in "
-        f"{copied:.0%} of test sentences); on {words[0]:,} words of stories {said['small']}; on {words[1]:,} words "
-        f"{said['large']}: {turned}"
-    )
-    if copied >= COPIED and ratio["copy"] < 1 < ratio["small"] and ratio["large"] < ratio["small"]:
-        return Claim(True, measured[0].upper() + measured[1:] + ". Attention wins where the answer is far back; "
-                     "on a little real text, counting wins.", numbers)  # fmt: skip
-    return Claim(False, f"This run does not show it clearly: {measured}.", numbers)
+    said = {f"{name}_{what}": value for name, (label, best, model) in found.items()
+            for what, value in (("model", decimal(model, 1)), ("counter", label.split(" (")[0]),
+                                ("counting", decimal(best, 1)))}  # fmt: skip
+    said |= {"copied": percent(copied, 0), "small_words": count(words[0]), "large_words": count(words[1])}
+    holds = copied >= COPIED and ratio["copy"] < 1 < ratio["small"] and ratio["large"] < ratio["small"]
+    return Claim(holds, _(COUNTING_SENTENCES[holds, bool(ratio["large"] < 1)]).format(**said), numbers)
+
+
+COUNTING_SENTENCES = {  # (the claim holds, the model wins on all the stories) -> the sentence
+    (True, True): N_(
+        "Test perplexity (lower is better): on the copy grammar the model {copy_model} vs the {copy_counter} "
+        "{copy_counting} (it copies the colour in {copied} of test sentences); on {small_words} words of stories the "
+        "model {small_model} vs the {small_counter} {small_counting}; on {large_words} words the model {large_model} "
+        "vs the {large_counter} {large_counting}: the model wins. Attention wins where the answer is far back; on a "
+        "little real text, counting wins."
+    ),
+    (True, False): N_(
+        "Test perplexity (lower is better): on the copy grammar the model {copy_model} vs the {copy_counter} "
+        "{copy_counting} (it copies the colour in {copied} of test sentences); on {small_words} words of stories the "
+        "model {small_model} vs the {small_counter} {small_counting}; on {large_words} words the model {large_model} "
+        "vs the {large_counter} {large_counting}: counting still wins, by less. Attention wins where the answer is "
+        "far back; on a little real text, counting wins."
+    ),
+    (False, True): N_(
+        "This run does not show it clearly: test perplexity (lower is better): on the copy grammar the model "
+        "{copy_model} vs the {copy_counter} {copy_counting} (it copies the colour in {copied} of test sentences); on "
+        "{small_words} words of stories the model {small_model} vs the {small_counter} {small_counting}; on "
+        "{large_words} words the model {large_model} vs the {large_counter} {large_counting}: the model wins."
+    ),
+    (False, False): N_(
+        "This run does not show it clearly: test perplexity (lower is better): on the copy grammar the model "
+        "{copy_model} vs the {copy_counter} {copy_counting} (it copies the colour in {copied} of test sentences); on "
+        "{small_words} words of stories the model {small_model} vs the {small_counter} {small_counting}; on "
+        "{large_words} words the model {large_model} vs the {large_counter} {large_counting}: counting still wins, "
+        "by less."
+    ),
+}

@@ -6,16 +6,20 @@ link in step, so a copied link opens the same step. The lesson's models come fro
 
 from __future__ import annotations
 
+import contextvars
 from functools import partial
 from typing import Any
 
 import streamlit as st
 
+from attention.i18n import _
+
+from .. import i18n
 from ..models import INLINE_WAIT_S, training_jobs, waiting
 from ..page import PRESENTATION_CSS
 from ..render import is_present, show_chart
 from ..views.induction import live
-from . import LESSON_PAGE, PAGE, Lesson, claim_of, teacher_sheet
+from . import LESSON_PAGE, PAGE, Lesson, claim_of, steps_and_minutes, teacher_sheet
 from .catalog import LESSONS
 
 CLICKER = "lesson_clicker"
@@ -29,7 +33,7 @@ def render_lesson() -> None:
     if slug in LESSONS:
         lesson_page(list(LESSONS).index(slug) + 1, LESSONS[slug])
     else:
-        st.info("There is no lesson of that name in this lab; here are the lessons it has.")
+        st.info(_("There is no lesson of that name in this lab; here are the lessons it has."))
         lesson_list()
 
 
@@ -39,11 +43,14 @@ def link_query(slug: str, step: int) -> dict[str, str]:
 
 
 def lesson_list() -> None:
-    st.title("Lessons")
-    st.markdown("A path for a class, in an order that builds. Each lesson measures its claim on this run.")
+    st.title(_("Lessons"))
+    st.markdown(_("A path for a class, in an order that builds. Each lesson measures its claim on this run."))
     for number, lesson in enumerate(LESSONS.values(), start=1):
-        st.page_link(LESSON_PAGE, label=f"{number}. {lesson.title}", query_params=link_query(lesson.slug, 1))
-        st.caption(f"{lesson.promise} {len(lesson.steps)} steps, about {lesson.minutes} minutes.")
+        label = _("{number}. {title}").format(number=number, title=_(lesson.title))
+        st.page_link(LESSON_PAGE, label=label, query_params=link_query(lesson.slug, 1))
+        st.caption(
+            _("{promise} {steps}, about {minutes}.").format(promise=_(lesson.promise), **steps_and_minutes(lesson))
+        )
 
 
 def seed() -> int:
@@ -75,14 +82,16 @@ def lesson_models(lesson: Lesson, at_seed: int) -> tuple | None:
                 waiting(job)
             return None
         if job.error or job.model is None:
-            st.warning(f"The lesson's model could not be trained: {job.error}")
+            st.warning(_("The lesson's model could not be trained: {error}").format(error=job.error))
             return None
     return tuple(job.model for job in jobs)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def measured(slug: str, at_seed: int, _models: tuple) -> Any:
-    """The lesson's measurement for this seed (its models are determined by the slug and the seed)."""
+def measured(slug: str, at_seed: int, lang: str, _models: tuple) -> Any:
+    """The lesson's measurement for this seed (its models are determined by the slug and the seed), its claim's
+    sentence in the page's language `lang` (lab.i18n.code(), the active language)."""
+    del lang  # a cache key: the claim is written in the active language
     return LESSONS[slug].measure(_models, at_seed)
 
 
@@ -93,14 +102,18 @@ def lesson_page(number: int, lesson: Lesson) -> None:
     models = lesson_models(lesson, at_seed)
     if models is None:
         return
-    found = measured(lesson.slug, at_seed, models)
+    found = measured(lesson.slug, at_seed, i18n.code(), models)
     shown = lesson.steps[step - 1]
-    st.subheader(f"{number}. {lesson.title} · step {step} of {len(lesson.steps)}: {shown.title}")
+    st.subheader(
+        _("{number}. {lesson} · step {step} of {steps}: {title}").format(
+            number=number, lesson=_(lesson.title), step=step, steps=len(lesson.steps), title=_(shown.title)
+        )
+    )
     words, picture = st.columns([2, 3], gap="large")
     with words:
-        st.markdown(shown.look)
-        st.markdown(f"**Ask:** {shown.ask}")
-        st.markdown(f"**Try:** {shown.try_this}")
+        st.markdown(shown.said(shown.look))
+        st.markdown(_("**Ask:** {question}").format(question=shown.said(shown.ask)))
+        st.markdown(_("**Try:** {suggestion}").format(suggestion=shown.said(shown.try_this)))
         if step == len(lesson.steps):
             claim = claim_of(found)
             (st.success if claim.holds else st.warning)(claim.sentence)
@@ -110,21 +123,22 @@ def lesson_page(number: int, lesson: Lesson) -> None:
             shown.picture(found), width="content", key=f"lesson_picture_{lesson.slug}_{step}"
         )  # a new chart per step
     if not is_present():
-        sheet = partial(teacher_sheet, lesson, number, found, at_seed)
+        # Written when clicked, in another context: it runs in a copy of this run's, so in the page's language
+        sheet = partial(contextvars.copy_context().run, teacher_sheet, lesson, number, found, at_seed)
         with st.container(horizontal=True):
-            st.download_button("Teacher's sheet (Markdown)", sheet, file_name=f"lesson-{number}-{lesson.slug}.md",
+            st.download_button(_("Teacher's sheet (Markdown)"), sheet, file_name=f"lesson-{number}-{lesson.slug}.md",
                                mime="text/markdown", on_click="ignore", key="sheet")  # fmt: skip
-            st.page_link(PAGE, label="All lessons")
+            st.page_link(PAGE, label=_("All lessons"))
 
 
 def steppers(step: int, steps: int) -> None:
     """Previous/Next with ← →, and hidden twins for a clicker's PageUp/PageDown (one shortcut per button)."""
-    moves = (("◀ Previous", -1, "Left", "PageUp"), ("Next ▶", 1, "Right", "PageDown"))
+    moves = ((_("◀ Previous"), -1, "Left", "PageUp"), (_("Next ▶"), 1, "Right", "PageDown"))
     with st.container(horizontal=True):
-        for label, delta, key, _ in moves:
+        for label, delta, key, _clicker in moves:
             st.button(label, on_click=go_to, args=(step + delta,), key=f"lesson_{delta}", shortcut=key,
-                      disabled=not 1 <= step + delta <= steps, help=f"Key: {key}")  # fmt: skip
+                      disabled=not 1 <= step + delta <= steps, help=_("Key: {key}").format(key=key))  # fmt: skip
     with st.container(key=CLICKER):
-        for label, delta, _, clicker in moves:
+        for label, delta, _key, clicker in moves:
             st.button(label, on_click=go_to, args=(step + delta,), key=f"lesson_clicker_{delta}", shortcut=clicker,
                       disabled=not 1 <= step + delta <= steps)  # fmt: skip
