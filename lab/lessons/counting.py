@@ -11,6 +11,7 @@ import numpy as np
 
 import attention
 from attention import charts
+from attention.i18n import N_, _
 from attention.teaching import copying
 from attention.teaching import lessons as measure
 from attention.tokens.words import tokenize
@@ -21,7 +22,6 @@ COPY_TOKENS = tuple(tokenize(presets.COPY_TEXT))
 AT = [i for i, t in enumerate(COPY_TOKENS) if t == "is"][2] + 1  # 1-based: predict after the third 'is'
 CONTEXT = list(COPY_TOKENS[AT - presets.COPY.context_window : AT])
 WORDS = (len(presets.FEW_STORIES.split()), len(presets.STORIES.split()))  # whitespace-separated words
-VALUE = "log₂ ratio"  # log₂(model ÷ counter), said in full in the step's text
 
 
 @dataclass(frozen=True)
@@ -44,67 +44,80 @@ def measured(models: tuple, seed: int) -> Measured:
 def against_counters(m: Measured) -> partial:
     labels = [label.split(" (")[0].replace("Kneser–Ney", "KN") for label in m.few_stories]
     return partial(charts.value_bars_chart, tuple(labels), tuple(m.few_stories.values()),
-                   value_title=f"{VALUE} on a few stories (< 0: model wins)")  # fmt: skip
+                   value_title=_("log₂ ratio on a few stories (< 0: model wins)"))  # fmt: skip
 
 
 def summary(m: Measured) -> partial:
     n = m.claim.numbers
     ratios = tuple(n[f"{name}_log2_ratio"] for name in ("copy", "small", "large"))
-    return partial(charts.value_bars_chart, ("colour copy", "few stories", "all stories"), ratios,
-                   value_title=f"{VALUE}, model ÷ best counter (< 0: model wins)")  # fmt: skip
+    names = (_("colour copy"), _("few stories"), _("all stories"))
+    return partial(charts.value_bars_chart, names, ratios,
+                   value_title=_("log₂ ratio, model ÷ best counter (< 0: model wins)"))  # fmt: skip
 
 
 LESSON = Lesson(
     slug="attention-vs-counting",
-    title="When does attention beat counting?",
-    promise="Attention wins when the answer is far back; on a little real text, counting words wins.",
+    title=N_("When does attention beat counting?"),
+    promise=N_("Attention wins when the answer is far back; on a little real text, counting words wins."),
     minutes=8,
     measure=measured,
     settings=(presets.COPY, presets.DEFAULTS, presets.DEFAULTS),
     texts=(presets.COPY_TEXT, presets.FEW_STORIES, presets.STORIES),
     steps=(
         Step(
-            "A sentence that copies",
-            "800 sentences like 'the red ball is red .': the word after 'is' repeats the colour three words "
-            "back. A counter of word pairs or triples sees only 'ball is' and can only guess among ten colours.",
-            "What must a model remember to say the last word?",
-            "Say the rule in one sentence, then find where a trigram's view of the text ends.",
+            N_("A sentence that copies"),
+            N_(
+                "800 sentences like 'the red ball is red .': the word after 'is' repeats the colour three words "
+                "back. A counter of word pairs or triples sees only 'ball is' and can only guess among ten colours."
+            ),
+            N_("What must a model remember to say the last word?"),
+            N_("Say the rule in one sentence, then find where a trigram's view of the text ends."),
             lambda m: partial(
                 charts.token_strip_chart, COPY_TOKENS[: AT + 2], AT, presets.COPY.context_window, chars_per_row=44
             ),
         ),
         Step(
-            "Attention looks back at the colour",
-            "The trained model's attention from 'is' over its window: the weight on the colour word three back "
-            "is what lets it copy.",
-            "Which earlier word gets the most weight? Is it the word it will say?",
-            "Hover the bars and find the colour's weight.",
+            N_("Attention looks back at the colour"),
+            N_(
+                "The trained model's attention from 'is' over its window: the weight on the colour word three back "
+                "is what lets it copy."
+            ),
+            N_("Which earlier word gets the most weight? Is it the word it will say?"),
+            N_("Hover the bars and find the colour's weight."),
             lambda m: partial(charts.attention_row_chart, m.looks, CONTEXT),
         ),
         Step(
-            "So it names the colour",
-            "The model's next-word bars after 'is': nearly all on the colour the sentence began with. A word-"
-            "triple counter would spread them over the ten colours.",
-            "How sure is the model? How sure could a counter be?",
-            "In the Lab, train on a copy text of your own and compare with the Train view's baselines.",
+            N_("So it names the colour"),
+            N_(
+                "The model's next-word bars after 'is': nearly all on the colour the sentence began with. A word-"
+                "triple counter would spread them over the ten colours."
+            ),
+            N_("How sure is the model? How sure could a counter be?"),
+            N_("In the Lab, train on a copy text of your own and compare with the Train view's baselines."),
             lambda m: partial(charts.next_word_chart, m.prediction, top_k=6, true_next=CONTEXT[1]),
         ),
         Step(
-            "Real stories, a little text: counting wins",
-            f"The same model on {WORDS[0]:,} words of the built-in stories, scored on their last tenth by perplexity "
-            "(as unsure as a die with that many sides), against each counting baseline: a cell is log₂(model's "
-            "perplexity ÷ the counter's), blue below 0 where the model wins, orange above 0 where the counter wins.",
-            "Why would counting word pairs and triples do well on a small text?",
-            "In the Lab's Train view, read the same table for your own text.",
+            N_("Real stories, a little text: counting wins"),
+            N_(
+                "The same model on {few} words of the built-in stories, scored on their last tenth by perplexity "
+                "(as unsure as a die with that many sides), against each counting baseline: a cell is log₂(model's "
+                "perplexity ÷ the counter's), blue below 0 where the model wins, orange above 0 where the counter wins."
+            ),
+            N_("Why would counting word pairs and triples do well on a small text?"),
+            N_("In the Lab's Train view, read the same table for your own text."),
             against_counters,
+            numbers={"few": WORDS[0]},
         ),
         Step(
-            "Measured on this run",
-            f"The copy text, {WORDS[0]:,} words and {WORDS[1]:,} words of stories, each against its strongest "
-            "counting baseline: log₂(model's perplexity ÷ the counter's), blue where the model wins.",
-            "What does attention need more of before it beats counting on real text?",
-            "Change the seed in the link (seed=...) and see whether the numbers hold.",
+            N_("Measured on this run"),
+            N_(
+                "The copy text, {few} words and {every} words of stories, each against its strongest "
+                "counting baseline: log₂(model's perplexity ÷ the counter's), blue where the model wins."
+            ),
+            N_("What does attention need more of before it beats counting on real text?"),
+            N_("Change the seed in the link (seed=...) and see whether the numbers hold."),
             summary,
+            numbers={"few": WORDS[0], "every": WORDS[1]},
         ),
     ),
 )

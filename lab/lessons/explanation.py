@@ -9,6 +9,7 @@ import numpy as np
 
 import attention
 from attention import charts
+from attention.i18n import N_, _
 from attention.teaching import lessons as measure
 from attention.teaching.analysis import remove_word
 
@@ -49,63 +50,69 @@ def side_by_side(m: Measured) -> np.ndarray:  # -> [2, n - 1]: attention and the
 
 LESSON = Lesson(
     slug="attention-is-not-explanation",
-    title="Attention is not explanation",
-    promise="The word a model looks at most is not always the word its prediction depends on.",
+    title=N_("Attention is not explanation"),
+    promise=N_("The word a model looks at most is not always the word its prediction depends on."),
     minutes=8,
     measure=measured,
     training_text=presets.TEXT,
     settings=(presets.LEARNED,),
     steps=(
         Step(
-            "Where the last word looks",
-            "The model's attention from the last word of a context of the story, averaged over its heads. It is "
-            "tempting to read the longest bar as the reason for the prediction.",
-            "Which earlier word would you remove to change the prediction most?",
-            "Write down your guess before the next step.",
+            N_("Where the last word looks"),
+            N_(
+                "The model's attention from the last word of a context of the story, averaged over its heads. It is "
+                "tempting to read the longest bar as the reason for the prediction."
+            ),
+            N_("Which earlier word would you remove to change the prediction most?"),
+            N_("Write down your guess before the next step."),
             lambda m: partial(charts.attention_row_chart, m.example.weights, list(m.example.context)),
         ),
         Step(
-            "Remove the most-attended word",
-            "The context without the earlier word that got the most attention: the bars before and after.",
-            "Did the prediction move as much as you expected?",
-            "In the Lab, open What if, choose remove one word, and remove the most-attended one.",
+            N_("Remove the most-attended word"),
+            N_("The context without the earlier word that got the most attention: the bars before and after."),
+            N_("Did the prediction move as much as you expected?"),
+            N_("In the Lab, open What if, choose remove one word, and remove the most-attended one."),
             lambda m: partial(
                 charts.comparison_chart,
                 m.before,
                 m.without_most_attended,
                 top_k=TOP,
-                before_label="whole context",
-                after_label="without the most-attended",
+                before_label=_("whole context"),
+                after_label=_("without the most-attended"),
             ),
         ),
         Step(
-            "Remove the word that matters most",
-            "Removing each earlier word in turn finds the one the prediction depends on most. Here it is another "
-            "word than the most-attended one (or the same, if this run found no such context).",
-            "How can a word matter without being looked at? (Think of what the values carry, and the last word.)",
-            "Remove other words in What if and rank them by how much the prediction moves.",
+            N_("Remove the word that matters most"),
+            N_(
+                "Removing each earlier word in turn finds the one the prediction depends on most. Here it is another "
+                "word than the most-attended one (or the same, if this run found no such context)."
+            ),
+            N_("How can a word matter without being looked at? (Think of what the values carry, and the last word.)"),
+            N_("Remove other words in What if and rank them by how much the prediction moves."),
             lambda m: partial(
                 charts.comparison_chart,
                 m.before,
                 m.without_mattered_most,
                 top_k=TOP,
-                before_label="whole context",
-                after_label="without the word that matters most",
+                before_label=_("whole context"),
+                after_label=_("without the word that matters most"),
             ),
         ),
         Step(
-            "Measured on this run",
-            "Top row: the attention each earlier word gets; bottom row: how far removing it moves the prediction "
-            "(total variation). The two rows need not agree.",
-            "What would you need, beyond attention weights, to explain a prediction?",
-            "Change the seed in the link (seed=...) and see whether the numbers hold.",
+            N_("Measured on this run"),
+            N_(
+                "Top row: the attention each earlier word gets; bottom row: how far removing it moves the prediction "
+                "(total variation). The two rows need not agree."
+            ),
+            N_("What would you need, beyond attention weights, to explain a prediction?"),
+            N_("Change the seed in the link (seed=...) and see whether the numbers hold."),
             lambda m: partial(
                 charts.matrix_chart,
                 side_by_side(m),
-                ["attention", "moved by removing"],
+                [_("attention"), _("moved by removing")],
                 column_labels=labels(m)[:-1],
-                column_title="earlier word",
-                value_title="share",
+                column_title=_("earlier word"),
+                value_title=_("share"),
             ),
         ),
     ),

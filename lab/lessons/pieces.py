@@ -11,6 +11,7 @@ import numpy as np
 
 from attention import charts
 from attention.charts.tokens import merges_chart
+from attention.i18n import N_, _
 from attention.teaching import lessons as measure
 from attention.tokens.subword import SubwordTokenizer
 from attention.tokens.tokenization import Tokenized, split
@@ -62,47 +63,58 @@ def shares(m: Measured) -> np.ndarray:  # -> [1, 2]
 
 LESSON = Lesson(
     slug="words-or-pieces",
-    title="Words or pieces",
-    promise="How subword tokens cut text into pieces, and why no word is ever unknown to them.",
+    title=N_("Words or pieces"),
+    promise=N_("How subword tokens cut text into pieces, and why no word is ever unknown to them."),
     minutes=7,
     measure=measured,
     steps=(
         Step(
-            "A model of words has a list",
-            "A word model knows the words of the text it trained on (the Lab's built-in stories), and reads any "
-            "other word as <unk>. This passage was written apart from the stories: the words marked * are not "
-            "on the list.",
-            "What can a model predict after a word it reads as <unk>? Could it ever say that word?",
-            "Hover a starred word; then think of three words no children's story would use.",
+            N_("A model of words has a list"),
+            N_(
+                "A word model knows the words of the text it trained on (the Lab's built-in stories), and reads any "
+                "other word as <unk>. This passage was written apart from the stories: the words marked * are not "
+                "on the list."
+            ),
+            N_("What can a model predict after a word it reads as <unk>? Could it ever say that word?"),
+            N_("Hover a starred word; then think of three words no children's story would use."),
             lambda m: strip(m.as_words, m.unknown),
         ),
         Step(
-            "Byte-pair encoding: glue the commonest pair",
-            "BPE starts from single characters and glues the neighbouring pair seen most often in the stories, "
-            "again and again, 1,000 times. The first merges are the commonest pieces of English.",
-            "Why would ' t' + 'h' come before any rare word?",
-            "In the Lab, open Tokens and read what the merges make of your own text.",
+            N_("Byte-pair encoding: glue the commonest pair"),
+            N_(
+                "BPE starts from single characters and glues the neighbouring pair seen most often in the stories, "
+                "again and again, 1,000 times. The first merges are the commonest pieces of English."
+            ),
+            N_("Why would ' t' + 'h' come before any rare word?"),
+            N_("In the Lab, open Tokens and read what the merges make of your own text."),
             lambda m: partial(merges_chart, m.tokenizer.merges),
         ),
         Step(
-            "Words become pieces",
-            "The same passage cut by the merges: common words stay whole (with their leading space), rare ones "
-            "become pieces that touch on the strip. Nothing is starred.",
-            "Which starred word of step 1 became which pieces?",
-            "In the Lab's Tokens view, type a word in the box and see what it costs.",
+            N_("Words become pieces"),
+            N_(
+                "The same passage cut by the merges: common words stay whole (with their leading space), rare ones "
+                "become pieces that touch on the strip. Nothing is starred."
+            ),
+            N_("Which starred word of step 1 became which pieces?"),
+            N_("In the Lab's Tokens view, type a word in the box and see what it costs."),
             lambda m: strip(m.as_pieces),
         ),
         Step(
-            "Measured: no piece is unknown",
-            "A word of pieces can always be spelled: a character the stories never used becomes its bytes. The "
-            "share of the passage that is unknown, as words and as pieces.",
-            "What does a model pay for having no unknown words?",
-            "In the Lab's Tokens view, type a word in any script, or an emoji: BPE never fails, it needs more pieces.",
+            N_("Measured: no piece is unknown"),
+            N_(
+                "A word of pieces can always be spelled: a character the stories never used becomes its bytes. The "
+                "share of the passage that is unknown, as words and as pieces."
+            ),
+            N_("What does a model pay for having no unknown words?"),
+            N_(
+                "In the Lab's Tokens view, type a word in any script, or an emoji: BPE never fails, it needs more "
+                "pieces."
+            ),
             lambda m: partial(
                 charts.value_bars_chart,
-                ("as words", "as pieces"),
+                (_("as words"), _("as pieces")),
                 tuple(shares(m).ravel()),
-                value_title="share unknown to the model",
+                value_title=_("share unknown to the model"),
                 value_format=".0%",
             ),
         ),

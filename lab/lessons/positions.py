@@ -8,6 +8,7 @@ from functools import partial
 import attention
 from attention import charts
 from attention.core.streams import Use, rng_for
+from attention.i18n import N_, _
 from attention.teaching import lessons as measure
 from attention.teaching.analysis import shuffle_earlier_words
 
@@ -38,51 +39,59 @@ def measured(models: tuple, seed: int) -> Measured:
 def compare(which: str):
     def picture(m: Measured) -> partial:
         before, after = getattr(m, which)
-        return partial(charts.comparison_chart, before, after, top_k=TOP, before_label="in order",
-                       after_label="shuffled")  # fmt: skip
+        return partial(charts.comparison_chart, before, after, top_k=TOP, before_label=_("in order"),
+                       after_label=_("shuffled"))  # fmt: skip
 
     return picture
 
 
 LESSON = Lesson(
     slug="why-positions-matter",
-    title="Why positions matter",
-    promise="Without positions, attention cannot tell 'the dog bit the man' from 'the man bit the dog'.",
+    title=N_("Why positions matter"),
+    promise=N_("Without positions, attention cannot tell 'the dog bit the man' from 'the man bit the dog'."),
     minutes=7,
     measure=measured,
     training_text=presets.TEXT,
     settings=(presets.NO_POSITIONS, presets.LEARNED),
     steps=(
         Step(
-            "A prediction from six words",
-            "The model with learned positions reads 'mara walked back up from the'. Its position vectors P are "
-            "added to the words: X = E[w] + P, so 'the' at place 6 differs from 'the' at place 1.",
-            "Which word should come next? How sure is the model?",
-            "Say the sentence with its words shuffled: can you still guess?",
+            N_("A prediction from six words"),
+            N_(
+                "The model with learned positions reads 'mara walked back up from the'. Its position vectors P are "
+                "added to the words: X = E[w] + P, so 'the' at place 6 differs from 'the' at place 1."
+            ),
+            N_("Which word should come next? How sure is the model?"),
+            N_("Say the sentence with its words shuffled: can you still guess?"),
             lambda m: partial(charts.next_word_chart, m.learned[0], top_k=TOP, true_next="harbour"),
         ),
         Step(
-            "Shuffle the earlier words: learned positions",
-            "The last word stays, the five before it are shuffled. With positions, the model sees the new order "
-            "and its prediction moves.",
-            "Did the top word change? Why would order matter for the next word?",
-            "In the Lab, open What if and shuffle the words of your own text.",
+            N_("Shuffle the earlier words: learned positions"),
+            N_(
+                "The last word stays, the five before it are shuffled. With positions, the model sees the new order "
+                "and its prediction moves."
+            ),
+            N_("Did the top word change? Why would order matter for the next word?"),
+            N_("In the Lab, open What if and shuffle the words of your own text."),
             compare("learned"),
         ),
         Step(
-            "The same with positions 'none'",
-            "A second model, trained alike but without positions. Its last word attends to a set of words: the "
-            "same words in another order give the very same weights and output.",
-            "Why are the two bars of each word exactly equal?",
-            "In the Lab, set Train's Positions to none, train, and shuffle in What if.",
+            N_("The same with positions 'none'"),
+            N_(
+                "A second model, trained alike but without positions. Its last word attends to a set of words: the "
+                "same words in another order give the very same weights and output."
+            ),
+            N_("Why are the two bars of each word exactly equal?"),
+            N_("In the Lab, set Train's Positions to none, train, and shuffle in What if."),
             compare("none"),
         ),
         Step(
-            "Measured on this run",
-            "The same shuffle over many contexts of the story, for both models: the average distance between the "
-            "predictions before and after (0 = the same, 1 = nothing in common).",
-            "Where else would a model need to know order: in numbers, in code, in music?",
-            "Change the seed in the link (seed=...) and see whether the numbers hold.",
+            N_("Measured on this run"),
+            N_(
+                "The same shuffle over many contexts of the story, for both models: the average distance between the "
+                "predictions before and after (0 = the same, 1 = nothing in common)."
+            ),
+            N_("Where else would a model need to know order: in numbers, in code, in music?"),
+            N_("Change the seed in the link (seed=...) and see whether the numbers hold."),
             compare("none"),
         ),
     ),
