@@ -54,3 +54,7 @@ _.frac_prec
 _.register
 _.decimal
 _.percent
+# harness/catalogs.py and page_text.py: what tests/test_i18n.py checks the catalogs and the pages with.
+_.pseudo
+_.unmarked
+_.page_texts
