@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from attention import i18n as words
 from attention.charts.style import contrast_ratio, hex_colour
 from attention.charts.theme import PRESENT_MIN_FONT
+from lab import i18n
 from lab.views import VIEWS as REGISTRY
 from tests.conftest import wait_until_idle
 
@@ -26,6 +28,22 @@ VIEWS = list(REGISTRY)
 SHOWN = ["Predict", "Attention on the words", "Attention map", "Step by step", "The blog's method: a toy"]
 """The views a teacher projects: these get screenshots."""
 CHART = '[data-testid="stVegaLiteChart"]'
+LANGUAGES = list(i18n.LANGUAGES)
+"""Every check of layout runs in each language: Spanish runs about 25% longer than English, Chinese is denser."""
+OWN_TEXT = {"en": "", "es": "&stories=es&example=Spanish%3A%20Luc%C3%ADa%20and%20the%20bees",
+            "zh": "&stories=zh&example=Chinese%3A%20Xiaoyu%20and%20the%20bees"}  # fmt: skip
+"""A language's own stories and prompt, for a link that says other settings too (a fresh page opens on them)."""
+
+
+def said(code: str, message: str) -> str:
+    """`message` as a page in language `code` shows it."""
+    words.use(i18n.language(code))
+    try:
+        return words._(message)
+    finally:
+        words.use(words.Language())
+
+
 SHOTS = Path(os.environ.get("ROOM_SCREENSHOTS", "/tmp/room"))
 
 TEXTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap((chart, c) => {
@@ -171,26 +189,28 @@ def visible_box(page, where) -> list[float]:
     )
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(
     "width,height",
     [(1920, 1080), (1280, 720)],
     ids=["1920x1080", "1280x720"],
 )
-def test_projector_fit_strip_chart_and_buttons_on_the_first_screen(browser, app_url, width, height):
-    context, page = open_page(browser, app_url, "present=1", width, height)
+def test_projector_fit_strip_chart_and_buttons_on_the_first_screen(browser, app_url, width, height, lang):
+    context, page = open_page(browser, app_url, f"present=1&lang={lang}", width, height)  # its own stories, too
     try:
+        title = said(lang, "probability of being the next word")
         parts = {
             "token strip": ".st-key-strip",
-            "next-word chart": page.locator(CHART).filter(has_text="probability of being the next word").first,
-            "Previous": 'button:visible:has-text("Previous")',
-            "Next": 'button:visible:has-text("Next")',
+            "next-word chart": page.locator(CHART).filter(has_text=title).first,
+            "Previous": ".st-key-step_-1 button",  # by key: the same in every language
+            "Next": ".st-key-step_1 button",
         }
         off = {}
         for name, selector in parts.items():
             left, top, right, bottom = visible_box(page, selector)
             if left < 0 or top < 0 or right > width or bottom > height:
                 off[name] = [round(v) for v in (left, top, right, bottom)]
-        assert not off, f"off the first {width}×{height} screen: {off}"
+        assert not off, f"{lang}: off the first {width}×{height} screen: {off}"
         main = page.evaluate(
             """() => { const m = document.querySelector('[data-testid="stMain"]');
             return {overflow: getComputedStyle(m).overflowY, scrollTop: m.scrollTop,
@@ -286,8 +306,9 @@ def test_no_console_errors_or_vega_warnings_on_any_view_when_presenting(projecto
     assert not console_problems(seen), f"present {width}×{height}: {console_problems(seen)}"
 
 
-def test_no_two_axis_labels_overlap_at_window_32(browser, app_url):
-    query = "view=Attention%20map&position=60&window=32&t_window=32"
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_two_axis_labels_overlap_at_window_32(browser, app_url, lang):
+    query = f"view=Attention%20map&position=60&window=32&t_window=32&lang={lang}{OWN_TEXT[lang]}"
     for width, height, extra in ((1440, 900, ""), (1440, 900, "&t_heads=2"), (1920, 1080, "&present=1")):
         context, page = open_page(browser, app_url, query + extra, width, height)
         try:  # this window's model trains first: wait (on the DOM) for the attention map's heatmap to be drawn
@@ -302,7 +323,7 @@ def test_no_two_axis_labels_overlap_at_window_32(browser, app_url):
             for a, b in combinations(labels, 2)
             if a["chart"] == b["chart"] and intersect(a["box"], b["box"])
         ]
-        assert not overlaps, f"{width}×{height}{extra}: overlapping axis labels: {overlaps[:10]}"
+        assert not overlaps, f"{lang} {width}×{height}{extra}: overlapping axis labels: {overlaps[:10]}"
 
 
 def intersect(a, b, tolerance: float = 0.5) -> bool:

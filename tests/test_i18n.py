@@ -4,12 +4,14 @@ the link or the browser, and a link shows the same numbers in every language."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from configparser import ConfigParser
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 import attention
 from attention import i18n as words
@@ -55,6 +57,30 @@ def test_the_sources_have_the_lab_s_messages(sources):
     assert {"Predict", "Self-attention next-word lab", "Language"} <= ids
 
 
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_each_catalog_translates_every_message_with_the_same_placeholders(sources, locale):
+    with i18n.catalog_path(locale).open("rb") as po:
+        catalog = read_po(po, locale=locale)
+    wanted = {message.id: message for message in sources if message.id}
+    held = {message.id: message for message in catalog if message.id}
+    assert not set(wanted) - set(held), f"not in {locale}.po: {sorted(set(wanted) - set(held))[:10]}"
+    assert not set(held) - set(wanted), (
+        f"in {locale}.po but no longer in the sources: {sorted(set(held) - set(wanted))[:10]}"
+    )
+    problems = []
+    forms = catalog.num_plurals
+    for key, message in held.items():
+        strings = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+        ids = list(key) if isinstance(key, tuple) else [key]
+        if message.fuzzy or not all(strings):
+            problems.append(("untranslated or fuzzy", key))
+        elif isinstance(key, tuple) and len(strings) != forms:
+            problems.append((f"{len(strings)} plural forms, {locale} has {forms}", key))
+        elif any(set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(ids[-1])) for s in strings):
+            problems.append(("placeholders differ", key))
+    assert not problems, problems[:10]
+
+
 def test_numbers_are_written_the_local_way():
     try:
         words.use(i18n.language("es"))
@@ -73,6 +99,19 @@ def test_numbers_are_written_the_local_way():
 )
 def test_the_browser_s_language_picks_the_catalog(browser, code):
     assert i18n.from_browser(browser) == code
+
+
+def test_a_spanish_link_shows_spanish_words_and_the_same_numbers_as_in_english():
+    english, spanish = open_app({"example": "Nursery rhyme", "reads": "prompt"}), None
+    spanish = open_app({"example": "Nursery rhyme", "reads": "prompt", "lang": "es"})
+    english, spanish = until_trained(english), until_trained(spanish)
+    assert spanish.title[0].value != english.title[0].value
+    assert spanish.selectbox(key="lang").value == "es"
+
+    def charted(at):
+        return [json.loads(chart.proto.spec).get("datasets") for chart in at.get("vega_lite_chart")]
+
+    assert charted(spanish) == charted(english)  # words change, numbers do not
 
 
 def test_a_fresh_page_in_spanish_opens_on_the_spanish_stories_and_prompt():
