@@ -26,6 +26,7 @@ def lab() -> None:
 
 st.set_page_config(
     page_title="Self-attention next-word lab",
+    page_icon="🔎",
     layout="wide",
     initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
 )
@@ -37,7 +38,4 @@ pages = [
     st.Page(LESSONS_PAGE, title="Lessons", icon=":material/school:", url_path="lessons"),
     st.Page(LESSON_PAGE, title="Lesson", url_path="lesson", visibility="hidden"),
 ]
-try:
-    st.navigation(pages).run()
-finally:  # the icon after the page: an emoji makes Streamlit load its emoji catalog (~50-90 ms) on a server's first run
-    st.set_page_config(page_icon="🔎")
+st.navigation(pages).run()
