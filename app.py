@@ -12,8 +12,8 @@ import streamlit as st
 from attention.i18n import _
 from lab import controls, page, state
 from lab import models as training
-from lab.lessons.page import LESSON_PAGE
-from lab.lessons.page import PAGE as LESSONS_PAGE
+from lab.lessons import LESSON_PAGE
+from lab.lessons import PAGE as LESSONS_PAGE  # the package: its pages' scripts import their catalog when opened
 
 
 def lab() -> None:

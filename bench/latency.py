@@ -1,6 +1,6 @@
 """Latency of the lab against a floor app, measured in one run in headless Chromium.
 
-    python bench/latency.py [--trials 3] [--changes 15]
+    python bench/latency.py [--trials 3] [--changes 15] [--cold-only]
 
 The floor is bench/minimal_app.py (one slider, one 10-bar Altair chart). For each trial, alternating
 which app goes first so both share the machine's noise:
@@ -90,7 +90,7 @@ def paste(page, text: str) -> None:
     page.wait_for_function(IDLE, timeout=180_000)
 
 
-def trial(browser, script: Path, is_lab: bool, changes: int, results: dict, long_text: str) -> None:
+def trial(browser, script: Path, is_lab: bool, changes: int, results: dict, long_text: str | None) -> None:
     port = free_port()
     start = time.monotonic()
     server = launch(script, port)
@@ -106,7 +106,9 @@ def trial(browser, script: Path, is_lab: bool, changes: int, results: dict, long
         )  # fmt: skip
         results["cold start"].append(time.monotonic() - start)
         page.wait_for_function(IDLE, timeout=60_000)
-        if not is_lab:
+        if long_text is None:  # --cold-only
+            pass
+        elif not is_lab:
             results["slider change"] += slider_presses(page, "Shift", 3 * changes)
         else:
             for name, values in lab_interactions(page, changes).items():
@@ -129,11 +131,12 @@ def p95(values: list[float]) -> float:
 
 
 def report(lab: dict, floor: dict, trials: int) -> None:
-    f50, f95 = statistics.median(floor["slider change"]), p95(floor["slider change"])
     print(f"\n{trials} trials per app, alternated, 127.0.0.1; floor: one slider, one 10-bar chart\n")
     print("| | p50 | p95 | p50 ratio (≤ 1.5×) | p95 ratio (≤ 2×) | n |")
     print("|---|---|---|---|---|---|")
-    print(f"| floor: slider change | {1000 * f50:.0f} ms | {1000 * f95:.0f} ms | | | {len(floor['slider change'])} |")
+    if slider := floor["slider change"]:  # none with --cold-only
+        f50, f95 = statistics.median(slider), p95(slider)
+        print(f"| floor: slider change | {1000 * f50:.0f} ms | {1000 * f95:.0f} ms | | | {len(slider)} |")
     for name, values in lab.items():
         if name == "cold start" or not values:
             continue
@@ -152,8 +155,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=3, help="cold starts per app (each followed by the changes)")
     parser.add_argument("--changes", type=int, default=15, help="changes timed per interaction and trial")
+    parser.add_argument("--cold-only", action="store_true", help="time the cold starts only, no interactions")
     args = parser.parse_args()
-    long_text = generated_prose(20_000, seed=0)
+    long_text = None if args.cold_only else generated_prose(20_000, seed=0)
     lab, floor = defaultdict(list), defaultdict(list)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -140,10 +140,10 @@ def stage(text: str) -> None:
         ctx = view_context(text, tokenized, position)
         with strip:
             token_strip(ctx)
-        with controls:
+        view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view
+        with controls:  # after the view: a server's first page does not wait on tokenizing the stories for it
             if not is_present() and (read := reading(ctx)):  # what the model read, beside the strip of the prompt
                 st.caption(plain(read))
-        view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view
     save_to_link(text)
     link_box(text)
 
