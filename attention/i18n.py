@@ -84,3 +84,23 @@ def _babel(x: float, kind: str, digits: int) -> str:
     pattern = copy.copy((locale.percent_formats if kind == "percent" else locale.decimal_formats)[None])
     pattern.frac_prec = (digits, digits)
     return pattern.apply(x, locale)
+
+
+def number_locale() -> dict | None:
+    """The active language's decimal mark, grouping and percent sign as Vega's number locale (d3-format), so
+    charts write 21,5 % in Spanish as the text beside them does; None in English (Vega's own default)."""
+    language = _ACTIVE.get()
+    if language.is_english:
+        return None
+    from babel import Locale
+
+    locale = Locale.parse(language.code)
+    symbols = locale.number_symbols.get("latn", locale.number_symbols)
+    percent_sign = _babel(0.5, "percent", 0).replace(_babel(50, "decimal", 0), "")  # "\xa0%" in Spanish
+    return {
+        "decimal": symbols["decimal"],
+        "thousands": symbols["group"],
+        "grouping": [3],
+        "currency": ["", ""],
+        "percent": percent_sign,
+    }

@@ -194,3 +194,16 @@ def test_adding_a_language_is_one_po_file_and_one_line():
     folders = sorted(p.name for p in Path(i18n.LOCALE_DIR).iterdir() if p.is_dir())
     assert folders == sorted(TRANSLATED)
     assert all(i18n.catalog_path(locale).is_file() for locale in TRANSLATED)
+
+
+def test_charts_write_numbers_the_page_s_way():
+    from attention.charts.theme import apply_theme
+
+    try:
+        words.use(i18n.language("es"))
+        assert apply_theme({})["config"]["locale"]["number"] | {"currency": None} == {
+            "decimal": ",", "thousands": ".", "grouping": [3], "currency": None, "percent": "\xa0%"
+        }  # fmt: skip
+    finally:
+        words.use(words.Language())
+    assert "locale" not in apply_theme({})["config"]  # English: Vega's own

@@ -14,6 +14,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from ..i18n import number_locale
+
 LIGHT_BACKGROUND, DARK_BACKGROUND = "#FFFFFF", "#171614"
 """Streamlit 1.67's light and dark page backgrounds (.stApp, measured in Chromium: rgb(23, 22, 20) in dark; the
 older #0E1117 drew every dark chart as a blue-black box on the page). tests/test_browser_room.py checks they match."""
@@ -119,6 +121,8 @@ def apply_theme(spec: dict, *, dark: bool = False, present: bool = False) -> dic
     for font sizes, which present mode lifts to at least PRESENT_MIN_FONT everywhere)."""
     out = copy.deepcopy(spec)
     out["config"] = _merge(chart_config(dark, present), out.get("config", {}))
+    if (numbers := number_locale()) is not None:  # 21,5 % in Spanish, as the sentences beside the chart write it
+        out["config"]["locale"] = {"number": numbers}
     if present:
         _lift_text(out, PRESENT_MIN_FONT)
     return out

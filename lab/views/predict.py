@@ -70,7 +70,8 @@ def sampled_word(ctx: ViewContext, distribution: attention.NextWordDistribution,
         st.caption(plain(drew.format(word=word)))
     st.button(_("Sample again"), key="sample_again", on_click=sample_again, help=_("Draw another word."))
     if ctx.true_next is not None:
-        st.markdown(plain(unknown.true_next_sentence(distribution, ctx.true_next, token=ctx.token_word)))
+        token = _("token") if ctx.token_word == "token" else _("word")
+        st.markdown(plain(unknown.true_next_sentence(distribution, ctx.true_next, token=token)))
     else:
         st.markdown(_("This is the last token of the text, so there is no true next word to compare with."))
 

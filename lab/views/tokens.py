@@ -40,7 +40,7 @@ def render(ctx: ViewContext) -> None:
 
 
 def words_mode(ctx: ViewContext) -> None:
-    """Words and marks: how many the model knows; Chinese and Japanese, written without spaces, by character."""
+    """Words and marks: how many the model knows; Chinese, written without spaces, cut into words by jieba."""
     model = ready_model(ctx)
     distinct = sorted(set(ctx.tokens))
     line = ngettext(
@@ -62,9 +62,10 @@ def words_mode(ctx: ViewContext) -> None:
     st.markdown(plain(line))
     st.caption(
         _(
-            "Chinese and Japanese are written without spaces between words, so in word mode each Han or kana "
-            "character is one token (as in BERT). Subword tokens (Train: Tokens) cut any script into pieces learned "
-            "from the text."
+            "Chinese is written without spaces between words: in word mode jieba, a maintained Chinese segmenter, "
+            "cuts each run of Han characters into words by its dictionary (小雨 / 走 / 到 / 奶奶家); Japanese kana "
+            "are one token a character. Subword tokens (Train: Tokens) cut any script into pieces learned from the "
+            "text."
         )
     )
 
