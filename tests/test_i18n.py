@@ -207,3 +207,27 @@ def test_charts_write_numbers_the_page_s_way():
     finally:
         words.use(words.Language())
     assert "locale" not in apply_theme({})["config"]  # English: Vega's own
+
+
+def test_a_lesson_link_in_spanish_opens_in_spanish_with_the_language_picker():
+    words.use(i18n.language("es"))  # AppTest calls the widgets' format_func in this thread
+    try:
+        at = open_app({"lang": "es"})
+        at.switch_page(LESSON_PAGE)
+        at.query_params.clear()
+        at.query_params.update({"lesson": "scores-to-weights", "step": "2", "lang": "es"})
+        at = at.run()
+    finally:
+        words.use(words.Language())
+    assert not at.exception
+    assert at.selectbox(key="lang").value == "es"
+    assert "paso 2 de 5" in at.subheader[0].value
+
+
+def test_a_lesson_s_links_carry_the_page_s_language(monkeypatch):
+    from lab.lessons import page
+
+    monkeypatch.setattr(page.i18n, "code", lambda: "es")
+    assert page.link_query("scores-to-weights", 2)["lang"] == "es"
+    monkeypatch.setattr(page.i18n, "code", lambda: "en")
+    assert "lang" not in page.link_query("scores-to-weights", 2)

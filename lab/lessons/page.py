@@ -12,9 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from attention.i18n import _
+from attention.i18n import ENGLISH, _
 
 from .. import i18n
+from ..controls import widget
 from ..models import INLINE_WAIT_S, training_jobs, waiting
 from ..page import PRESENTATION_CSS
 from ..render import is_present, show_chart
@@ -27,8 +28,19 @@ CLICKER = "lesson_clicker"
 LESSON_CSS = f"<style>.st-key-{CLICKER} {{ display: none; }}</style>"
 
 
+def language_picker() -> None:
+    """The language, in the sidebar as on the Lab page; the link says it (?lang=es), so a copied link keeps it."""
+    with st.sidebar:
+        widget("lang")
+    if (code := i18n.code()) != ENGLISH:
+        st.query_params["lang"] = code
+    else:
+        st.query_params.pop("lang", None)
+
+
 def render_lesson() -> None:
     """The lesson page: ?lesson=<slug>&step=<n>, or the list after saying so for a lesson it does not have."""
+    language_picker()
     slug = st.query_params.get("lesson")
     if slug in LESSONS:
         lesson_page(list(LESSONS).index(slug) + 1, LESSONS[slug])
@@ -39,10 +51,14 @@ def render_lesson() -> None:
 
 def link_query(slug: str, step: int) -> dict[str, str]:
     query = {"lesson": slug, "step": str(step)}
+    if (code := i18n.code()) != ENGLISH:
+        query["lang"] = code
     return {**query, "present": "1"} if is_present() else query
 
 
 def lesson_list() -> None:
+    if st.query_params.get("lesson") is None:  # the list page itself (render_lesson has drawn the picker)
+        language_picker()
     st.title(_("Lessons"))
     st.markdown(_("A path for a class, in an order that builds. Each lesson measures its claim on this run."))
     for number, lesson in enumerate(LESSONS.values(), start=1):
