@@ -44,6 +44,11 @@ def use(language: Language) -> None:
     _ACTIVE.set(language)
 
 
+def active_language() -> Language:
+    """The language `_` answers in now."""
+    return _ACTIVE.get()
+
+
 def _(message: str) -> str:
     """`message` (an English msgid) in the active language."""
     return _ACTIVE.get().translations.gettext(message) if message else message
@@ -61,17 +66,17 @@ def N_(message: str) -> str:
 
 def count(n: int) -> str:
     """A whole number with the language's grouping: 24,977 in English, 24.977 in Spanish."""
-    return f"{n:,}" if _ACTIVE.get().is_english else _babel(n, "decimal", 0)
+    return f"{n:,}" if active_language().is_english else _babel(n, "decimal", 0)
 
 
 def decimal(x: float, digits: int = 2) -> str:
     """`x` with `digits` decimals: 1.05 in English, 1,05 in Spanish."""
-    return f"{x:,.{digits}f}" if _ACTIVE.get().is_english else _babel(x, "decimal", digits)
+    return f"{x:,.{digits}f}" if active_language().is_english else _babel(x, "decimal", digits)
 
 
 def percent(x: float, digits: int = 1) -> str:
     """The share `x` (0.994) as a percentage: 99.4% in English, 99,4 % in Spanish, 99.4% in Chinese."""
-    return f"{x:.{digits}%}" if _ACTIVE.get().is_english else _babel(x, "percent", digits)
+    return f"{x:.{digits}%}" if active_language().is_english else _babel(x, "percent", digits)
 
 
 def _babel(x: float, kind: str, digits: int) -> str:
@@ -80,7 +85,7 @@ def _babel(x: float, kind: str, digits: int) -> str:
 
     from babel import Locale
 
-    locale = Locale.parse(_ACTIVE.get().code)
+    locale = Locale.parse(active_language().code)
     pattern = copy.copy((locale.percent_formats if kind == "percent" else locale.decimal_formats)[None])
     pattern.frac_prec = (digits, digits)
     return pattern.apply(x, locale)
@@ -89,7 +94,7 @@ def _babel(x: float, kind: str, digits: int) -> str:
 def number_locale() -> dict | None:
     """The active language's decimal mark, grouping and percent sign as Vega's number locale (d3-format), so
     charts write 21,5 % in Spanish as the text beside them does; None in English (Vega's own default)."""
-    language = _ACTIVE.get()
+    language = active_language()
     if language.is_english:
         return None
     from babel import Locale

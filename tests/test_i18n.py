@@ -30,11 +30,19 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
 def until_trained(at):
+    """Rerun, as the progress fragment does, until no training is running; each rerun in the page's language here
+    too (AppTest calls a widget's format_func in the test's thread: English names would not be among its options)."""
     for _step in range(240):
         if not at.get("progress") and not any("queue" in info.value for info in at.info):
             return at
         time.sleep(0.25)
-        at.run()
+        held = words.active_language()
+        if "lang" in at.session_state and held.is_english and not i18n._EXTRA:
+            words.use(i18n.language(str(at.session_state["lang"])))
+        try:
+            at.run()
+        finally:
+            words.use(held)
     raise AssertionError("training did not finish")
 
 
@@ -114,7 +122,15 @@ def test_a_spanish_link_shows_spanish_words_and_the_same_numbers_as_in_english()
     assert charted(spanish) == charted(english)  # words change, numbers do not
 
 
-def test_a_fresh_page_in_spanish_opens_on_the_spanish_stories_and_prompt():
+@pytest.fixture
+def spanish_here():
+    """Spanish in the test's own thread too: AppTest calls a widget's format_func here, not in the script's."""
+    words.use(i18n.language("es"))
+    yield
+    words.use(words.Language())
+
+
+def test_a_fresh_page_in_spanish_opens_on_the_spanish_stories_and_prompt(spanish_here):
     at = until_trained(open_app({"lang": "es"}))
     assert not at.exception
     assert at.text_area(key="text").value == collection.prompts("es")[0]

@@ -46,7 +46,8 @@ def next_word_chart(
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange.
 
     `score_title` defaults to "score", `highlight_label` to TRUE_NEXT, in the page's language.
-    `present=True`: bars 22 px apart instead of 26, so ten bars in 18 px type fit a 720 px projector."""
+    `present=True`: bars 22 px apart instead of 26, so ten bars in 18 px type fit a 720 px projector; with the
+    true next word's eleventh bar they close up to keep the ten bars' height (20 px apart)."""
     score_title = _("score") if score_title is None else score_title
     highlight_label = _(TRUE_NEXT) if highlight_label is None else highlight_label
     frame = next_word_frame(distribution, top_k=top_k, true_next=true_next, highlight_label=highlight_label)
@@ -79,7 +80,7 @@ def next_word_chart(
         .mark_text(align="left", dx=3)
         .encode(x=alt.X("probability:Q"), y=y, text=alt.Text("probability:Q", format=".1%"), tooltip=tooltip)
     )
-    height = (PRESENT_BAR_HEIGHT if present else BAR_HEIGHT) * len(frame)
+    height = PRESENT_BAR_HEIGHT * min(len(frame), top_k) if present else BAR_HEIGHT * len(frame)
     return layered(bars, labels, data=frame).properties(height=height, autosize=FIT_WIDTH)
 
 

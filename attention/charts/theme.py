@@ -23,6 +23,9 @@ PRESENT_MIN_FONT = 18
 """Smallest chart text in present mode, in CSS pixels: readable from the back of a classroom."""
 PRESENT_GRADIENT_LENGTH = 10 * PRESENT_MIN_FONT
 """Shortest colour-legend gradient in present mode, in pixels: room for "0%", "50%" and "100%" at 18 px apart."""
+LEGEND_LABEL_LIMIT = 320
+"""Longest legend label, in pixels, before Vega cuts it with "…": Vega's 160 cut "palabra siguiente en el texto"
+(Spanish runs about 25% longer than English) at 18 px."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ def chart_config(dark: bool = False, present: bool = False) -> dict:
         "tickColor": p.muted,
         "gridColor": p.grid,
     }
-    legend = {"labelColor": p.muted, "titleColor": p.text, "labelFontSize": s["label"], "titleFontSize": s["title"]}
+    legend = {"labelColor": p.muted, "titleColor": p.text, "labelFontSize": s["label"], "titleFontSize": s["title"],
+              "labelLimit": LEGEND_LABEL_LIMIT}  # fmt: skip
     if present:
         legend["gradientLength"] = PRESENT_GRADIENT_LENGTH
     return {
