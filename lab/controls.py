@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from attention.i18n import _, count
+from attention.i18n import _, active_language, count
 from attention.teaching import notation
 from attention.teaching.examples import EXAMPLES
 
@@ -61,12 +61,14 @@ def widget(key: str, where=st, **overrides):
 
 def option_names(control: Control) -> Callable[[object], str]:
     """How a widget names its options, in the page's language: the table's labels, or the option itself (a view's
-    name, a number); the options themselves, which links carry, stay the same in every language."""
+    name, a number); the options themselves, which links carry, stay the same in every language. The language is
+    this run's, fixed when the widget is drawn (Streamlit's tests call the function from another thread)."""
+    translate = active_language().translations.gettext
     if control.own_names:
         return lambda option: str(control.labels.get(option, option))
     if control.labels:
-        return lambda option: _(str(control.labels.get(option, option)))
-    return lambda option: _(option) if isinstance(option, str) else str(option)
+        return lambda option: translate(str(control.labels.get(option, option)))
+    return lambda option: translate(option) if isinstance(option, str) else str(option)
 
 
 def chosen(picked, options: Sequence, fallback=None):

@@ -11,6 +11,7 @@ from configparser import ConfigParser
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from babel.messages.pofile import read_po
 
 import attention
@@ -22,6 +23,7 @@ from harness.app import open_app
 from harness.page_text import page_texts
 from lab import i18n
 from lab.lessons import catalog as lesson_catalog
+from lab.lessons import page as lesson_page
 from lab.lessons.page import LESSON_PAGE
 from lab.table import VIEW_NAMES
 
@@ -30,19 +32,11 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
 def until_trained(at):
-    """Rerun, as the progress fragment does, until no training is running; each rerun in the page's language here
-    too (AppTest calls a widget's format_func in the test's thread: English names would not be among its options)."""
     for _step in range(240):
         if not at.get("progress") and not any("queue" in info.value for info in at.info):
             return at
         time.sleep(0.25)
-        held = words.active_language()
-        if "lang" in at.session_state and held.is_english and not i18n._EXTRA:
-            words.use(i18n.language(str(at.session_state["lang"])))
-        try:
-            at.run()
-        finally:
-            words.use(held)
+        at.run()
     raise AssertionError("training did not finish")
 
 
@@ -122,15 +116,7 @@ def test_a_spanish_link_shows_spanish_words_and_the_same_numbers_as_in_english()
     assert charted(spanish) == charted(english)  # words change, numbers do not
 
 
-@pytest.fixture
-def spanish_here():
-    """Spanish in the test's own thread too: AppTest calls a widget's format_func here, not in the script's."""
-    words.use(i18n.language("es"))
-    yield
-    words.use(words.Language())
-
-
-def test_a_fresh_page_in_spanish_opens_on_the_spanish_stories_and_prompt(spanish_here):
+def test_a_fresh_page_in_spanish_opens_on_the_spanish_stories_and_prompt():
     at = until_trained(open_app({"lang": "es"}))
     assert not at.exception
     assert at.text_area(key="text").value == collection.prompts("es")[0]
@@ -141,11 +127,13 @@ def test_a_fresh_page_in_spanish_opens_on_the_spanish_stories_and_prompt(spanish
 @pytest.fixture(scope="module")
 def pseudo_locale():
     """English pages with every catalog message as ⟦message⟧ (the page's language is 'en')."""
+    st.cache_data.clear()  # specs and sentences cached in English by other tests are keyed "en" too
+    lesson_page.measured.clear()  # a lesson's claim, written in its page's language
     i18n.register("en", catalogs.pseudo())
-    words.use(i18n.language("en"))  # here too: AppTest calls a widget's format_func in the test's thread
     yield
     i18n._EXTRA.pop("en", None)
-    words.use(words.Language())
+    st.cache_data.clear()  # and the pseudo-locale's must not reach the tests after these
+    lesson_page.measured.clear()
 
 
 @pytest.fixture(scope="module")
@@ -226,15 +214,11 @@ def test_charts_write_numbers_the_page_s_way():
 
 
 def test_a_lesson_link_in_spanish_opens_in_spanish_with_the_language_picker():
-    words.use(i18n.language("es"))  # AppTest calls the widgets' format_func in this thread
-    try:
-        at = open_app({"lang": "es"})
-        at.switch_page(LESSON_PAGE)
-        at.query_params.clear()
-        at.query_params.update({"lesson": "scores-to-weights", "step": "2", "lang": "es"})
-        at = at.run()
-    finally:
-        words.use(words.Language())
+    at = open_app({"lang": "es"})
+    at.switch_page(LESSON_PAGE)
+    at.query_params.clear()
+    at.query_params.update({"lesson": "scores-to-weights", "step": "2", "lang": "es"})
+    at = at.run()
     assert not at.exception
     assert at.selectbox(key="lang").value == "es"
     assert "paso 2 de 5" in at.subheader[0].value
