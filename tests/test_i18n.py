@@ -104,9 +104,8 @@ def test_the_browser_s_language_picks_the_catalog(browser, code):
 
 
 def test_a_spanish_link_shows_spanish_words_and_the_same_numbers_as_in_english():
-    english, spanish = open_app({"example": "Nursery rhyme", "reads": "prompt"}), None
-    spanish = open_app({"example": "Nursery rhyme", "reads": "prompt", "lang": "es"})
-    english, spanish = until_trained(english), until_trained(spanish)
+    english = until_trained(open_app({"example": "Nursery rhyme", "reads": "prompt"}))
+    spanish = until_trained(open_app({"example": "Nursery rhyme", "reads": "prompt", "lang": "es"}))  # its model
     assert spanish.title[0].value != english.title[0].value
     assert spanish.selectbox(key="lang").value == "es"
 
