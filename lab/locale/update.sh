@@ -15,3 +15,19 @@ fi
 check=()
 [ "${1:-}" = "--check" ] && check=(--check)
 pybabel -q update "${check[@]}" -N --ignore-obsolete --ignore-pot-creation-date --no-wrap -i "$pot" -d lab/locale
+if [ "${1:-}" = "--check" ]; then  # and every message translated, none fuzzy (babel reads each catalog)
+  python3 - lab/locale/*/LC_MESSAGES/messages.po <<'PY'
+import sys
+from babel.messages.pofile import read_po
+bad = 0
+for path in sys.argv[1:]:
+    with open(path, "rb") as po:
+        catalog = read_po(po)
+    messages = [m for m in catalog if m.id]
+    fuzzy = sum(m.fuzzy for m in messages)
+    empty = sum(not (all(m.string) if isinstance(m.string, tuple) else m.string) for m in messages)
+    print(f"{path}: {len(messages) - empty - fuzzy} of {len(messages)} translated, {fuzzy} fuzzy, {empty} empty")
+    bad += fuzzy + empty
+sys.exit(1 if bad else 0)
+PY
+fi
