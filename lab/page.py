@@ -33,6 +33,7 @@ PAGE_CSS = """
 <style>
   .block-container { padding-top: 2.5rem !important; }
   h1 { padding-top: 0 !important; }
+  @media (max-width: 640px) { h1 { font-size: 1.9rem !important; } }
 </style>
 """  # the first screen of a laptop shows the prompt, the strip and the next-word chart: less space above the title
 
