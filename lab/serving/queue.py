@@ -12,7 +12,8 @@ are held back and join the end of the queue one at a time, as its previous one e
 behind a browser with ten tabs waits for at most one of them. Models a session is showing are never
 evicted under it; the least recently used models nobody shows are, and the registry remembers which
 keys it evicted so the page can say so instead of silently retraining. Plain threads and locks: no
-Streamlit here, so it is testable and usable from a notebook.
+Streamlit here, so it is testable and usable from a notebook. Who waits and who runs next (held, queued,
+running) is `fair_queue.FairQueue`, a mixin of the registry: one object, one lock.
 
     registry.request(session_id, text, settings, client_id)  # Train pressed: the job (shared, queued or running)
     registry.status(text, settings)                # JobState.NONE | EVICTED | HELD | QUEUED (with place) | ...
@@ -35,6 +36,7 @@ from attention.training.settings import TrainingSettings
 
 from . import limits
 from .allocator import _glibc, configure_allocator, release_free_memory  # noqa: F401  (bench/training_memory.py patches them here)
+from .fair_queue import FairQueue
 from .training_job import (  # noqa: F401  (re-exported: callers and tests name them here)
     _SHARED,
     DROPPED,
@@ -61,7 +63,7 @@ class JobStatus:
     place: int | None = None
 
 
-class JobRegistry:
+class JobRegistry(FairQueue):
     """The server's training jobs by (text, settings): shared, queued fairly, evicted least recently used.
 
     max_jobs: finished models kept (limits.MAX_CACHED_MODELS); models a session shows are kept beyond it.
@@ -231,103 +233,12 @@ class JobRegistry:
         self._evicted.pop(_digest(key), None)
         return job
 
-    def _client(self, session_id: str) -> str:
-        return _SHARED if session_id == _SHARED else self._clients.get(session_id, session_id)
-
-    def _free_client(self, job: TrainingJob) -> str | None:
-        """A client waiting for `job` with no other training queued or running, or None; sessionless callers
-        (_SHARED) are never limited."""
-        clients = [self._client(s) for s in sorted(job.sessions)]
-        if _SHARED in clients:
-            return _SHARED
-        busy = set(self._counted.values())
-        return next((client for client in clients if client not in busy), None)
-
-    def _admit_held(self) -> None:
-        """Move each held job whose client is now free to the end of the queue, in request order; drop held jobs
-        everyone has abandoned (their tabs closed)."""
-        for job in list(self._held):
-            if not any(s == _SHARED or self._alive(s) for s in job.sessions):
-                for session_id in list(job.sessions):
-                    self._wanted.pop(session_id, None)
-                self._drop_queued(job, DROPPED)
-                continue
-            client = self._free_client(job)
-            if client is not None:
-                self._held.remove(job)
-                self._queue.append(job)
-                self._counted[job] = client
-
-    def _recount(self, job: TrainingJob) -> None:
-        """A session left `job`: if its client no longer waits for it, count it for another free client (or
-        nobody), and let the client's held trainings move up."""
-        counted = self._counted.get(job)
-        if counted is None or counted in {self._client(s) for s in job.sessions}:
-            return
-        self._counted[job] = ""
-        self._counted[job] = self._free_client(job) or ""
-        self._admit_held()
-
-    def _switch(self, session_id: str, job: TrainingJob) -> None:
-        """Make `job` the session's one training, abandoning the previous one if it was another."""
-        previous = self._wanted.get(session_id)
-        job.sessions.add(session_id)
-        if not job.done:
-            self._wanted[session_id] = job
-        else:  # already trained: the session shows it next
-            self._wanted.pop(session_id, None)
-            self._holds[session_id] = (job.key, self._clock())
-        if previous is not None and previous is not job:
-            self._abandon(previous, session_id, REPLACED, stop_running=True)
-
-    def _abandon(self, job: TrainingJob, session_id: str, reason: EndReason, *, stop_running: bool) -> None:
-        """`session_id` no longer waits for `job`; if nobody else does, drop it (queued) or stop it."""
-        job.sessions.discard(session_id)
-        if job.sessions or job.done:
-            self._recount(job)
-            return
-        if not job.started:
-            self._drop_queued(job, reason)
-        elif stop_running:
-            job.stop()  # keeps its best weights; its slot frees within one progress interval
-
-    def _drop_queued(self, job: TrainingJob, reason: EndReason) -> None:
-        if job in self._held:
-            self._held.remove(job)
-        else:
-            self._queue.remove(job)
-        if self._jobs.get(job.key) is job:
-            del self._jobs[job.key]
-        job.cancel(reason)
-        if self._counted.pop(job, None) is not None:
-            self._admit_held()
-
     def _stopped(self, job: TrainingJob) -> None:
         """Stop pressed: a queued job ends now rather than when its turn comes."""
         with self._lock:
             if not job.started and not job.done and (job in self._queue or job in self._held):
                 self._drop_queued(job, STOPPED_WHILE_QUEUED)
                 self._start_queued()
-
-    def _fits(self, job: TrainingJob) -> bool:
-        """There is memory for `job` beside the running trainings (always, when none runs)."""
-        if self.memory_bytes is None or not self._running:
-            return True
-        return sum(running.memory_bytes for running in self._running) + job.memory_bytes <= self.memory_bytes
-
-    def _start_queued(self) -> None:
-        while self._queue and len(self._running) < self.max_running:
-            job = self._queue[0]
-            if job.sessions and not any(s == _SHARED or self._alive(s) for s in job.sessions):
-                for session_id in list(job.sessions):
-                    self._wanted.pop(session_id, None)
-                self._drop_queued(job, DROPPED)  # everyone who asked has closed their tab
-                continue
-            if not self._fits(job):
-                return  # in order: the next training waits for memory rather than being overtaken
-            self._queue.popleft()
-            self._running.add(job)
-            job.start()
 
     def _finished(self, job: TrainingJob) -> None:
         """Called by the job's thread as training ends: free its slot, start the next, give memory back."""
