@@ -8,7 +8,7 @@ _ = object()
 
 # Read by name through getattr, or by a library.
 _.writeable  # numpy's ndarray.flags.writeable = False freezes a result (core/mechanism.py, training/loop.py)
-_.__signature__  # help(attention.train_model) lists every setting (training/loop.py)
+_.__signature__  # help(attention.train_model) lists every setting (training/entry.py)
 _._hypothesis_internal_use_seed  # Hypothesis's seed for a reproducible run (bench/hostile.py --seed)
 _.R  # DropoutMasks.R, read by DropoutMasks.layer("R", ...) through getattr (core/model.py)
 _.kneser_ney_trigram  # Evaluation's baselines, read through getattr by Evaluation.baselines() (held_out.py)

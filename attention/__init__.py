@@ -36,7 +36,8 @@ from .teaching.analysis import (
     shuffle_earlier_words,
 )
 from .tokens.words import Vocabulary, as_code_span, escape_markdown, is_word, tokenize
-from .training.loop import TrainingProgress, train_model
+from .training.entry import train_model
+from .training.loop import TrainingProgress
 from .training.presets import PRESETS
 from .training.result import HistoryPoint, TrainedModel
 from .training.settings import TrainingSettings

@@ -32,9 +32,13 @@ import numpy as np
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 
 import attention  # noqa: E402
+import attention.training.entry as entry  # noqa: E402
 import attention.training.loop as train  # noqa: E402
 from attention.teaching import induction  # noqa: E402
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES  # noqa: E402
+from attention.training.memory import MB, plan_memory  # noqa: E402
+from attention.training.parts import build_vocabulary, split_parts, token_ids  # noqa: E402
+from attention.training.settings import TrainingSettings  # noqa: E402
 from harness.prose import generated_prose, real_prose  # noqa: E402
 
 try:
@@ -56,12 +60,12 @@ def blas_threads(one: bool):
     if one:
         yield
         return
-    saved = train._one_blas_thread
-    train._one_blas_thread = contextlib.nullcontext
+    saved = entry._one_blas_thread
+    entry._one_blas_thread = contextlib.nullcontext
     try:
         yield
     finally:
-        train._one_blas_thread = saved
+        entry._one_blas_thread = saved
 
 
 def time_train_model(text: str, one_thread: bool, repeats: int = REPEATS) -> tuple[float, attention.TrainedModel]:
@@ -88,7 +92,7 @@ def part_one(corpus: dict[str, str]) -> dict[str, attention.TrainedModel]:
     for name, text in corpus.items():
         seconds, model = time_train_model(text, one_thread=True)
         default_threads, _ = time_train_model(text, one_thread=False, repeats=1)
-        n_train = train.split_parts(len(attention.tokenize(text)), model.settings).n_train
+        n_train = split_parts(len(attention.tokenize(text)), model.settings).n_train
         tokens_per_second = model.history[-1].epoch * n_train / model.seconds
         e = model.evaluation
         print(
@@ -115,19 +119,19 @@ def _verdict(ok: bool) -> str:
 
 
 def replay_batches(
-    text: str, steps: int, settings: train.TrainingSettings | None = None
+    text: str, steps: int, settings: TrainingSettings | None = None
 ) -> tuple[train._Trainer, list[tuple[np.ndarray, np.ndarray]]]:
     """A fresh trainer (its initial weights) and the first `steps` batches train_model would use."""
-    settings = settings or train.TrainingSettings(dropout=0.0, weight_decay=0.0)  # plain Adam, no dropout
+    settings = settings or TrainingSettings(dropout=0.0, weight_decay=0.0)  # plain Adam, no dropout
     tokens = attention.tokenize(text)
-    parts = train.split_parts(len(tokens), settings)
+    parts = split_parts(len(tokens), settings)
     n_train = parts.n_train
-    vocabulary = train.build_vocabulary(
+    vocabulary = build_vocabulary(
         tokens[:n_train], attention.limits.MAX_MODEL_VOCABULARY, settings.unknown_fraction, settings.seed
     )
-    ids = train.token_ids(tokens, vocabulary)
-    budget = int(attention.limits.TRAINING_MEMORY_BUDGET_MB * train.MB)
-    memory = train.plan_memory(settings, len(vocabulary), len(tokens), budget)  # as train_model plans it
+    ids = token_ids(tokens, vocabulary)
+    budget = int(attention.limits.TRAINING_MEMORY_BUDGET_MB * MB)
+    memory = plan_memory(settings, len(vocabulary), len(tokens), budget)  # as train_model plans it
     trainer = train._Trainer(settings, vocabulary, ids, parts, None, None, memory, None)
     T, B, batches = settings.context_window, settings.batch_size, []
     while len(batches) < steps:
@@ -142,7 +146,7 @@ def numpy_losses(text: str, steps: int, settings=None) -> tuple[float, list[floa
     best, losses = float("inf"), []
     for _ in range(REPEATS):
         trainer, batches = replay_batches(text, steps, settings)
-        with train._one_blas_thread():
+        with entry._one_blas_thread():
             start = time.perf_counter()
             losses = [trainer._step(x, y) for x, y in batches]
             best = min(best, time.perf_counter() - start)
@@ -262,7 +266,7 @@ def part_three() -> None:
     """ms/step of the lesson's 2-layer preset (numpy, and PyTorch on identical weights and batches), and the
     lesson's time to the phase change (the first point where the best head's induction score passes 0.5)."""
     text = induction.lesson_text()
-    settings = train.TrainingSettings(**attention.PRESETS["induction"])
+    settings = TrainingSettings(**attention.PRESETS["induction"])
     shape = f"{settings.layers} layers, {settings.heads} heads, d = {settings.dim}, T = {settings.context_window}"
     print(f"\n3. The induction lesson's model ({shape}, batch {settings.batch_size}; {LESSON_STEPS} steps)\n")
     np_time, np_loss = numpy_losses(text, LESSON_STEPS, settings)

@@ -200,7 +200,7 @@ def pair(chars: int, cap_mb: int, steps: int) -> None:
 
 def wave(way: str, trainings: int, tokens: int, seconds: float) -> dict:
     """One wave in this process; returns the measurements."""
-    from attention.training.loop import TrainingSettings
+    from attention.training.settings import TrainingSettings
     from harness.prose import generated_prose
     from lab.serving import queue as jobs
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from attention.tokens.subword import SubwordTokenizer
 from attention.tokens.tokenization import Tokenized, split
-from attention.training.loop import tokenizer_for
+from attention.training.entry import tokenizer_for
 from attention.training.settings import TrainingSettings
 
 from .serving.text_store import text_key

@@ -3,7 +3,7 @@
 import pytest
 
 from attention.teaching.examples import PATTERNS
-from attention.training.loop import TrainingSettings
+from attention.training.settings import TrainingSettings
 from lab.serving.queue import JobRegistry, TrainingJob
 
 QUICK = TrainingSettings(context_window=4, dim=8, heads=1, epochs=5, seed=0)

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from attention.training.loop import TrainingSettings
 from attention.training.memory import MB, upper_bound_bytes
+from attention.training.settings import TrainingSettings
 from lab.serving import limits
 from lab.serving import queue as jobs
 from lab.serving.queue import JobRegistry

@@ -344,7 +344,7 @@ def test_token_strip_is_as_wide_as_its_row_limit(app):
 
 
 def test_batch_size_has_no_widget_but_the_trainer_refuses_more():
-    from attention.training.loop import TrainingSettings
+    from attention.training.settings import TrainingSettings
 
     TrainingSettings(batch_size=limits.MAX_BATCH_SIZE).check()
     with pytest.raises(ValueError, match=f"batch size must be a whole number between 1 and {limits.MAX_BATCH_SIZE}"):

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import lab.models
 import lab.replica
 from attention.teaching.examples import EXAMPLES
-from attention.training.loop import train_model
+from attention.training.entry import train_model
 from attention.training.settings import TrainingSettings
 from harness.app import open_app
 from lab.serving.queue import JobRegistry

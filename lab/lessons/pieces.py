@@ -16,7 +16,7 @@ from attention.teaching import lessons as measure
 from attention.tokens.subword import SubwordTokenizer
 from attention.tokens.tokenization import Tokenized, split
 from attention.tokens.words import Vocabulary, is_word
-from attention.training.loop import tokenizer_for
+from attention.training.entry import tokenizer_for
 from attention.training.parts import word_vocabulary
 from attention.training.settings import TrainingSettings
 

@@ -30,7 +30,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from attention.training.loop import train_model
+from attention.training.entry import train_model
 from attention.training.memory import MB, upper_bound_bytes
 from attention.training.settings import TrainingSettings
 

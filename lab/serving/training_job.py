@@ -13,7 +13,8 @@ from dataclasses import asdict
 from enum import StrEnum
 
 from attention.i18n import N_, _
-from attention.training.loop import TrainingProgress, train_model
+from attention.training.entry import train_model
+from attention.training.loop import TrainingProgress
 from attention.training.parts import UnsuitableText
 from attention.training.result import TrainedModel
 from attention.training.settings import TrainingSettings
