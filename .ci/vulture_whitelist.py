@@ -10,7 +10,7 @@ _ = object()
 _.writeable  # numpy's ndarray.flags.writeable = False freezes a result (core/mechanism.py, training/loop.py)
 _.__signature__  # help(attention.train_model) lists every setting (training/entry.py)
 _._hypothesis_internal_use_seed  # Hypothesis's seed for a reproducible run (bench/hostile.py --seed)
-_.R  # DropoutMasks.R, read by DropoutMasks.layer("R", ...) through getattr (core/model.py)
+_.R  # DropoutMasks.R, read by DropoutMasks.layer("R", ...) through getattr (core/dropout.py)
 _.kneser_ney_trigram  # Evaluation's baselines, read through getattr by Evaluation.baselines() (held_out.py)
 
 # Fields of results a notebook reads (the library's API; tests check them), shown in no view.
@@ -27,7 +27,7 @@ _.calculate_self_attention
 _.predict_next_word_with_self_attention
 _.current_word  # the blog's unused argument, kept on purpose (blog/post.py and the README say so)
 
-# A checker the tests run over every UI string and formula (tests/test_notation*.py).
+# A checker the tests run over every UI string and formula (teaching/symbol_check.py; tests/test_notation*.py).
 _.symbol_conflicts
 
 # Dead (no caller outside tests) in files other helpers own on issue 16; listed for the lead to remove.
@@ -58,3 +58,4 @@ _.percent
 _.pseudo
 _.unmarked
 _.page_texts
+_.until_trained  # harness/app.py: rerun an AppTest page until its training is done (tests/test_views.py, test_i18n.py)

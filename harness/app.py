@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,3 +20,13 @@ def open_app(query: Mapping[str, object] | None = None, *, timeout_s: float = RU
     at = AppTest.from_file(APP, default_timeout=timeout_s)
     at.query_params.update({key: v if isinstance(v, str | list) else str(v) for key, v in (query or {}).items()})
     return at.run()
+
+
+def until_trained(at: AppTest, *, tries: int = 240) -> AppTest:
+    """Rerun, as the progress fragment does in a browser, until no training is running or queued."""
+    for _try in range(tries):
+        if not at.get("progress") and not any("queue" in info.value for info in at.info):
+            return at
+        time.sleep(0.25)
+        at.run()
+    raise AssertionError("training did not finish")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from configparser import ConfigParser
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from attention import i18n as words
 from attention.teaching import collection
 from attention.teaching.examples import EXAMPLES
 from harness import catalogs
-from harness.app import open_app
+from harness.app import open_app, until_trained
 from harness.page_text import page_texts
 from lab import i18n
 from lab.lessons import catalog as lesson_catalog
@@ -29,15 +28,6 @@ from lab.table import VIEW_NAMES
 
 TRANSLATED = [locale for _name, locale in i18n.LANGUAGES.values() if locale != "en"]
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
-
-
-def until_trained(at):
-    for _step in range(240):
-        if not at.get("progress") and not any("queue" in info.value for info in at.info):
-            return at
-        time.sleep(0.25)
-        at.run()
-    raise AssertionError("training did not finish")
 
 
 @pytest.fixture(scope="module")

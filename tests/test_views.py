@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 import attention
 from attention.teaching import formulas, report
 from attention.teaching.examples import EXAMPLES
-from harness.app import open_app
+from harness.app import open_app, until_trained
 from lab.views import VIEWS as REGISTRY
 
 VIEWS = list(REGISTRY)  # the registry is the one list of views
@@ -178,16 +177,6 @@ def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(ex
 def trained_app(query: dict) -> AppTest:
     """The app on a view that needs a model, rerun until its training (in the background) is done."""
     return until_trained(open_app(query))
-
-
-def until_trained(at: AppTest) -> AppTest:
-    """Rerun, as the progress fragment does in a browser, until no training is running or queued."""
-    for _ in range(240):
-        if not at.get("progress") and not any("queue" in info.value for info in at.info):
-            return at
-        time.sleep(0.25)
-        at.run()
-    raise AssertionError("training did not finish")
 
 
 def test_step_by_step_shows_every_layer_of_a_deeper_model():
