@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from test_model import loss_and_gradient
 
+from attention.core.dropout import dropout_masks
 from attention.core.layers import gelu, gelu_derivative, layernorm_backward, layernorm_forward
 from attention.core.model import (
     Architecture,
-    dropout_masks,
     forward,
     init_parameters,
     unflatten,

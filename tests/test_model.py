@@ -9,17 +9,14 @@ import numpy as np
 import pytest
 
 import attention
+from attention.core.dropout import NO_DROPOUT, DropoutMasks, dropout_mask, dropout_masks
 from attention.core.mechanism import scaled_dot_product_attention, softmax
 from attention.core.model import (
-    NO_DROPOUT,
     POSITION_KINDS,
     UNKNOWN_TOKEN,
     Architecture,
-    DropoutMasks,
     backward,
     cross_entropy,
-    dropout_mask,
-    dropout_masks,
     embedding_gradient,
     forward,
     init_parameters,

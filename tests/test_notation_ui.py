@@ -3,7 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from attention.blog import method as blog_method
-from attention.teaching import formulas, notation
+from attention.teaching import formulas, symbol_check
 from harness.app import open_app
 from lab.table import CONTROLS, VIEW_NAMES
 
@@ -26,9 +26,9 @@ def test_no_symbol_has_two_meanings_anywhere_on_screen_or_in_the_formulas():
     texts += [control.label + " " + (control.help or "") for control in CONTROLS.values()]
     for view in VIEW_NAMES:
         texts += shown_strings(open_app({"view": view, "t_heads": "2"}))
-    assert notation.symbol_conflicts(texts) == {}
+    assert symbol_check.symbol_conflicts(texts) == {}
 
 
 def test_the_checker_would_catch_the_old_double_meanings():
     old = ["the model sees at most T = 8", "T = 1 divides z before the softmax"]
-    assert "T" in notation.symbol_conflicts(old)
+    assert "T" in symbol_check.symbol_conflicts(old)

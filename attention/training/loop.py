@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.model import backward, cross_entropy, dropout_masks, forward
+from ..core.dropout import dropout_masks
+from ..core.model import backward, cross_entropy, forward
 from ..core.parameters import UNKNOWN_TOKEN, Parameters, decay_mask, init_parameters, unflatten
 from ..core.streams import Use, rng_for
 from ..evaluation import head_scores as heads
