@@ -24,6 +24,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY --chown=lab . .
+# the lab's bytecode, built once here: with PYTHONDONTWRITEBYTECODE every start would compile its modules again
+RUN python -m compileall -q app.py attention lab
 USER lab
 
 EXPOSE 8501
