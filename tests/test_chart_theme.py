@@ -30,6 +30,15 @@ def test_viridis_matches_vegas_stops_and_interpolates():
     assert style.relative_luminance(style.viridis(0.3)) < style.relative_luminance(style.viridis(0.7))
 
 
+@pytest.mark.parametrize("colour_at", [style.viridis, style.shade], ids=["viridis", "shade"])
+def test_black_ink_from_bisects_to_the_first_black_value_of_the_grid(colour_at):
+    grid = np.linspace(0, 1, 1001)
+    first_black = next(float(v) for v in grid if style.ink_for(colour_at(float(v))) == style.BLACK)  # every value
+    assert style.black_ink_from(colour_at) == round(first_black, 3)
+    assert style.black_ink_from(lambda value: "#000000") == 1.0  # white ink everywhere: black from nowhere
+    assert style.black_ink_from(lambda value: "#FFFFFF") == 0.0
+
+
 @pytest.mark.parametrize("weight", np.linspace(0, 1, 201))
 def test_heatmap_values_contrast_with_their_cell(weight):
     ink = style.WHITE if weight < heatmaps.VALUE_INK_FROM else style.BLACK

@@ -115,12 +115,19 @@ def shade(value: float) -> str:
 def black_ink_from(colour_at, steps: int = 1000) -> float:
     """The smallest value in [0, 1] from which black text contrasts more than white with `colour_at(value)`.
 
-    For a scale that only gets lighter (viridis, the strip's shade), text below it is white and from it black.
+    For a scale that only gets lighter (viridis, the strip's shade), text below it is white and from it black, so
+    the first black value of the grid of `steps` + 1 is found by bisection (a dozen colours, not hundreds: this
+    runs when the charts are imported, on a server's first page).
     """
-    for value in np.linspace(0, 1, steps + 1):
-        if ink_for(colour_at(float(value))) == BLACK:
-            return round(float(value), 3)
-    return 1.0
+    grid = np.linspace(0, 1, steps + 1)
+    low, high = 0, len(grid)  # the answer's index is in [low, high]; high = len(grid): black nowhere
+    while low < high:
+        middle = (low + high) // 2
+        if ink_for(colour_at(float(grid[middle]))) == BLACK:
+            high = middle
+        else:
+            low = middle + 1
+    return round(float(grid[low]), 3) if low < len(grid) else 1.0
 
 
 def vega_string(text: str) -> str:
