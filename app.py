@@ -18,18 +18,18 @@ from lab.lessons import PAGE as LESSONS_PAGE  # the package: its pages' scripts 
 
 def lab() -> None:
     """Today's page: the views of your own prompt and model."""
-    st.markdown(page.PRESENTATION_CSS if state.value("present") else page.PAGE_CSS, unsafe_allow_html=True)
+    st.html(page.PRESENTATION_CSS if state.value("present") else page.PAGE_CSS)  # style only: no element, no Markdown
     if not state.value("present"):  # a projector's screen belongs to the strip and the chart (the tab has the title)
         st.title(_("Self-attention next-word lab"))
-    controls.sidebar()
     page.stage(controls.text_input())
+    controls.sidebar()  # after the stage, whose values are in the session: the browser gets the charts' code first
 
 
 state.load_from_link()
 state.repair()  # a widget's value is whatever the client sent: back in range before any widget is drawn
 st.set_page_config(  # after the link is read: its title is in the page's language
     page_title=_("Self-attention next-word lab"),
-    page_icon="🔎",
+    page_icon="🔎",  # with none the tab shows the page's Material icon, which the browser fetches from Google
     layout="wide",
     initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
 )

@@ -124,10 +124,11 @@ def show_code(*functions: Callable) -> None:
 
 
 def export_row(
-    chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str, *, title_line: str
+    chart: alt.TopLevelMixin | partial, frame: pd.DataFrame | partial, kind: str, what: str, *, title_line: str
 ) -> None:
     """PNG, SVG, CSV and JSON downloads in one expander: its buttons are drawn only when it is opened and
-    the files (and a partial's chart) made only when clicked, so a rerun sends one element, not five.
+    the files (and a partial's chart or table) made only when clicked, so a rerun sends one element, not five,
+    and builds no table for a closed expander.
     Pictures carry `title_line` (export.export_title: the text, the position, the method, the seed)."""
     with st.expander(_("Download: PNG, SVG, CSV, JSON"), key=f"export_{kind}", on_change="rerun") as box:
         if box.open:
@@ -135,9 +136,10 @@ def export_row(
 
 
 def download_buttons(
-    chart: alt.TopLevelMixin | partial, frame: pd.DataFrame, kind: str, what: str, title_line: str
+    chart: alt.TopLevelMixin | partial, frame: pd.DataFrame | partial, kind: str, what: str, title_line: str
 ) -> None:
     make_chart = chart if isinstance(chart, partial) else lambda: chart
+    make_frame = frame if isinstance(frame, partial) else lambda: frame
     temperature = value("temperature")
     dark, present = is_dark(), is_present()
     files: dict[str, tuple[Callable[[], str | bytes], str]] = {
@@ -149,8 +151,8 @@ def download_buttons(
             lambda: export.chart_to_svg(make_chart(), title_line=title_line, dark=dark, present=present),
             "image/svg+xml",
         ),
-        "csv": (lambda: export.frame_to_csv(frame), "text/csv"),
-        "json": (lambda: export.frame_to_json(frame), "application/json"),
+        "csv": (lambda: export.frame_to_csv(make_frame()), "text/csv"),
+        "json": (lambda: export.frame_to_json(make_frame()), "application/json"),
     }
     with st.container(horizontal=True):
         for ext, (make, mime) in files.items():

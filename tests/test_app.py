@@ -185,8 +185,9 @@ def test_any_text_runs_and_user_text_is_never_markup(app, text):
         if "next word is" in md.value:  # the user's word is shown literally: every markup character escaped
             assert not re.search(r"(?<!\\)[*_`\[\]<>$#:]", md.value), md.value
     page_css = {css.strip() for css in (lab.page.PAGE_CSS, lab.page.PRESENTATION_CSS)}  # the lab's own style sheet
-    html = [el for el in app.markdown if getattr(el.proto, "allow_html", False)]
-    assert all(el.value.strip() in page_css for el in html)
+    html = [el.value for el in app.markdown if getattr(el.proto, "allow_html", False)]
+    html += [el.proto.body for el in app.get("html")]  # st.html: the style sheet alone
+    assert html and all(body.strip() in page_css for body in html)
 
 
 def test_previous_and_next_step_the_position(app):

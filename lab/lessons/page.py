@@ -113,7 +113,7 @@ def measured(slug: str, at_seed: int, lang: str, _models: tuple) -> Any:
 
 def lesson_page(number: int, lesson: Lesson) -> None:
     style = PRESENTATION_CSS + LESSON_CSS if is_present() else LESSON_CSS
-    st.markdown(style, unsafe_allow_html=True)  # our own style sheets, no user text in them
+    st.html(style)  # our own style sheets, no user text in them: style only, so no element and no Markdown
     at_seed, step = seed(), step_number(lesson)
     models = lesson_models(lesson, at_seed)
     if models is None:

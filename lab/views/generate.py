@@ -54,7 +54,7 @@ def render(ctx: ViewContext) -> None:
     show_chart(chart)
     st.caption(plain(charts.summarize_distribution(step.distribution)))
     title_line = ctx.title_line(_("generated word {n}, seed {seed}").format(n=first + chosen, seed=ctx.seed))
-    export_row(chart, charts.next_word_frame(step.distribution, top_k=ctx.top_k, true_next=step.word),
+    export_row(chart, partial(charts.next_word_frame, step.distribution, top_k=ctx.top_k, true_next=step.word),
                "generated-word", f"{first + chosen}-{step.word}", title_line=title_line)  # fmt: skip
     _ids, words = model.context_ids(step.context)
     positions = list(range(first + chosen - len(words), first + chosen))  # the words it saw end just before

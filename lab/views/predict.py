@@ -56,7 +56,7 @@ def next_word_panel(ctx: ViewContext, distribution, score_title: str, title_line
     )
     show_chart(chart)
     st.caption(plain(charts.summarize_distribution(distribution)))
-    frame = charts.next_word_frame(distribution, top_k=ctx.top_k, true_next=ctx.true_next)
+    frame = partial(charts.next_word_frame, distribution, top_k=ctx.top_k, true_next=ctx.true_next)
     export_row(chart, frame, "next-word-probabilities", ctx.label, title_line=title_line)
 
 
@@ -87,6 +87,6 @@ def attention_row(ctx: ViewContext, model: attention.TrainedModel) -> None:
                             title=_("head {n}").format(n=count(h + 1)))  # fmt: skip
             show_chart(chart)
             st.caption(plain(charts.summarize_attention_row(weights[h, -1], words, positions)))
-            frame = charts.attention_row_frame(weights[h, -1], words, positions)
+            frame = partial(charts.attention_row_frame, weights[h, -1], words, positions)
             export_row(chart, frame, f"attention-row-head-{h + 1}", ctx.label,
                        title_line=ctx.title_line(_("head {n}, the trained model").format(n=count(h + 1))))  # fmt: skip
