@@ -18,7 +18,7 @@ from .table import CONTROLS, Control
 
 CLICKER_TWINS = "clicker_twins"
 """Key of the container of the Previous/Next twins that take a presentation clicker's PageUp/PageDown;
-page.PRESENTATION_CSS hides it by this key (one we chose, not one Streamlit generates)."""
+css.PRESENTATION_CSS hides it by this key (one we chose, not one Streamlit generates)."""
 
 
 def widget(key: str, where=st, **overrides):

@@ -262,7 +262,7 @@ def progress(job: TrainingJob) -> None:
 
 @st.cache_resource(show_spinner=False)
 def warm_up_default_model() -> bool:
-    """Once per server, at its first page view: the default model, trained on the built-in stories (loaded
+    """Once per server, at its first Lab page: the default model, trained on the built-in stories (loaded
     from disk after the first time; training it takes some seconds once), so Predict opens on it for everyone.
     Returns True, for the cache."""
     training_jobs().start(collection.collection("en"), TrainingSettings()).wait(INLINE_WAIT_S)  # ready for the strip

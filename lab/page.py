@@ -20,7 +20,7 @@ from attention.teaching.examples import EXAMPLES
 from attention.tokens.tokenization import Tokenized
 
 from . import i18n
-from .controls import CLICKER_TWINS, position_controls, widget
+from .controls import position_controls, widget
 from .models import reading, ready_model
 from .render import is_dark, is_present, plain, vega_lite_spec
 from .serving import limits, links
@@ -28,26 +28,6 @@ from .serving.text_store import text_key
 from .state import TEXT_KEY, ViewContext, repair, save_to_link, shared_query, value, view_context
 from .tokens import prompt_tokens
 from .views import VIEWS
-
-PAGE_CSS = """
-<style>
-  .block-container { padding-top: 3.5rem !important; }
-  h1 { padding-top: 0 !important; }
-  @media (max-width: 640px) { h1 { font-size: 1.9rem !important; } }
-</style>
-"""  # the first screen of a laptop shows the prompt, the strip and the next-word chart: less space above the title
-# (st.html puts a style sheet alone in no element, so no 1rem gap above the first one: the paddings include it)
-
-PRESENTATION_CSS = f"""
-<style>
-  .stApp, .stMarkdown p, .stCaption, label p, button p {{ font-size: 1.3rem !important; }}
-  [data-testid="stButtonGroup"] button p {{ font-size: 0.95rem !important; }}
-  [data-testid="stButtonGroup"] button {{ padding: 0.25rem 0.6rem !important; }}
-  h3 {{ font-size: 1.7rem !important; }}
-  .block-container {{ max-width: 100% !important; padding: 4rem 2rem 1rem !important; }}
-  .st-key-{CLICKER_TWINS} {{ display: none; }}
-</style>
-"""  # presentation mode: larger type, less chrome, so the strip, the chart and Next fit one screen
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -15,7 +15,6 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import attention
-from attention.charts import export
 from attention.teaching import collection
 from attention.teaching.examples import DEFAULT_EXAMPLES, EXAMPLES
 from attention.tokens.tokenization import Tokenized
@@ -175,6 +174,8 @@ class ViewContext:
 
     def title_line(self, method: str) -> str:
         """The line an exported picture carries: the text's first words, the position, the method, the seed."""
+        from attention.charts import export  # Altair: imported after the page's first elements are on their way
+
         return export.export_title(self.text, position=self.position + 1, method=method, seed=self.seed)
 
     @property

@@ -2,14 +2,18 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import pyarrow as pa
 import pytest
 
+import lab.css
 import lab.page
 from attention.teaching import collection, formulas
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from harness.app import open_app
+from harness.serving import ROOT
 from lab.serving import limits
 
 BLOG = "The blog's method: a toy"  # the `app` fixture's view (tests/conftest.py)
@@ -184,7 +188,7 @@ def test_any_text_runs_and_user_text_is_never_markup(app, text):
     for md in app.markdown:
         if "next word is" in md.value:  # the user's word is shown literally: every markup character escaped
             assert not re.search(r"(?<!\\)[*_`\[\]<>$#:]", md.value), md.value
-    page_css = {css.strip() for css in (lab.page.PAGE_CSS, lab.page.PRESENTATION_CSS)}  # the lab's own style sheet
+    page_css = {css.strip() for css in (lab.css.PAGE_CSS, lab.css.PRESENTATION_CSS)}  # the lab's own style sheet
     html = [el.value for el in app.markdown if getattr(el.proto, "allow_html", False)]
     html += [el.proto.body for el in app.get("html")]  # st.html: the style sheet alone
     assert html and all(body.strip() in page_css for body in html)
@@ -275,3 +279,16 @@ def test_a_monstrous_word_is_shortened_where_it_is_quoted(app):
     app.slider(key="position").set_value(1).run()
     quoted = next(md.value for md in app.markdown if "next word is" in md.value)
     assert len(quoted) < 200 and "…" in quoted
+
+
+def test_the_page_first_elements_need_no_charts_library():
+    """app.py draws the title, the sidebar and the text box before it imports Altair, pandas and the models, so a
+    browser draws them while a server imports the rest on its first page: the modules it imports first must not
+    pull those in (a fresh interpreter, since this one has them all)."""
+    probe = (
+        "import sys, streamlit, attention.i18n, lab.controls, lab.css, lab.state, lab.lessons; "
+        "print(sorted(m for m in ('altair', 'pandas', 'pyarrow', 'lab.page', 'lab.models', 'attention.charts') "
+        "if m in sys.modules))"
+    )
+    heavy = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert heavy.stdout.strip() == "[]", heavy.stdout + heavy.stderr

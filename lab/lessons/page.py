@@ -16,8 +16,8 @@ from attention.i18n import ENGLISH, _
 
 from .. import i18n
 from ..controls import widget
+from ..css import PRESENTATION_CSS
 from ..models import INLINE_WAIT_S, training_jobs, waiting
-from ..page import PRESENTATION_CSS
 from ..render import is_present, show_chart
 from ..views.induction import live
 from . import LESSON_PAGE, PAGE, Lesson, claim_of, steps_and_minutes, teacher_sheet
