@@ -49,6 +49,18 @@ def test_next_word_chart_highlights_the_true_next_word_even_outside_top_k(distri
     assert colour["scale"] == {"domain": [charts.OTHER, charts.TRUE_NEXT], "range": [charts.BLUE, charts.ORANGE]}
 
 
+@pytest.mark.parametrize("present", [False, True])
+def test_next_word_chart_spec_is_the_same_with_the_eleventh_bar(distribution, present):
+    """Word to word only the numbers change (the eleventh bar closes the bars up), so the browser updates the
+    drawn chart instead of building it again."""
+    inside, outside = (
+        charts.next_word_chart(distribution, top_k=2, true_next=word, present=present).to_dict(validate=False)
+        for word in ("cat", ".")  # in the top two, then sixth: a third bar
+    )
+    assert len(dataset(inside)) == 2 and len(dataset(outside)) == 3
+    assert {**inside, "datasets": None, "data": None} == {**outside, "datasets": None, "data": None}
+
+
 def test_next_word_frame_numbers_are_the_distributions(distribution):
     frame = charts.next_word_frame(distribution, top_k=6)
     np.testing.assert_allclose(frame["probability"].sum(), 1.0)

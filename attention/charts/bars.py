@@ -46,8 +46,10 @@ def next_word_chart(
     """Horizontal bars of p(next word), most probable on top, the text's real next word in orange.
 
     `score_title` defaults to "score", `highlight_label` to TRUE_NEXT, in the page's language.
-    `present=True`: bars 22 px apart instead of 26, so ten bars in 18 px type fit a 720 px projector; with the
-    true next word's eleventh bar they close up to keep the ten bars' height (20 px apart)."""
+    `present=True`: bars 22 px apart instead of 26, so ten bars in 18 px type fit a 720 px projector. With the
+    true next word's eleventh bar they close up to keep the ten bars' height (20 px apart on a projector, 24 on a
+    page), so the spec stays the same from word to word: the browser then updates the drawn chart's numbers
+    instead of building it again."""
     score_title = _("score") if score_title is None else score_title
     highlight_label = _(TRUE_NEXT) if highlight_label is None else highlight_label
     frame = next_word_frame(distribution, top_k=top_k, true_next=true_next, highlight_label=highlight_label)
@@ -80,7 +82,7 @@ def next_word_chart(
         .mark_text(align="left", dx=3)
         .encode(x=alt.X("probability:Q"), y=y, text=alt.Text("probability:Q", format=".1%"), tooltip=tooltip)
     )
-    height = PRESENT_BAR_HEIGHT * min(len(frame), top_k) if present else BAR_HEIGHT * len(frame)
+    height = (PRESENT_BAR_HEIGHT if present else BAR_HEIGHT) * min(len(frame), top_k)
     return layered(bars, labels, data=frame).properties(height=height, autosize=FIT_WIDTH)
 
 
