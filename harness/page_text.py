@@ -47,6 +47,8 @@ def chart_titles(spec) -> list[str]:
                 if name in ("config", "datasets", "data"):
                     continue
                 visit(inner, name)
+        elif isinstance(value, list) and key in ("title", "subtitle") and all(isinstance(v, str) for v in value):
+            found.append("\n".join(value))  # a title's lines (Vega-Lite's multi-line text): one message
         elif isinstance(value, list):
             for inner in value:
                 visit(inner, key)

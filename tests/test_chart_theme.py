@@ -91,6 +91,18 @@ def test_apply_theme_merges_config_and_lifts_explicit_sizes_in_present_mode():
     assert lengths[0] < lengths[1] == theme.PRESENT_GRADIENT_LENGTH  # "0%  50%  100%" at 18 px keep apart
 
 
+def test_a_legend_at_the_side_needs_a_shorter_gradient_on_a_projector():
+    """Its labels stand one above the other: three lines of 18 px, not three numbers side by side."""
+    strip = charts.token_strip_chart("the cat sat on the mat".split(), 4, 3, attention=[0.1, 0.6, 0.3], present=True)
+    themed = theme.apply_theme(strip.to_dict(), present=True)
+    (legend,) = [layer["encoding"]["color"]["legend"] for layer in themed["layer"][1:2]]
+    assert legend["orient"] == "right" and legend["gradientLength"] == 100  # its own, not lifted to 180
+    short = {"mark": "rect", "encoding": {"color": {"field": "w", "type": "quantitative",
+                                                    "legend": {"orient": "left", "gradientLength": 40}}}}  # fmt: skip
+    lifted = theme.apply_theme(short, present=True)["encoding"]["color"]["legend"]["gradientLength"]
+    assert lifted == theme.PRESENT_UPRIGHT_GRADIENT_LENGTH > 3 * theme.PRESENT_MIN_FONT
+
+
 @pytest.mark.parametrize("present", [False, True])
 @pytest.mark.parametrize("n", [1, 2, 5, 12, 20, 32])
 def test_heatmap_labels_never_overlap(n, present):

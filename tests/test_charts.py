@@ -118,6 +118,18 @@ def test_token_strip_can_be_clicked_to_pick_a_text_position():
         assert charts.picked_position({"selection": {"pick": forged}}) is None, forged  # any JSON a client sends
 
 
+@pytest.mark.parametrize("present", [False, True])
+def test_token_strip_spec_is_the_same_from_word_to_word(present):
+    """Next ▶ changes the strip's numbers and roles, not its spec: the browser updates the drawn strip in place."""
+    tokens = "the cat sat on the mat and the dog sat on the log".split()
+    specs = [
+        charts.token_strip_chart(tokens, position, 3, attention=weights, present=present).to_dict(validate=False)
+        for position, weights in ((3, [0.1, 0.6, 0.3]), (8, [0.5, 0.2, 0.3]))  # the chosen words 'on', 'dog'
+    ]
+    assert [r["role"] for r in dataset(specs[0])] != [r["role"] for r in dataset(specs[1])]
+    assert {**specs[0], "datasets": None, "data": None} == {**specs[1], "datasets": None, "data": None}
+
+
 def test_token_strip_shades_the_context_by_the_chosen_words_attention():
     tokens = "the cat sat on the mat".split()
     spec = charts.token_strip_chart(tokens, position=4, context_window=3, attention=[0.1, 0.6, 0.3]).to_dict()
@@ -126,7 +138,7 @@ def test_token_strip_shades_the_context_by_the_chosen_words_attention():
     assert rows[1]["weight"] is None and rows[6]["weight"] is None  # outside the window: no weight
     _, shades, words = layer_encodings(spec)
     assert shades["color"]["field"] == "weight" and shades["color"]["scale"]["domain"] == [0, 1]
-    assert shades["color"]["legend"]["title"] == "attention from ‘the’"
+    assert shades["color"]["legend"]["title"] == ["attention from", "the chosen word"]  # its box: "predict after"
     assert [t["field"] for t in words["tooltip"]] == ["index", "token", "role", "weight"]
     assert spec["resolve"] == {"scale": {"color": "independent"}}
     for r in rows.values():

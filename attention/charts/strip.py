@@ -20,7 +20,7 @@ from .style import NATURAL_SIZE, SHADE_RANGE, STRIP_COLOURS, STRIP_ROLES, ink_fo
 
 PICK = "pick"
 """Name of the strip's click selection: its value is the clicked token's 1-based text position, `index`."""
-PREDICT_AFTER, CONTEXT = STRIP_ROLES[:2]
+CONTEXT = STRIP_ROLES[1]
 SIZES = {False: (10, 30, 14), True: (13, 40, 18)}
 """present -> (px per character, px per row, font px): monospace text at 0.6 em per character fits its box."""
 
@@ -62,8 +62,11 @@ def _box(x_scale, y_scale) -> dict:
     }
 
 
-def _shades(x_scale, y_scale, tooltip, chosen: str, orient: Literal["right", "bottom"]) -> alt.Chart:
-    """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much)."""
+def _shades(x_scale, y_scale, tooltip, orient: Literal["right", "bottom"]) -> alt.Chart:
+    """The context boxes again, filled by the chosen word's attention (pale = little, deep blue = much).
+
+    The legend's title does not name the word (its box is the one marked "predict after"): the spec then stays
+    the same from word to word, and the browser updates the drawn strip on Next rather than building it again."""
     return (
         alt.Chart()
         .transform_filter(f"datum.role == {vega_string(_(CONTEXT))} && isValid(datum.weight)")
@@ -73,8 +76,11 @@ def _shades(x_scale, y_scale, tooltip, chosen: str, orient: Literal["right", "bo
             color=alt.Color(
                 "weight:Q",
                 scale=alt.Scale(domain=[0, 1], range=SHADE_RANGE, interpolate="rgb"),
-                legend=alt.Legend(
-                    title=_("attention from {word}").format(word=chosen), format="%", orient=orient, gradientLength=100
+                legend=alt.Legend(  # two lines: on a projector the legend is beside the boxes, in little width
+                    title=_("attention from\nthe chosen word").split("\n"),
+                    format="%",
+                    orient=orient,
+                    gradientLength=100,
                 ),
             ),
             tooltip=tooltip,
@@ -149,10 +155,8 @@ def token_strip_chart(
     boxes, words = _boxes_and_words(x_scale, y_scale, tooltip, font)
     layers = [boxes, words]
     if attention is not None:
-        chosen = frame.loc[frame["role"] == _(PREDICT_AFTER), "shown"]
-        chosen_word = _("‘{word}’").format(word=chosen.iloc[0]) if len(chosen) else _("the word")
         # to the right of the boxes on a wide projector; below them on a page that may be a phone's
-        layers.insert(1, _shades(x_scale, y_scale, tooltip, chosen_word, "right" if present else "bottom"))
+        layers.insert(1, _shades(x_scale, y_scale, tooltip, "right" if present else "bottom"))
     # sizes and resolve given to the one LayerChart: .properties() and .resolve_scale() would each build it
     # again (Altair copies and re-lifts every layer's params), about half of the strip's cost
     sized = {"width": chars_per_row * px_per_char, "height": n_rows * row_height, "autosize": NATURAL_SIZE}

@@ -23,6 +23,8 @@ PRESENT_MIN_FONT = 18
 """Smallest chart text in present mode, in CSS pixels: readable from the back of a classroom."""
 PRESENT_GRADIENT_LENGTH = 10 * PRESENT_MIN_FONT
 """Shortest colour-legend gradient in present mode, in pixels: room for "0%", "50%" and "100%" at 18 px apart."""
+PRESENT_UPRIGHT_GRADIENT_LENGTH = 5 * PRESENT_MIN_FONT
+"""The same for a legend standing at the side (orient left or right): its labels are one above the other."""
 LEGEND_LABEL_LIMIT = 320
 """Longest legend label, in pixels, before Vega cuts it with "…": Vega's 160 cut "palabra siguiente en el texto"
 (Spanish runs about 25% longer than English) at 18 px."""
@@ -97,7 +99,8 @@ def _merge(base: dict, extra: dict) -> dict:
 
 def _lift_text(node, minimum: int) -> None:
     """Raise every explicit font size in the spec (marks, axes, titles, text size channels) to `minimum`, and
-    colour legends to PRESENT_GRADIENT_LENGTH so their bigger labels keep apart."""
+    colour legends to PRESENT_GRADIENT_LENGTH (PRESENT_UPRIGHT_GRADIENT_LENGTH at a side) so their bigger labels
+    keep apart."""
     if isinstance(node, list):
         for item in node:
             _lift_text(item, minimum)
@@ -108,7 +111,8 @@ def _lift_text(node, minimum: int) -> None:
         if key.lower().endswith("fontsize") and isinstance(value, int | float) and value < minimum:
             node[key] = minimum
         elif key == "gradientLength" and isinstance(value, int | float):  # its labels grow with the text
-            node[key] = max(value, PRESENT_GRADIENT_LENGTH)
+            upright = node.get("orient") in ("left", "right")
+            node[key] = max(value, PRESENT_UPRIGHT_GRADIENT_LENGTH if upright else PRESENT_GRADIENT_LENGTH)
         else:
             _lift_text(value, minimum)
     mark = node.get("mark")
