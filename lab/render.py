@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable
 from functools import partial
 from types import FunctionType
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -135,11 +136,15 @@ def export_row(
             download_buttons(chart, frame, kind, what, title_line)
 
 
+def later(thing: Any) -> Callable[[], Any]:
+    """`thing` made when called: a partial as it is (built only then), anything else as a function returning it."""
+    return thing if isinstance(thing, partial) else lambda: thing
+
+
 def download_buttons(
     chart: alt.TopLevelMixin | partial, frame: pd.DataFrame | partial, kind: str, what: str, title_line: str
 ) -> None:
-    make_chart = chart if isinstance(chart, partial) else lambda: chart
-    make_frame = frame if isinstance(frame, partial) else lambda: frame
+    make_chart, make_frame = later(chart), later(frame)
     temperature = value("temperature")
     dark, present = is_dark(), is_present()
     files: dict[str, tuple[Callable[[], str | bytes], str]] = {

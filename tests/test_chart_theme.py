@@ -95,7 +95,7 @@ def test_a_legend_at_the_side_needs_a_shorter_gradient_on_a_projector():
     """Its labels stand one above the other: three lines of 18 px, not three numbers side by side."""
     strip = charts.token_strip_chart("the cat sat on the mat".split(), 4, 3, attention=[0.1, 0.6, 0.3], present=True)
     themed = theme.apply_theme(strip.to_dict(), present=True)
-    (legend,) = [layer["encoding"]["color"]["legend"] for layer in themed["layer"][1:2]]
+    legend = themed["layer"][1]["encoding"]["color"]["legend"]  # the shades' layer, after the boxes
     assert legend["orient"] == "right" and legend["gradientLength"] == 100  # its own, not lifted to 180
     short = {"mark": "rect", "encoding": {"color": {"field": "w", "type": "quantitative",
                                                     "legend": {"orient": "left", "gradientLength": 40}}}}  # fmt: skip
