@@ -23,6 +23,13 @@ OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart
   const over = r.right > box.right + 1 || r.left < box.left - 1;
   return over ? [`${Math.round(r.width)} px chart in ${Math.round(box.width)} px`] : [];
 })"""
+SIDEWAYS = """() => [
+  ...[...document.querySelectorAll('[data-testid="stTable"]')].map(el => [el, el.querySelector('table')]),
+  ...[...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')].map(el => [el, el.firstElementChild]),
+].flatMap(([box, content]) => {
+  const over = content.scrollWidth > box.clientWidth + 1;
+  return over ? [`${content.scrollWidth} px table in ${box.clientWidth} px: ${box.innerText.slice(0, 40)}`] : [];
+})"""
 
 
 def open_view(browser, app_url, view, width, *, query="", color_scheme="light", height=800):
@@ -62,6 +69,8 @@ def test_each_view_fits_its_columns(viewport, view, tmp_path_factory):
     page.screenshot(path=tmp_path_factory.getbasetemp() / f"{view.replace(' ', '_')}_{width}_whole.png")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.evaluate(OVERFLOW) == []
+    if width >= 1280:  # a table shows every column without scrolling sideways (a phone may scroll)
+        assert page.evaluate(SIDEWAYS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert not errors, errors
 

@@ -69,7 +69,7 @@ def test_pressing_train_shows_the_loss_curve_and_the_summary():
     assert_fine(at)
     specs = chart_specs(at)
     assert any("loss" in json.dumps(spec) for spec in specs)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     model = attention.train_model(EXAMPLES["Repeated patterns"], **DEFAULT_TRAINING)  # the app's defaults
     labels = ["self-attention model", *model.evaluation.baselines()]
     strongest, _ = model.evaluation.strongest_baseline()
@@ -153,7 +153,7 @@ def test_training_each_example_beats_simple_counts_and_the_panel_says_who_won(ex
     at = open_app({"reads": "prompt", "view": "Train", "example": example})
     at = until_trained(at.button(key="train").click().run())
     assert_fine(at)
-    table = at.dataframe[0].value.set_index("method")["perplexity, all test words"]
+    table = at.table[0].value.set_index("method")["perplexity, all test words"]
     assert table["self-attention model"] < table["unigram (word frequency)"]
     assert table["self-attention model"] <= table["add-one bigram (word pairs)"]
 

@@ -55,9 +55,10 @@ PROGRESS_INTERVAL_S = 0.1
 """The callback is called at most this often, so a UI is not flooded."""
 
 EVALUATION_SHARE = 4
-"""Evaluate at an epoch's end once B · EVALUATION_SHARE windows were trained since the last evaluation for
-every token it scores: with long windows and few steps per epoch, evaluating each epoch would cost more than
-training (T = 32 on 4,000 tokens: 4 steps an epoch). Small texts still get a point every epoch."""
+"""Evaluate at an epoch's end once, since the last evaluation, one window was trained for every EVALUATION_SHARE
+tokens the evaluation scores (every ceil(scored / (EVALUATION_SHARE · B)) steps): with long windows and few steps
+per epoch, evaluating each epoch would cost more than training (T = 32 on 4,000 tokens: 4 steps an epoch). Small
+texts still get a point every epoch."""
 
 FORECAST_MARGIN = 1.5
 """The safety clock stops training when the last evaluation, forecast at the pace so far times this, would end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 import attention
@@ -71,20 +72,23 @@ def scores(evaluation, n_words: int) -> None:
     """The score table (model first, the strongest counter marked), the verdict, how the model fared on real prose
     of about the training text's `n_words`, and what the test part is."""
     rows = report.score_rows(evaluation)
-    st.dataframe(
-        {
-            _("method"): [
-                _("{method} (strongest counter)").format(method=row.method) if row.is_strongest_baseline else row.method
-                for row in rows
-            ],
-            _("perplexity, all test words"): [round(row.perplexity, 2) for row in rows],
-            _("perplexity, known words"): [round(row.known_perplexity, 2) for row in rows],
-            _("top-1 accuracy"): [percent(row.accuracy, 0) for row in rows],
-            _("bits per character"): [round(row.bits_per_char, 3) for row in rows],
-            _("perplexity per word"): [round(row.word_perplexity, 1) for row in rows],
-        },
-        hide_index=True,
-    )
+    method = _("method")
+    columns = {  # header -> (the numbers, how a cell shows them in the active language)
+        _("perplexity, all test words"): ([row.perplexity for row in rows], partial(decimal, digits=2)),
+        _("perplexity, known words"): ([row.known_perplexity for row in rows], partial(decimal, digits=2)),
+        _("top-1 accuracy"): ([row.accuracy for row in rows], partial(percent, digits=0)),
+        _("bits per character"): ([row.bits_per_char for row in rows], partial(decimal, digits=3)),
+        _("perplexity per word"): ([row.word_perplexity for row in rows], partial(decimal, digits=1)),
+    }
+    names = [
+        _("{method} (strongest counter)").format(method=row.method) if row.is_strongest_baseline else row.method
+        for row in rows
+    ]
+    frame = pd.DataFrame({method: names} | {header: numbers for header, (numbers, _shown) in columns.items()})
+    shown = {method: plain} | {header: show for header, (_numbers, show) in columns.items()}
+    # A static table wraps its headers and names to the page's width (a data grid's columns ran past 1440 px);
+    # its cells are Markdown, so the names are escaped, and the numbers keep their values for a reader.
+    st.table(frame.style.format(shown), hide_index=True)
     st.markdown(plain(report.verdict(evaluation)))
     st.caption(plain(report.regime_sentence(n_words)))
     if overlap := report.overlap_sentence(evaluation):
