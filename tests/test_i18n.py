@@ -9,6 +9,7 @@ import re
 from configparser import ConfigParser
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 import streamlit as st
 from babel.messages.pofile import read_po
@@ -200,6 +201,22 @@ def test_charts_write_numbers_the_page_s_way():
     finally:
         words.use(words.Language())
     assert "locale" not in apply_theme({})["config"]  # English: Vega's own
+
+
+def test_the_score_table_writes_its_numbers_the_page_s_way():
+    at = until_trained(open_app({"view": "Train", "lang": "es"}))
+    table = at.table[0]
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pylist()
+    try:
+        words.use(i18n.language("es"))
+        expected = [
+            [words.decimal(row[1], 2), words.decimal(row[2], 2), words.percent(row[3], 0)]
+            for row in table.value.itertuples(index=False)
+        ]
+    finally:
+        words.use(words.Language())
+    assert [list(row.values())[1:4] for row in shown] == expected
+    assert "%" in expected[0][2] and "," in expected[0][0]  # 73,12 and 21 %: Spanish, not Python's 73.12
 
 
 def test_a_lesson_link_in_spanish_opens_in_spanish_with_the_language_picker():
