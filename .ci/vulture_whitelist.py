@@ -58,4 +58,5 @@ _.percent
 _.pseudo
 _.unmarked
 _.page_texts
+_.formulas_shown  # harness/page_text.py: the page's displayed formulas (tests/test_app.py, test_views.py)
 _.until_trained  # harness/app.py: rerun an AppTest page until its training is done (tests/test_views.py, test_i18n.py)

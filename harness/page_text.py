@@ -4,6 +4,7 @@ headers and cells, and the titles of its charts (tests/test_i18n.py looks for wo
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow as pa
 from google.protobuf.json_format import MessageToDict
@@ -12,6 +13,20 @@ from streamlit.testing.v1 import AppTest
 SKIPPED = frozenset({"Code", "Latex", "TextArea"})
 """Elements whose text is not the lab's words: code shown as code, formulas, and the user's own text box."""
 TEXT_KEYS = ("body", "label", "help", "placeholder", "text", "caption")
+DISPLAY_MATH = re.compile(r"\$\$\n(.*?)\n\$\$", re.DOTALL)
+"""A formula as st.latex writes it and as lab.render.show_formulas writes it into Markdown."""
+DIRECTIVE = re.compile(r":[a-z-]+\[")
+"""Streamlit's Markdown directives (":gray[", ":small["): type and colour, not words."""
+
+
+def formulas_shown(at: AppTest) -> list[str]:
+    """Every displayed formula of `at`'s page (its LaTeX, without the $$ lines), in st.latex or inside Markdown."""
+    return [tex for element in [*at.markdown, *at.latex] for tex in DISPLAY_MATH.findall(element.value)]
+
+
+def words_of(text: str) -> str:
+    """An element's text without its formulas and Markdown directives, which are not the lab's words."""
+    return DIRECTIVE.sub("", DISPLAY_MATH.sub(" ", text))
 
 
 def page_texts(at: AppTest) -> list[str]:
@@ -26,7 +41,7 @@ def _walk(node, texts: list[str]) -> None:
     kind = type(node).__name__
     if proto is not None and kind not in SKIPPED:
         fields = MessageToDict(proto)
-        texts.extend(str(fields[key]) for key in TEXT_KEYS if isinstance(fields.get(key), str))
+        texts.extend(words_of(str(fields[key])) for key in TEXT_KEYS if isinstance(fields.get(key), str))
         for option in fields.get("options", []):
             texts.append(option.get("content", "") if isinstance(option, dict) else str(option))
         if isinstance(fields.get("spec"), str):

@@ -18,6 +18,7 @@ PRESENTATION_CSS = f"""
   .stApp, .stMarkdown p, .stCaption, label p, button p {{ font-size: 1.3rem !important; }}
   [data-testid="stButtonGroup"] button p {{ font-size: 0.95rem !important; }}
   [data-testid="stButtonGroup"] button {{ padding: 0.25rem 0.6rem !important; }}
+  .stMarkdown p .stMarkdownColoredText > span {{ font-size: inherit !important; }}
   h3 {{ font-size: 1.7rem !important; }}
   [data-testid="stTable"] :is(th, td) {{ font-size: 1.1rem !important; }}
   .block-container {{ max-width: 100% !important; padding: 4rem 2rem 1rem !important; }}

@@ -116,6 +116,17 @@ def plain(text: str) -> str:
     return attention.escape_markdown(text)
 
 
+def show_formulas(*formulas: str, note: str, heading: str = "") -> None:
+    """Formulas (LaTeX) between a heading and a note (Markdown), as one element that reads as st.markdown,
+    st.latex and st.caption show them: a rerun sends, and the browser draws, one element instead of three or four.
+    The note is set in a caption's small grey type (the presentation style sheet gives it a caption's size)."""
+    parts = [heading] if heading else []
+    parts += [f"$$\n{tex}\n$$" for tex in formulas]
+    bracketed = note.replace("[", "\\[").replace("]", "\\]")  # the note's own brackets would close :small[...]
+    parts.append(f":gray[:small[{bracketed}]]")
+    st.markdown("\n\n".join(parts))
+
+
 def show_code(*functions: Callable) -> None:
     """The exact functions that made the numbers, built only when the expander is opened."""
     key = "code_" + "_".join(f.__name__ for f in functions)

@@ -13,6 +13,7 @@ import lab.page
 from attention.teaching import collection, formulas
 from attention.teaching.examples import DEFAULT_EXAMPLE, EXAMPLES
 from harness.app import open_app
+from harness.page_text import formulas_shown
 from harness.serving import ROOT
 from lab.serving import limits
 
@@ -53,7 +54,7 @@ def test_opens_on_a_prompt_the_default_model_has_not_read():
     assert at.button_group(key="view").value == "Predict"
     assert bar_words(at) and len(bar_words(at)) >= 10
     assert at.metric[0].label == "Sampled next word"
-    assert any(formulas.MODEL_SUMMARY in latex.value for latex in at.latex)  # the model's formula, not the blog's
+    assert formulas.MODEL_SUMMARY in formulas_shown(at)  # the model's formula, not the blog's
     assert not any("random" in c.value for c in at.caption)
 
 
@@ -64,7 +65,7 @@ def test_the_blog_lesson_names_the_post_and_shows_its_charts(app):
     assert len(app.get("vega_lite_chart")) == 3  # the token strip, the next-word bars, as written vs corrected
     assert bar_words(app) and len(bar_words(app)) >= 10
     assert app.metric[0].label == "Sampled next word"
-    assert any(r"\operatorname{softmax}(s / \tau)" in latex.value for latex in app.latex)
+    assert any(r"\operatorname{softmax}(s / \tau)" in tex for tex in formulas_shown(app))
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
@@ -103,7 +104,7 @@ def test_faithful_toggle_switches_formula_and_numbers(app):
     before = charts_of(app)
     app.toggle(key="faithful").set_value(True).run()
     assert not app.exception
-    assert any("e^{s}" in latex.value for latex in app.latex)
+    assert any("e^{s}" in tex for tex in formulas_shown(app))
     assert charts_of(app) != before
 
 

@@ -90,6 +90,8 @@ def test_presentation_mode_next_button_steps_through_the_text(browser, app_url):
         # the projector's screen goes to the strip and the chart: no title (the tab has it), larger type
         assert page.locator("h1").count() == 0
         assert page.evaluate("getComputedStyle(document.querySelector('.stMarkdown p')).fontSize") == "20.8px"
+        notes = "[...document.querySelectorAll('.stMarkdownColoredText > span')].map(e => getComputedStyle(e).fontSize)"
+        assert page.evaluate(notes) == ["20.8px"]  # the formula's note (small grey type) at a projector caption's size
     finally:
         context.close()
 

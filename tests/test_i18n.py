@@ -20,7 +20,7 @@ from attention.teaching import collection
 from attention.teaching.examples import EXAMPLES
 from harness import catalogs
 from harness.app import open_app, until_trained
-from harness.page_text import page_texts
+from harness.page_text import page_texts, words_of
 from lab import i18n
 from lab.lessons import catalog as lesson_catalog
 from lab.lessons import page as lesson_page
@@ -139,6 +139,12 @@ def assert_all_marked(at, user_words):
     texts = [text for text in page_texts(at) if not text.lstrip().startswith("<style>")]
     assert sum(catalogs.OPEN in text for text in texts) > len(texts) / 2  # the page is in the pseudo-locale
     assert not catalogs.unmarked(texts, user_words), catalogs.unmarked(texts, user_words)[:12]
+
+
+def test_the_words_of_a_formula_block_leave_out_its_latex_and_directives_but_not_its_note():
+    marked = "⟦**H**⟧\n\n$$\nq = \\operatorname{softmax}(s)\n$$\n\n:gray[:small[⟦k = 4 words⟧]]"
+    assert not catalogs.unmarked([words_of(marked)], set())
+    assert catalogs.unmarked([words_of(marked.replace("⟦k = 4 words⟧", "k = 4 words"))], set())  # a bare note
 
 
 @pytest.mark.parametrize("view", VIEW_NAMES)

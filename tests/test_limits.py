@@ -29,7 +29,7 @@ def set_text(at, text: str):
 
 
 def messages(at) -> str:
-    return " ".join(m.value for m in [*at.info, *at.warning, *at.error, *at.caption])
+    return " ".join(m.value for m in [*at.info, *at.warning, *at.error, *at.caption, *at.markdown])
 
 
 def chart_frames(at) -> list[tuple[dict, pa.Table]]:

@@ -13,6 +13,7 @@ import attention
 from attention.teaching import formulas, report
 from attention.teaching.examples import EXAMPLES
 from harness.app import open_app, until_trained
+from harness.page_text import formulas_shown
 from lab.views import VIEWS as REGISTRY
 
 VIEWS = list(REGISTRY)  # the registry is the one list of views
@@ -204,12 +205,36 @@ def test_step_by_step_shows_every_layer_of_a_deeper_model():
 def test_predict_shows_the_formula_of_the_model_shown(query, layers, mlp, layernorm):
     at = trained_app({"view": "Predict", **MEMORISING, **query})
     assert_fine(at)
-    shown = [latex.value.strip("$\n") for latex in at.latex]  # st.latex wraps it in $$ lines
+    shown = formulas_shown(at)
     assert formulas.model_formula(layers=layers, mlp=mlp, layernorm=layernorm) in shown
     assert (formulas.MODEL_SUMMARY in shown) == (layers == 1 and not mlp and not layernorm)
     joined = " ".join(shown)
     assert (r"\operatorname{GELU}" in joined) == mlp and (r"\operatorname{LN}" in joined) == layernorm
     assert (f"L = {layers}" in joined) == (layers > 1)
+
+
+def test_predict_s_formula_its_heading_and_its_note_are_one_element():
+    at = trained_app({"view": "Predict", **MEMORISING, "window": 3})
+    assert_fine(at)
+    (block,) = [md for md in at.markdown if "$$" in md.value]  # one element per rerun, not three
+    heading, formula, note = block.value.split("\n\n")
+    assert heading == "**How the probabilities are computed**"
+    assert formula.strip("$\n") in formulas_shown(at) and formulas.MODEL_SUMMARY in formula
+    assert note.startswith(":gray[:small[k = 3 context words (the model was trained with contexts of up to n_ctx = ")
+    assert note.endswith("See **Step by step** for every number.]]")
+    assert not any("context words" in caption.value for caption in at.caption)  # the note is not also a caption
+
+
+def test_a_formula_note_s_own_brackets_stay_inside_its_small_grey_type():
+    def script():
+        from lab.render import show_formulas
+
+        show_formulas("x = 1", "y = 2", note="see [1] and **this**", heading="**H**")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    (block,) = at.markdown
+    assert block.value == "**H**\n\n$$\nx = 1\n$$\n\n$$\ny = 2\n$$\n\n:gray[:small[see \\[1\\] and **this**]]"
 
 
 @pytest.mark.parametrize(("words", "widths"), [(4, [2, 2, 3, 2, 2]), (8, [2, 2, 2, 2, 2, 1])])

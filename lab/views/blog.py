@@ -10,10 +10,10 @@ import streamlit as st
 import attention
 from attention import charts
 from attention.core.streams import Use, rng_for
-from attention.i18n import N_, _
+from attention.i18n import N_, _, count
 from attention.teaching import analysis
 
-from ..render import export_row, plain, show_chart, show_code
+from ..render import export_row, plain, show_chart, show_code, show_formulas
 from ..state import ViewContext
 from .predict import next_word_panel, sampled_word
 
@@ -53,14 +53,11 @@ def render(ctx: ViewContext) -> None:
         next_word_panel(ctx, result, _("score s"), ctx.title_line(_(METHOD)))
     with side_col:
         sampled_word(ctx, result, Use.BLOG_SAMPLE)
-    st.latex(attention.QUERY_FORMULA)
-    st.latex(attention.PROBABILITY_FORMULAS[ctx.faithful])
-    st.caption(
-        _(
-            "k = {k} context words, d_e = {d_e}, τ = {tau}, and v runs over all {n} words of the vocabulary. The "
-            "sidebar's Blog-faithful switch puts its bugs back."
-        ).format(k=ctx.window, d_e=ctx.dim, tau=f"{ctx.temperature:g}", n=len(ctx.vocabulary))
-    )
+    note = _(
+        "k = {k} context words, d_e = {d_e}, τ = {tau}, and v runs over all {n} words of the vocabulary. The "
+        "sidebar's Blog-faithful switch puts its bugs back."
+    ).format(k=count(ctx.window), d_e=count(ctx.dim), tau=f"{ctx.temperature:g}", n=count(len(ctx.vocabulary)))
+    show_formulas(attention.QUERY_FORMULA, attention.PROBABILITY_FORMULAS[ctx.faithful], note=note)
     numbers_table(ctx, result)
     bugs(ctx)
     show_code(attention.blog.post.attention_scores, attention.blog.post.next_word_probabilities, attention.blog_method)

@@ -14,7 +14,7 @@ from attention.i18n import _, count
 from attention.teaching import analysis, formulas, unknown
 
 from ..models import trained_model
-from ..render import export_row, plain, show_chart, show_code
+from ..render import export_row, plain, show_chart, show_code, show_formulas
 from ..state import ViewContext, value
 
 
@@ -33,18 +33,19 @@ def render(ctx: ViewContext) -> None:
     with side_col:
         sampled_word(ctx, distribution)
     attention_row(ctx, model)
-    st.markdown(_("**How the probabilities are computed**"))
     shape = model.architecture  # the formula of this model: its layers, MLP block and LayerNorm
-    st.latex(formulas.model_formula(layers=shape.layers, mlp=shape.mlp, layernorm=shape.layernorm))
-    st.caption(
-        _(
-            "k = {k} context words (the model was trained with contexts of up to n_ctx = {n_ctx}); the temperature "
-            "τ = {tau} divides z before the softmax. See **Step by step** for every number."
-        ).format(
-            k=count(min(ctx.window, model.context_window)),
-            n_ctx=count(model.context_window),
-            tau=f"{ctx.temperature:g}",
-        )
+    note = _(
+        "k = {k} context words (the model was trained with contexts of up to n_ctx = {n_ctx}); the temperature "
+        "τ = {tau} divides z before the softmax. See **Step by step** for every number."
+    ).format(
+        k=count(min(ctx.window, model.context_window)),
+        n_ctx=count(model.context_window),
+        tau=f"{ctx.temperature:g}",
+    )
+    show_formulas(
+        formulas.model_formula(layers=shape.layers, mlp=shape.mlp, layernorm=shape.layernorm),
+        note=note,
+        heading=_("**How the probabilities are computed**"),
     )
     show_code(attention.TrainedModel.next_word_distribution, *ATTENTION_PATH)
 
