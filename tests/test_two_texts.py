@@ -30,7 +30,6 @@ def open_app(**query) -> AppTest:
         if not at.get("progress") and not any("queue" in info.value for info in at.info):
             break
         at.run()
-    at.run()  # once more: a training that finished inside the last run left the strip above it unshaded
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -56,6 +55,17 @@ def test_views_inspect_the_prompt_while_the_model_reads_the_collection():
     model = default_model()
     assert model is not None and len(model.vocabulary) > 1000  # a vocabulary from 25,000 words, not 70
     assert "The model read the built-in stories" in said(at) and "this prompt is new to it" in said(at)
+
+
+def test_a_model_trained_while_the_page_waits_shades_the_strip_above_it_in_the_same_run(monkeypatch):
+    monkeypatch.setattr(lab.models, "INLINE_WAIT_S", 120.0)  # the view waits inside its run for the whole training
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"example": "Nursery rhyme", "reads": "prompt", "seed": "8086"})  # a model no test trains
+    at.run()  # one run: no rerun by the progress fragment
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("probability of being the next word" in chart.proto.spec for chart in at.get("vega_lite_chart"))
+    strips = [chart for chart in at.get("vega_lite_chart") if '"pick"' in chart.proto.spec]
+    assert len(strips) == 1 and '"attention from"' in strips[0].proto.spec  # clickable, and shaded by the model
 
 
 def test_two_sessions_share_one_default_model(monkeypatch):
