@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import inspect
+import runpy
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,8 @@ from attention.teaching import lessons as measure
 from harness.app import open_app
 from lab.lessons import catalog, presets, teacher_sheet
 from lab.lessons.page import LESSON_PAGE, PAGE
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SEEDS = range(10)
 LESSONS = list(catalog.LESSONS.values())
@@ -257,3 +261,11 @@ def test_the_colour_copy_text_is_800_sentences_of_its_grammar():
     assert len(tokens) == 6 * 800 and len(sentences) == 800
     for the, colour, thing, is_, again, stop in sentences:
         assert (the, is_, stop) == ("the", "is", ".") and colour == again in COLOURS and thing in OBJECTS
+
+
+def test_the_colour_copy_file_is_what_its_script_draws():
+    script = runpy.run_path(str(ROOT / "corpus" / "make_colour_copy.py"))  # not run as __main__: it writes nothing
+    committed = (ROOT / "corpus" / "en" / "colour-copy.txt").read_text(encoding="utf-8")
+    assert committed == script["colour_copy_text"]()  # byte for byte, the trailing newline too
+    assert set(script["COLOURS"]) == COLOURS and set(script["OBJECTS"]) == OBJECTS
+    assert script["colour_copy_text"](seed=1) != committed  # the seed is what fixes the text

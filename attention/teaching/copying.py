@@ -4,8 +4,9 @@ beat counting?").
 
     the red ball is red . the blue cup is blue . ...
 
-The text is a prepared file, `corpus/en/colour-copy.txt`: 800 sentences, colour (10) and object (10) drawn uniformly
-once with numpy's generator seeded 0 (the text every colour-copy number in the README was measured on).
+The text is a prepared file, `corpus/en/colour-copy.txt`, written by `corpus/make_colour_copy.py`: 800 sentences,
+colour (10) and object (10) drawn uniformly once with numpy's generator seeded 0 (the text every colour-copy number
+in the README was measured on).
 """
 
 from __future__ import annotations
