@@ -37,7 +37,7 @@ def main() -> int:
     args = parser.parse_args()
     text = colour_copy_text()
     if args.check:
-        same = TARGET.read_text(encoding="utf-8") == text
+        same = TARGET.is_file() and TARGET.read_text(encoding="utf-8") == text
         print(f"{TARGET.name}: {'the same' if same else 'differs from what this script draws'}")
         return 0 if same else 1
     TARGET.write_text(text, encoding="utf-8")

@@ -75,18 +75,14 @@ def unknown_positions(ctx: ViewContext) -> frozenset[int]:
     return frozenset(i for i in range(first, last) if not model.knows(ctx.tokens[i]))
 
 
-def token_strip(ctx: ViewContext, *, clickable: bool = True) -> None:
-    """The strip, shaded by the model's attention and marking the words it does not know once the model is here.
-    Not clickable: a first draw while the view below may still be waiting for the model (see `stage`)."""
+def token_strip(ctx: ViewContext) -> None:
+    """The strip, shaded by the model's attention and marking the words it does not know once the model is here."""
     unknown = unknown_positions(ctx)
     text_id = (ctx.text, ctx.training.tokenization, ctx.training.merges, text_key(ctx.training_text))
     spec = token_strip_spec(ctx.tokenized, text_id, ctx.position, ctx.window, strip_attention(ctx), unknown,
                             is_dark(), is_present(), i18n.code())  # fmt: skip
-    if clickable:
-        st.vega_lite_chart(spec, width="content", theme=None, key="strip",
-                           on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
-    else:
-        st.vega_lite_chart(spec, width="content", theme=None)
+    st.vega_lite_chart(spec, width="content", theme=None, key="strip",
+                       on_select=partial(pick_position, len(ctx.tokens)), selection_mode=charts.PICK)  # fmt: skip
     if not is_present():  # on a projector the screen belongs to the strip and the chart
         caption = _(
             "Click a token to see which word the model predicts after it; hover for its position and the attention "
@@ -125,13 +121,13 @@ def stage(text: str) -> None:
         with controls:
             position = position_controls(len(tokenized))
         ctx = view_context(text, tokenized, position)
-        strip_slot = strip.empty()
-        waiting = ready_model(ctx) is None  # the view below may train the model, or wait for it, in this run
-        with strip_slot.container():
-            token_strip(ctx, clickable=not waiting)
+        strip_first = ready_model(ctx) is not None  # else the view may train the model, or wait for it, in this run
+        if strip_first:
+            with strip:
+                token_strip(ctx)
         view(widget("view", common={"label_visibility": "collapsed"}), ctx)  # one element, not a tab per view
-        if waiting:  # drawn again, clickable, with the attention and unknown words of a model that came meanwhile
-            with strip_slot.container():
+        if not strip_first:  # the strip's column holds only the strip: drawn after the view, it is still at the top
+            with strip:  # and shows the attention and unknown words of a model that came meanwhile
                 token_strip(ctx)
         with controls:  # after the view: a server's first page does not wait on tokenizing the stories for it
             if not is_present() and (read := reading(ctx)):  # what the model read, beside the strip of the prompt

@@ -65,7 +65,8 @@ def test_a_model_trained_while_the_page_waits_shades_the_strip_above_it_in_the_s
     assert not at.exception, [e.message for e in at.exception]
     assert any("probability of being the next word" in chart.proto.spec for chart in at.get("vega_lite_chart"))
     strips = [chart for chart in at.get("vega_lite_chart") if '"pick"' in chart.proto.spec]
-    assert len(strips) == 1 and '"attention from"' in strips[0].proto.spec  # clickable, and shaded by the model
+    assert len(strips) == 1 and strips[0].proto.selection_mode == ["pick"]  # the strip, clickable
+    assert '"attention from"' in strips[0].proto.spec  # shaded by the model's attention
 
 
 def test_two_sessions_share_one_default_model(monkeypatch):
